@@ -1,0 +1,153 @@
+from django.contrib import admin
+
+from .models import (
+    Activity,
+    Actor,
+    Area,
+    Assignment,
+    Codebook,
+    Coding,
+    CodingChange,
+    ConfidenceLevel,
+    Membership,
+    Project,
+    WorkerHeartbeat,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "codebook", "created_by", "created_at"]
+    search_fields = ["name", "slug", "description"]
+    list_filter = ["codebook"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "project", "role", "can_ingest", "added_at"]
+    list_filter = ["role", "project"]
+    search_fields = ["user__username", "project__name"]
+    autocomplete_fields = ["user", "project"]
+
+
+class ActorInline(admin.TabularInline):
+    model = Actor
+    extra = 0
+
+
+class AreaInline(admin.TabularInline):
+    model = Area
+    extra = 0
+    fields = ["order", "slug", "label", "color", "shortcut"]
+
+
+class ConfidenceInline(admin.TabularInline):
+    model = ConfidenceLevel
+    extra = 0
+
+
+@admin.register(Codebook)
+class CodebookAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "created_at"]
+    search_fields = ["name", "version"]
+    inlines = [ActorInline, AreaInline, ConfidenceInline]
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso3", "cow_code", "core", "codebook"]
+    list_filter = ["codebook", "core"]
+    search_fields = ["name", "iso3"]
+
+
+class ActivityInline(admin.StackedInline):
+    model = Activity
+    extra = 0
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "order", "color", "codebook"]
+    list_filter = ["codebook"]
+    search_fields = ["label", "slug", "definition"]
+    inlines = [ActivityInline]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "area", "directed", "contact_level", "enabled"]
+    list_filter = ["area__codebook", "area", "directed", "enabled"]
+    search_fields = ["label", "slug", "definition", "guidance"]
+
+
+@admin.register(ConfidenceLevel)
+class ConfidenceLevelAdmin(admin.ModelAdmin):
+    list_display = ["value", "label", "codebook"]
+    list_filter = ["codebook"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["source", "coder", "status", "assigned_at", "done_at"]
+    list_filter = ["status", "source__project"]
+    search_fields = ["source__title", "coder__username"]
+    raw_id_fields = ["source"]
+    autocomplete_fields = ["coder"]
+
+
+class CodingChangeInline(admin.TabularInline):
+    model = CodingChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "user", "action", "version", "before", "after"]
+    fields = readonly_fields
+
+
+@admin.register(Coding)
+class CodingAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "source",
+        "coder",
+        "area",
+        "activity",
+        "dyad_type",
+        "confidence",
+        "version",
+    ]
+    list_filter = ["source__project", "area", "dyad_type", "confidence", "coder"]
+    search_fields = ["quote", "note", "source__title", "coder__username"]
+    raw_id_fields = ["source"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [CodingChangeInline]
+
+
+@admin.register(CodingChange)
+class CodingChangeAdmin(admin.ModelAdmin):
+    list_display = ["coding_pk", "action", "version", "user", "at"]
+    list_filter = ["action"]
+    search_fields = ["coding_pk", "user__username"]
+    readonly_fields = [
+        "coding",
+        "coding_pk",
+        "source",
+        "user",
+        "at",
+        "action",
+        "version",
+        "before",
+        "after",
+    ]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["hostname", "at", "token"]

@@ -1,0 +1,10 @@
+from rest_framework.permissions import BasePermission
+
+from .. import access
+
+
+class CanCreateProjects(BasePermission):
+    message = "Only principal investigators can create projects."
+
+    def has_permission(self, request, view) -> bool:
+        return access.can_create_projects(request.user)

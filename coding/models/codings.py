@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.db import models
+
+
+class DyadType(models.TextChoices):
+    UNDIRECTED = "undirected", "Undirected pair"
+    DIRECTED = "directed", "Directed (A → B)"
+    MULTILATERAL = "multilateral", "Multilateral"
+
+
+class Setting(models.TextChoices):
+    BILATERAL = "bilateral", "Bilateral"
+    MULTILATERAL = "multilateral", "Multilateral"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Coding(models.Model):
+    """One highlight by one coder, with its codes.
+
+    start/end are Unicode code points over the source's canonical text, start included and end
+    excluded (shared/formats.md); quote, prefix and suffix allow re-anchoring and verification.
+    `version` increases with every save, so a stale edit is refused instead of overwriting.
+    """
+
+    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="codings")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="codings"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+
+    dyad_type = models.CharField(max_length=12, choices=DyadType.choices)
+    side_a = models.ForeignKey(
+        "coding.Actor", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    side_b = models.ForeignKey(
+        "coding.Actor", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    participants = models.ManyToManyField("coding.Actor", blank=True, related_name="+")
+    setting = models.CharField(max_length=12, choices=Setting.choices, default=Setting.BILATERAL)
+    forum = models.CharField(max_length=100, blank=True)
+
+    area = models.ForeignKey("coding.Area", on_delete=models.PROTECT, related_name="codings")
+    activity = models.ForeignKey(
+        "coding.Activity", on_delete=models.PROTECT, related_name="codings"
+    )
+    confidence = models.PositiveSmallIntegerField()
+    event_date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    note = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="coding_span_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["source", "coder"])]
+        ordering = ["source_id", "start", "end", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.activity} [{self.start}:{self.end}] by {self.coder}"
+
+
+class CodingChange(models.Model):
+    """The history of a coding: every create, update and delete, with the state before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+
+    coding = models.ForeignKey(
+        Coding, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    coding_pk = models.PositiveBigIntegerField(db_index=True, help_text="Kept after deletion.")
+    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=6, choices=Action.choices)
+    version = models.PositiveIntegerField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["coding_pk", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} coding {self.coding_pk} v{self.version}"

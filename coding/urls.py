@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("projects/", views.project_list, name="project-list"),
+    path("projects/new/", views.project_create, name="project-create"),
+    path("projects/<slug:slug>/", views.project_detail, name="project-detail"),
+    path("projects/<slug:slug>/codebook/", views.codebook_detail, name="codebook-detail"),
+    path("projects/<slug:slug>/members/add/", views.member_add, name="member-add"),
+    path("projects/<slug:slug>/members/<int:pk>/", views.member_update, name="member-update"),
+    path(
+        "projects/<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member-remove"
+    ),
+]

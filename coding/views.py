@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import access
+from .forms import MemberForm, MemberRoleForm, ProjectForm
+from .health import health_report
+from .models import Activity, Membership
+from .projects import create_project, remove_member, set_member
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("project-list")
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("project__codebook")
+        .annotate(source_count=Count("project__sources", distinct=True))
+        .order_by("project__name")
+    )
+    return render(
+        request,
+        "coding/project_list.html",
+        {"memberships": memberships, "can_create": access.can_create_projects(request.user)},
+    )
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_create_projects(request.user):
+        raise PermissionDenied("Only principal investigators can create projects.")
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = create_project(creator=request.user, **form.cleaned_data)
+        messages.success(request, f"Project “{project.name}” created. Add its members below.")
+        return redirect(project)
+    return render(request, "coding/project_form.html", {"form": form})
+
+
+@login_required
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project, me = access.project_for(request.user, slug)
+    codebook = project.codebook
+    areas = codebook.areas.annotate(activity_count=Count("activities"))
+    members = project.memberships.select_related("user").order_by("role", "user__username")
+    return render(
+        request,
+        "coding/project_detail.html",
+        {
+            "project": project,
+            "me": me,
+            "areas": areas,
+            "actors": codebook.actors.all(),
+            "members": members,
+            "member_form": MemberForm() if me.is_pi else None,
+            "source_count": project.sources.count(),
+        },
+    )
+
+
+@login_required
+def codebook_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project, me = access.project_for(request.user, slug)
+    codebook = project.codebook
+    areas = codebook.areas.prefetch_related(
+        Prefetch("activities", queryset=Activity.objects.order_by("order", "label"))
+    )
+    return render(
+        request,
+        "coding/codebook_detail.html",
+        {
+            "project": project,
+            "me": me,
+            "codebook": codebook,
+            "areas": areas,
+            "actors": codebook.actors.all(),
+            "confidence_levels": codebook.confidence_levels.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    project, _ = access.project_for(request.user, slug, pi=True)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        set_member(
+            project,
+            form.user,
+            form.cleaned_data["role"],
+            can_ingest=form.cleaned_data["can_ingest"],
+        )
+        messages.success(request, f"{form.user.username} is now a member of {project.name}.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, _ = access.project_for(request.user, slug, pi=True)
+    member = get_object_or_404(Membership, project=project, pk=pk)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid role.")
+        return redirect(project)
+    try:
+        set_member(
+            project,
+            member.user,
+            form.cleaned_data["role"],
+            can_ingest=form.cleaned_data["can_ingest"],
+        )
+        messages.success(request, f"Updated {member.user.username}.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, _ = access.project_for(request.user, slug, pi=True)
+    member = get_object_or_404(Membership, project=project, pk=pk)
+    try:
+        remove_member(project, member)
+        messages.success(request, f"Removed {member.user.username} from {project.name}.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(project)
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and `make run`: no login, and nothing about the study's data."""
+    return JsonResponse(health_report())

@@ -1,0 +1,103 @@
+import hashlib
+import unicodedata
+import zlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+
+class TextLockedError(ValidationError):
+    """Raised when the text of a source that already has codings would change."""
+
+
+def normalize_text(text: str) -> str:
+    """The invariant every stored text keeps: \\n line endings and Unicode NFC."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def hash_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Origin(models.TextChoices):
+    URL = "url", "Fetched URL"
+    HTML = "html", "HTML file"
+    TEXT = "text", "Text file"
+    PASTE = "paste", "Pasted text"
+
+
+class Source(models.Model):
+    """One ingested document. Its `text` is canonical: offsets of codings index into it."""
+
+    project = models.ForeignKey("coding.Project", on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(max_length=500)
+    outlet = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    canonical_url = models.URLField(max_length=2000, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    origin = models.CharField(max_length=5, choices=Origin.choices, default=Origin.PASTE)
+    original_filename = models.CharField(max_length=255, blank=True)
+
+    text = models.TextField()
+    text_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    original_compressed = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="zlib-compressed original document"
+    )
+
+    ingested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "text_hash"], name="unique_source_text"),
+        ]
+        indexes = [models.Index(fields=["project", "url"])]
+        ordering = ["-published_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.text = normalize_text(self.text)
+        self.text_hash = hash_text(self.text)
+        if self.pk and self._text_changed() and self.codings.exists():
+            raise TextLockedError(
+                "The text of this source cannot change: it already has codings whose offsets "
+                "point into it. Ingest the corrected text as a new source instead.",
+                code="text_locked",
+            )
+        super().save(*args, **kwargs)
+        self._loaded_text = self.text
+
+    def get_absolute_url(self) -> str:
+        return reverse("source-detail", kwargs={"slug": self.project.slug, "pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_text = instance.__dict__.get("text")
+        return instance
+
+    @property
+    def original(self) -> bytes | None:
+        if self.original_compressed is None:
+            return None
+        return zlib.decompress(bytes(self.original_compressed))
+
+    @original.setter
+    def original(self, data: bytes | None) -> None:
+        self.original_compressed = None if data is None else zlib.compress(data, 6)
+
+    def _text_changed(self) -> bool:
+        loaded = getattr(self, "_loaded_text", None)
+        if loaded is not None:
+            return loaded != self.text
+        stored = Source.objects.filter(pk=self.pk).values_list("text_hash", flat=True).first()
+        return stored is not None and stored != self.text_hash

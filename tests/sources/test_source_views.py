@@ -1,0 +1,38 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import AssignmentFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_coder_opens_only_assigned_sources(client_for, project, coder):
+    assigned = SourceFactory(project=project, title="Assigned piece")
+    other = SourceFactory(project=project, title="Not yours")
+    AssignmentFactory(source=assigned, coder=coder)
+    client = client_for(coder)
+    listing = client.get(reverse("source-list", args=[project.slug])).content.decode()
+    assert "Assigned piece" in listing
+    assert "Not yours" not in listing
+    assert client.get(assigned.get_absolute_url()).status_code == 200
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_pi_opens_every_source(client_for, project, pi):
+    source = SourceFactory(project=project)
+    assert client_for(pi).get(source.get_absolute_url()).status_code == 200
+
+
+def test_source_of_another_project_is_404(client_for, project, pi):
+    foreign = SourceFactory()
+    url = reverse("source-detail", args=[project.slug, foreign.pk])
+    assert client_for(pi).get(url).status_code == 404
+
+
+def test_source_text_is_rendered_escaped(client_for, project, pi):
+    source = SourceFactory(
+        project=project, text="Analysts quoted <script>alert('x')</script> in the report."
+    )
+    html = client_for(pi).get(source.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
