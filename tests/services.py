@@ -35,7 +35,9 @@ def test_database_url() -> str:
     if s["ENGINE"] == "django.db.backends.sqlite3":
         require(s["NAME"] != ":memory:" and "mode=memory" not in str(s["NAME"]), "a file database")
         return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+    return (
+        f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+    )
 
 
 @contextmanager

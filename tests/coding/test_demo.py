@@ -21,9 +21,9 @@ def test_seed_demo_creates_study_accounts_and_assignments(capsys):
         assert user is not None
         assert Membership.objects.get(project=project, user=user).role == account.role
     coders = [a.username for a in DEMO_ACCOUNTS if a.role == Role.CODER]
-    assert Assignment.objects.filter(source__project=project, coder__username__in=coders).count() == (
-        len(coders) * sources.count()
-    )
+    assert Assignment.objects.filter(
+        source__project=project, coder__username__in=coders
+    ).count() == (len(coders) * sources.count())
     assert authenticate(username="pi", password="pi-demo-2024").has_perm("coding.add_project")
 
 

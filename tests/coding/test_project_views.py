@@ -140,7 +140,9 @@ def test_pi_adds_changes_and_removes_members(client_for, project, pi):
 
 def test_adding_an_unknown_user_says_so(client_for, project, pi):
     response = client_for(pi).post(
-        reverse("member-add", args=[project.slug]), {"username": "ghost", "role": "coder"}, follow=True
+        reverse("member-add", args=[project.slug]),
+        {"username": "ghost", "role": "coder"},
+        follow=True,
     )
     assert "There is no active user called “ghost”." in response.content.decode()
 
