@@ -9,8 +9,12 @@ from .models import (
     Coding,
     CodingChange,
     ConfidenceLevel,
+    Event,
+    EventEvidence,
+    EventSequence,
     Membership,
     Project,
+    ReviewDecision,
     WorkerHeartbeat,
 )
 
@@ -151,3 +155,39 @@ class CodingChangeAdmin(admin.ModelAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["hostname", "at", "token"]
+
+
+# --- Review, adjudication and events (issue 7) -------------------------------------------------
+
+
+class EventEvidenceInline(admin.TabularInline):
+    model = EventEvidence
+    extra = 0
+    raw_id_fields = ["coding"]
+    readonly_fields = ["added_by", "added_at"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "project", "event_date", "area", "activity", "dyad_type",
+                    "confidence", "approved_by", "last_modified"]  # fmt: skip
+    list_filter = ["project", "area", "dyad_type", "confidence"]
+    search_fields = ["event_id", "note", "forum"]
+    readonly_fields = ["event_id", "approved_at", "last_modified"]
+    filter_horizontal = ["participants"]
+    inlines = [EventEvidenceInline]
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(admin.ModelAdmin):
+    list_display = ["kind", "event_ref", "source", "decided_by", "decided_at", "undone_at"]
+    list_filter = ["kind", "project"]
+    search_fields = ["event_ref", "comment", "source__title"]
+    raw_id_fields = ["source", "chosen", "event", "codings"]
+    readonly_fields = ["before", "after", "decided_at", "undone_at", "undone_by"]
+
+
+@admin.register(EventSequence)
+class EventSequenceAdmin(admin.ModelAdmin):
+    list_display = ["project", "last"]
+    readonly_fields = ["project", "last"]

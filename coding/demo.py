@@ -3,6 +3,7 @@
 Idempotent: a second run finds everything in place and changes nothing.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +17,8 @@ from sources.models import Origin, Source, hash_text, normalize_text
 
 from .access import PI_GROUP
 from .codebook_io import import_codebook, load_default_codebook_data
-from .models import Assignment, Membership, Project, Role
+from .codings import create_coding
+from .models import Activity, Assignment, CodingChange, Membership, Project, Role
 
 ARTICLES_DIR = Path(__file__).parent / "demo" / "articles"
 DEMO_SLUG = "demo"
@@ -115,7 +117,63 @@ def seed_demo() -> Project:
             Assignment.objects.get_or_create(
                 source=source, coder=coder, defaults={"assigned_by": users["pi"]}
             )
+    seed_demo_codings(project, users)
     return project
+
+
+DEMO_CODINGS = Path(__file__).parent / "demo" / "demo_codings.json"
+
+
+def seed_demo_codings(project: Project, users: dict) -> int:
+    """The example codings of coding/demo/demo_codings.json, stored through create_coding (so
+    every rule applies). Each quote is looked up in its article to get the offsets. A coder's
+    codings on a source are seeded only if that coder never coded it (no history), so a second
+    run, or codings the coder deleted or changed, are left alone. Returns how many were created."""
+    codebook = project.codebook
+    areas = {a.slug: a for a in codebook.areas.all()}
+    activities = {(x.area_id, x.slug): x for x in Activity.objects.filter(area__codebook=codebook)}
+    actors = {a.iso3: a.pk for a in codebook.actors.all()}
+    sources = {s.original_filename: s for s in project.sources.all()}
+    touched = set(
+        CodingChange.objects.filter(source__project=project)
+        .values_list("source_id", "user_id")
+        .distinct()
+    )
+    created = 0
+    for item in json.loads(DEMO_CODINGS.read_text(encoding="utf-8")):
+        source, coder = sources.get(item["article"]), users.get(item["coder"])
+        if source is None or coder is None or (source.pk, coder.pk) in touched:
+            continue
+        start = source.text.find(item["quote"])
+        if start < 0:
+            raise ValueError(f"{item['article']}: demo quote not found: {item['quote'][:60]}")
+        end = start + len(item["quote"])
+        area = areas[item["area"]]
+        side = actors.get
+        create_coding(
+            source,
+            coder,
+            {
+                "start": start,
+                "end": end,
+                "quote": item["quote"],
+                "dyad_type": item["dyad_type"],
+                "side_a": side(item["side_a"]) if item["side_a"] else None,
+                "side_b": side(item["side_b"]) if item["side_b"] else None,
+                "participants": [actors[iso] for iso in item["participants"]],
+                "forum": item["forum"],
+                "area": area.pk,
+                "activity": activities[(area.pk, item["activity"])].pk,
+                "confidence": item["confidence"],
+                "event_date": date.fromisoformat(item["event_date"])
+                if item["event_date"]
+                else None,
+                "date_precision": item["date_precision"],
+                "note": item["note"],
+            },
+        )
+        created += 1
+    return created
 
 
 def _account(account: DemoAccount):

@@ -168,11 +168,45 @@ else:
     }
     for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():
         Path(_folder).mkdir(parents=True, exist_ok=True)
+# Cache: shared by web processes and workers (the reliability report's results and progress):
+# Redis when REDIS_URL is set, otherwise files under VAR_DIR/cache.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 CELERY_TASK_IGNORE_RESULT = True  # progress and outcomes are stored in our own models
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+
+# Ingestion of sources (see README "Sources and ingestion").
+# Hosts fetched even though they resolve to private/loopback addresses (tests, intranets).
+INGEST_ALLOW_HOSTS = env_list("INGEST_ALLOW_HOSTS")
+INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 10 * 1024 * 1024)  # per download and per file
+INGEST_TIMEOUT = env_int("INGEST_TIMEOUT", 20)  # seconds for a whole fetch, redirects included
+INGEST_MAX_REDIRECTS = env_int("INGEST_MAX_REDIRECTS", 5)
+INGEST_MAX_ITEMS = env_int("INGEST_MAX_ITEMS", 2000)  # items in one job
+INGEST_ZIP_MAX_FILES = env_int("INGEST_ZIP_MAX_FILES", 500)
+INGEST_ZIP_MAX_TOTAL_BYTES = env_int("INGEST_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+INGEST_MAX_UPLOAD_BYTES = env_int("INGEST_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)  # a .zip upload
+# pasted text and URL lists arrive as form fields; uploads beyond 2.5 MB spool to disk
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 500)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "IngestJobStatusEnum": "sources.models.JobStatus",
+        "IngestItemKindEnum": "sources.models.ItemKind",
+    }
+)
 
 LOGGING = {
     "version": 1,

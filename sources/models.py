@@ -101,3 +101,115 @@ class Source(models.Model):
             return loaded != self.text
         stored = Source.objects.filter(pk=self.pk).values_list("text_hash", flat=True).first()
         return stored is not None and stored != self.text_hash
+
+
+# --- ingestion jobs ---------------------------------------------------------------------
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ItemKind(models.TextChoices):
+    URL = "url", "URL"
+    HTML = "html", "HTML file"
+    TEXT = "text", "Text file"
+    PASTE = "paste", "Pasted text"
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    OK = "ok", "Added"
+    DUPLICATE = "duplicate", "Duplicate"
+    FAILED = "failed", "Failed"
+
+
+FINAL_ITEM_STATUSES = (ItemStatus.OK, ItemStatus.DUPLICATE, ItemStatus.FAILED)
+
+
+class IngestJob(models.Model):
+    """A batch of items to ingest into a project, run by Celery item by item.
+
+    `done` counts items that finished without error (added or duplicate), `failed` those that
+    failed; both are updated with F() expressions so several workers can share one job.
+    """
+
+    project = models.ForeignKey(
+        "coding.Project", on_delete=models.CASCADE, related_name="ingest_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=16, default="mixed", help_text="how it was submitted")
+    status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Ingestion #{self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ingest-job", kwargs={"slug": self.project.slug, "pk": self.pk})
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.total - self.done - self.failed)
+
+
+class IngestItem(models.Model):
+    """One URL, file or pasted text of a job, with its outcome.
+
+    Uploaded bytes wait in `payload_compressed` (zlib) in the database, so any worker on any
+    machine can process the item; the payload is dropped once the item has a source.
+    """
+
+    job = models.ForeignKey(IngestJob, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=5, choices=ItemKind.choices)
+    label = models.CharField(max_length=2000, help_text="the URL, file name or pasted title")
+    status = models.CharField(
+        max_length=9, choices=ItemStatus.choices, default=ItemStatus.PENDING, db_index=True
+    )
+    reason = models.CharField(max_length=300, blank=True, help_text="shown to the user")
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    payload_compressed = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="unique_item_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
+    @property
+    def payload(self) -> bytes | None:
+        if self.payload_compressed is None:
+            return None
+        return zlib.decompress(bytes(self.payload_compressed))
+
+    @payload.setter
+    def payload(self, data: bytes | None) -> None:
+        self.payload_compressed = None if data is None else zlib.compress(data, 6)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_ITEM_STATUSES

@@ -1,31 +1,128 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from coding import access
+from coding.models import Assignment
 
-from .access import source_for, visible_sources
+from .access import source_for
+from .assignments import assign
+from .errors import IngestError
+from .forms import AssignForm, SourceMetadataForm
+from .ingest import duplicate_reason, reextract
+from .ingest_access import can_ingest
+from .listing import filtered_sources
+from .models import TextLockedError
 
 
 @login_required
 def source_list(request: HttpRequest, slug: str) -> HttpResponse:
     project, me = access.project_for(request.user, slug)
-    sources = visible_sources(project, me).defer("text", "original_compressed")
-    page = Paginator(sources.order_by("-published_date", "title"), 50).get_page(
-        request.GET.get("page")
+    form, sources = filtered_sources(project, me, request.GET)
+    sources = sources.defer("text", "original_compressed").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("coder"))
     )
-    return render(
-        request, "sources/source_list.html", {"project": project, "me": me, "page": page}
+    page = Paginator(sources, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "project": project,
+        "me": me,
+        "page": page,
+        "filters": form,
+        "query": query.urlencode(),
+        "can_ingest": can_ingest(me),
+    }
+    if me.is_pi:
+        context["assign_form"] = AssignForm(project)
+    return render(request, "sources/source_list.html", context)
+
+
+@login_required
+@require_POST
+def source_assign(request: HttpRequest, slug: str) -> HttpResponse:
+    project, _ = access.project_for(request.user, slug, pi=True)
+    form = AssignForm(project, request.POST)
+    back = request.POST.get("next") or ""
+    target = reverse("source-list", args=[project.slug]) + (f"?{back}" if back else "")
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            name = "Select at least one source and one coder" if field != "__all__" else ""
+            messages.error(request, f"{name}: {'; '.join(errors)}" if name else errors[0])
+        return redirect(target)
+    share = (form.cleaned_data["reliability_percent"] or 0) / 100
+    result = assign(
+        form.cleaned_data["sources"],
+        form.cleaned_data["coders"],
+        by=request.user,
+        reliability_share=share,
     )
+    text = f"{result.created} assignment{'s' if result.created != 1 else ''} made"
+    if result.reliability_sources:
+        text += f"; {result.reliability_sources} source(s) go to every chosen coder"
+    if result.already:
+        text += f"; {result.already} existing assignment(s) left as they were"
+    messages.success(request, text + ".")
+    return redirect(target)
 
 
 @login_required
 def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, me = access.project_for(request.user, slug)
     source = source_for(project, me, pk)
+    form = None
+    locked = source.codings.exists()
+    if me.is_pi:
+        data = request.POST if request.method == "POST" else None
+        form = SourceMetadataForm(data, instance=source)
+        if locked:
+            form.fields["text"].widget.attrs["readonly"] = True
+        if request.method == "POST" and form.is_valid():
+            try:
+                form.save()
+            except TextLockedError as exc:
+                form.add_error("text", exc)
+                source.refresh_from_db()
+            else:
+                messages.success(request, "Source saved.")
+                return redirect(source)
+    elif request.method == "POST":
+        access.project_for(request.user, slug, pi=True)  # 403 for coders
+    assignments = source.assignments.select_related("coder") if me.is_pi else None
     return render(
         request,
         "sources/source_detail.html",
-        {"project": project, "me": me, "source": source, "paragraphs": source.text.split("\n\n")},
+        {
+            "project": project,
+            "me": me,
+            "source": source,
+            "form": form,
+            "paragraphs": source.text.split("\n\n"),
+            "assignments": assignments,
+            "locked": locked,
+            "has_original": source.original_compressed is not None,
+        },
     )
+
+
+@login_required
+@require_POST
+def source_reextract(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, me = access.project_for(request.user, slug, pi=True)
+    source = source_for(project, me, pk)
+    try:
+        stored = reextract(source, request.user)
+    except IngestError as exc:
+        messages.error(request, f"Re-extraction failed: {exc.reason}.")
+        return redirect(source)
+    if stored.duplicate:
+        same = duplicate_reason(stored.source)
+        messages.warning(request, f"Re-extraction gives the same text: {same}.")
+        return redirect(stored.source)
+    messages.success(request, "Re-extracted into this new source; the old one is unchanged.")
+    return redirect(stored.source)

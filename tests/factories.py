@@ -212,3 +212,72 @@ class WorkerHeartbeatFactory(factory.django.DjangoModelFactory):
 
     hostname = "worker-1"
     token = factory.Sequence(lambda n: f"token-{n}")
+
+
+# --- review and events (issue 7) ---------------------------------------------------------------
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class DoneAssignmentFactory(AssignmentFactory):
+    status = "done"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An approved event on the project's codebook (CHN-RUS, undirected) without evidence."""
+
+    class Meta:
+        model = "coding.Event"
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    event_id = factory.Sequence(lambda n: f"EV-{n:06d}")
+    codebook = factory.LazyAttribute(lambda e: e.project.codebook)
+    dyad_type = "undirected"
+    side_a = factory.LazyAttribute(lambda e: e.codebook.actors.get(iso3="CHN"))
+    side_b = factory.LazyAttribute(lambda e: e.codebook.actors.get(iso3="RUS"))
+    activity = factory.LazyAttribute(
+        lambda e: Activity.objects.filter(area__codebook=e.codebook).first()
+    )
+    area = factory.LazyAttribute(lambda e: e.activity.area)
+    confidence = 2
+    approved_by = factory.SubFactory(PIUserFactory)
+    approved_at = factory.LazyFunction(_now)
+
+
+class EventEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coding.EventEvidence"
+
+    event = factory.SubFactory(EventFactory)
+    coding = factory.SubFactory(
+        CodingFactory,
+        source=factory.SubFactory(SourceFactory, project=factory.SelfAttribute("...event.project")),
+    )
+    primary = True
+
+
+# --- ingestion jobs (issue 4) ---
+
+
+class IngestJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sources.IngestJob"
+
+    project = factory.SubFactory(ProjectFactory)
+    created_by = factory.SubFactory(UserFactory)
+    total = 1
+
+
+class IngestItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sources.IngestItem"
+
+    job = factory.SubFactory(IngestJobFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = "url"
+    label = factory.Sequence(lambda n: f"https://news.example/{n}")

@@ -49,13 +49,14 @@ def celery_worker(transport: str, tmp_path: Path) -> Iterator[Celery]:
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     if transport == "redis":
         require(bool(os.environ.get("REDIS_URL")), "Redis (REDIS_URL)")
-        sender = Celery(broker=os.environ["REDIS_URL"])
+        sender = Celery(broker=os.environ["REDIS_URL"], set_as_current=False)
     else:
         env.pop("REDIS_URL", None)
         env["VAR_DIR"] = str(tmp_path)
         folder = tmp_path / "celery" / "queue"
         folder.mkdir(parents=True)
         sender = Celery(
+            set_as_current=False,
             broker="filesystem://",
             broker_transport_options={
                 "data_folder_in": str(folder),

@@ -3,6 +3,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from . import views
+from .events import EventViewSet
 
 router = DefaultRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
@@ -10,9 +11,12 @@ router.register("codebooks", views.CodebookViewSet, basename="codebook")
 
 members = SimpleRouter()
 members.register("members", views.MembershipViewSet, basename="membership")
+members.register("events", EventViewSet, basename="event")  # review and export (issue 7)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("projects/<slug:project_slug>/", include(members.urls)),
+    path("projects/<slug:project_slug>/", include("coding.api.workspace_urls")),
+    path("", include("sources.api.urls")),  # sources and ingestion jobs (issue 4)
     path("", include(router.urls)),
 ]

@@ -1,0 +1,145 @@
+"""Benchmark: our whole ingest path (with database writes) against bare trafilatura.extract.
+
+    .venv/bin/python bench/ingest.py [--n 200] [--rounds 3]
+
+The stored article pages (tests/sources/pages, via bench/ingest_extract.py) are replicated to
+N documents, each with a distinct sentence so that none is a duplicate. In the same process
+and on the same documents it times:
+
+* ours: an ingestion job of N uploaded HTML files, each item run through `ingest_item`
+  (decode, extract, duplicate checks, a Source row with the compressed original, the item
+  outcome and the job counters), on a fresh SQLite database in a temporary folder;
+* bare: a `trafilatura.extract(html)` loop over the same pages (decoded once beforehand).
+
+It prints sources per second for both, the ratio (our overhead; the target is < 1.2x), the
+peak RSS of the process and the tracemalloc peak of our run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ingest_extract import PAGES, SKIP, peak_rss_mb  # noqa: E402
+
+_FIRST_PROSE = re.compile(r"<p[^>]*>([^<]{80,})")
+
+
+def distinct_pages(n: int) -> list[tuple[str, bytes]]:
+    """N (name, UTF-8 bytes) documents, each with its own first-paragraph sentence."""
+    from sources.decode import decode_html
+
+    pages = [
+        (path.name, decode_html(path.read_bytes(), None))
+        for path in sorted(PAGES.glob("*.html"))
+        if path.name not in SKIP
+    ]
+    docs = []
+    for i in range(n):
+        name, html = pages[i % len(pages)]
+        # into the first long paragraph, which is article text, not a banner or menu
+        at = _FIRST_PROSE.search(html).start(1)
+        marked = f"{html[:at]}Benchmark copy number {i} of this page. {html[at:]}"
+        docs.append((f"{i:05d}-{name}", marked.encode("utf-8")))
+    return docs
+
+
+def setup_django(folder: str) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["VAR_DIR"] = folder
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnop")
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def run_ours(docs: list[tuple[str, bytes]], round_no: int) -> float:
+    from coding.models import Codebook, Project
+    from sources.ingest import create_job, ingest_item
+    from sources.inputs import ItemSpec
+    from sources.models import ItemKind, ItemStatus
+
+    project = Project.objects.create(
+        slug=f"bench-{round_no}", name=f"Bench {round_no}", codebook=Codebook.objects.first()
+    )
+    specs = [ItemSpec(ItemKind.HTML, name, data) for name, data in docs]
+    job = create_job(project, None, specs, enqueue=False)
+    items = list(job.items.select_related("job__project", "job__created_by"))
+    start = time.perf_counter()
+    for item in items:
+        ingest_item(item)
+    elapsed = time.perf_counter() - start
+    ok = job.items.filter(status=ItemStatus.OK).count()
+    if ok != len(docs):
+        reasons = set(job.items.exclude(status=ItemStatus.OK).values_list("reason", flat=True))
+        raise SystemExit(f"only {ok} of {len(docs)} ingested: {reasons}")
+    return elapsed
+
+
+def run_bare(texts: list[str]) -> float:
+    import trafilatura
+
+    start = time.perf_counter()
+    for html in texts:
+        trafilatura.extract(html)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--n", type=int, default=200, help="documents per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        setup_django(folder)
+        docs = distinct_pages(args.n)
+        texts = [data.decode("utf-8") for _, data in docs]
+        run_bare(texts[:20])  # warm-up of both paths
+        run_ours(docs[:20], 0)
+        best_ours = best_bare = float("inf")
+        for round_no in range(1, args.rounds + 1):
+            best_bare = min(best_bare, run_bare(texts))
+            best_ours = min(best_ours, run_ours(docs, round_no))
+        # memory in a separate, untimed round: tracemalloc slows everything down
+        tracemalloc.start()
+        run_ours(docs[:50], args.rounds + 1)
+        traced_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rss = peak_rss_mb()
+
+    n = len(docs)
+    print(f"{n} distinct documents, best of {args.rounds} rounds")
+    print(
+        f"  ingest_item (ours, with DB writes) {n / best_ours:8.1f} sources/s "
+        f"{1000 * best_ours / n:6.2f} ms/source"
+    )
+    print(
+        f"  trafilatura.extract (bare)         {n / best_bare:8.1f} pages/s   "
+        f"{1000 * best_bare / n:6.2f} ms/page"
+    )
+    print(f"  ratio ours / bare: {best_ours / best_bare:.2f}x (target < 1.2x)")
+    print(f"  peak RSS of the process: {rss:.0f} MB")
+    print(
+        f"  tracemalloc peak over 50 sources (Python objects only): "
+        f"{traced_peak / 1024 / 1024:.1f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""URLs of the coding workspace API, under /api/projects/<slug>/."""
+
+from django.urls import path
+
+from . import workspace_views as views
+
+urlpatterns = [
+    path(
+        "sources/<int:source_pk>/codings/",
+        views.SourceCodingsView.as_view(),
+        name="api-source-codings",
+    ),
+    path("codings/<int:pk>/", views.CodingDetailView.as_view(), name="api-coding"),
+    path(
+        "sources/<int:source_pk>/done/",
+        views.AssignmentStatusView.as_view(action="done"),
+        name="api-source-done",
+    ),
+    path(
+        "sources/<int:source_pk>/reopen/",
+        views.AssignmentStatusView.as_view(action="reopen"),
+        name="api-source-reopen",
+    ),
+    path("my-assignments/", views.MyAssignmentsView.as_view(), name="api-my-assignments"),
+]

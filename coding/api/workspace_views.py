@@ -1,0 +1,227 @@
+"""The coding workspace API: a source's codings, one coding, done/reopen, the coder's queue.
+
+Blind coding: a coder only ever reads and writes their own codings (another coder's coding is a
+404, and nothing counts it); a project's PIs read everyone's, filtered with `?coder=<username>`.
+"""
+
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import access
+from ..codings import (
+    AssignmentDone,
+    NotAssigned,
+    StaleVersion,
+    create_coding,
+    delete_coding,
+    load_for_save,
+    update_coding,
+)
+from ..models import Assignment, Coding
+from ..validation import CodingInvalid, SpanText, span_from, window_annotations
+from ..visibility import visible_codings
+from ..workqueue import WrongStatus, mark_done, queue_for, reopen
+from .workspace_serializers import (
+    AssignmentSerializer,
+    CodingInputSerializer,
+    CodingPatchSerializer,
+    CodingSerializer,
+    ConflictSerializer,
+    InputError,
+    coding_as_api,
+    parse_coding_input,
+)
+
+CONFLICT = OpenApiResponse(ConflictSerializer, description="Stale version or source marked done.")
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="The version the change is based on (instead of a `version` field).",
+)  # fmt: skip
+
+
+def _conflict(exc: Exception) -> Response:
+    if isinstance(exc, StaleVersion):
+        body = {"detail": str(exc), "code": "stale_version", "current": exc.current}
+        if exc.current is not None:
+            body["detail"] += " Your change was not saved; review the current version."
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    return Response({"detail": str(exc), "code": "assignment_done"}, status.HTTP_409_CONFLICT)
+
+
+def _parse(body, *, partial: bool = False) -> dict:
+    try:
+        return parse_coding_input(body, partial=partial)
+    except InputError as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+def _invalid(exc: CodingInvalid) -> ValidationError:
+    return ValidationError(exc.message_dict)
+
+
+def _status_of(source_pk_ref: str, user) -> Subquery:
+    return Subquery(
+        Assignment.objects.filter(source_id=OuterRef(source_pk_ref), coder=user).values("status")[
+            :1
+        ]
+    )
+
+
+class SourceCodingsView(APIView):
+    """Codings on one source: yours (coders), or everyone's (PIs, `?coder=` to filter)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("coder", str, description="PIs only: one coder's username.")],
+        responses=CodingSerializer(many=True),
+    )
+    def get(self, request, project_slug: str, source_pk: int):
+        project, me = access.project_for(request.user, project_slug)
+        sources = project.sources.filter(pk=source_pk)
+        if not me.is_pi:
+            sources = sources.filter(assignments__coder=request.user)
+        if not sources.exists():
+            raise Http404("No such source among those you may open.")
+        return Response(visible_codings(me, source_pk, request.query_params.get("coder")))
+
+    @extend_schema(
+        request=CodingInputSerializer,
+        responses={201: CodingSerializer, 400: OpenApiResponse(description="A rule broken"),
+                   409: CONFLICT},
+    )  # fmt: skip
+    def post(self, request, project_slug: str, source_pk: int):
+        project, me = access.project_for(request.user, project_slug)
+        data = _parse(request.data)
+        source = load_for_save(project.pk, source_pk, request.user.pk, data["start"], data["end"])
+        if source is None or (source.my_status is None and not me.is_pi):
+            raise Http404("No such source among those you may open.")
+        try:
+            coding = create_coding(
+                source,
+                request.user,
+                data,
+                codebook_id=project.codebook_id,
+                assignment_status=source.my_status,
+                require_assignment=not me.is_pi,
+            )
+        except CodingInvalid as exc:
+            raise _invalid(exc) from exc
+        except (AssignmentDone, NotAssigned) as exc:
+            return _conflict(exc)
+        return Response(coding_as_api(coding, request.user.get_username()), status=201)
+
+
+class CodingDetailView(APIView):
+    """One coding. Only its coder changes or deletes it; PIs may read any in their project."""
+
+    def _coding(self, request, project_slug: str, pk: int, *, write: bool, window=None):
+        project, me = access.project_for(request.user, project_slug)
+        codings = Coding.objects.filter(pk=pk, source__project=project).select_related("coder")
+        if write or not me.is_pi:
+            codings = codings.filter(coder=request.user)
+        codings = codings.annotate(my_status=_status_of("source_id", request.user))
+        if window is not None:
+            codings = codings.annotate(**window_annotations(*window, text_field="source__text"))
+        coding = codings.prefetch_related("participants").first()
+        if coding is None or (write and not me.is_pi and coding.my_status is None):
+            # A coder changes codings only on sources still assigned to them.
+            raise Http404("No such coding among yours.")
+        return project, coding
+
+    def _version(self, request) -> int:
+        body = request.data if isinstance(request.data, dict) else {}
+        raw = request.headers.get("If-Match") or body.get("version")
+        raw = raw or request.query_params.get("version")
+        try:
+            return int(str(raw).strip('W/"'))
+        except (TypeError, ValueError):
+            raise ValidationError(
+                {"version": "Send the version your change is based on (field `version` or an "
+                 "If-Match header), so that a stale edit cannot overwrite a newer one."}
+            ) from None  # fmt: skip
+
+    @extend_schema(responses=CodingSerializer)
+    def get(self, request, project_slug: str, pk: int):
+        _, coding = self._coding(request, project_slug, pk, write=False)
+        return Response(coding_as_api(coding))
+
+    @extend_schema(
+        request=CodingPatchSerializer,
+        parameters=[IF_MATCH],
+        responses={200: CodingSerializer, 400: OpenApiResponse(description="A rule broken"),
+                   409: CONFLICT},
+    )  # fmt: skip
+    def patch(self, request, project_slug: str, pk: int):
+        data = _parse(request.data, partial=True)
+        expected = self._version(request)
+        data.pop("version", None)
+        window = None
+        if {"start", "end", "quote"} & data.keys():
+            current = Coding.objects.filter(pk=pk).values("start", "end").first() or {}
+            window = (
+                data.get("start", current.get("start", 0)),
+                data.get("end", current.get("end", 1)),
+            )
+        project, coding = self._coding(request, project_slug, pk, write=True, window=window)
+        text = span_from(coding) if window else SpanText.around_stored(coding)
+        try:
+            coding = update_coding(
+                coding, request.user, data, expected,
+                text=text, codebook_id=project.codebook_id, assignment_status=coding.my_status,
+            )  # fmt: skip
+        except CodingInvalid as exc:
+            raise _invalid(exc) from exc
+        except (StaleVersion, AssignmentDone) as exc:
+            return _conflict(exc)
+        return Response(coding_as_api(coding))
+
+    @extend_schema(
+        parameters=[IF_MATCH, OpenApiParameter("version", int, description="Or If-Match.")],
+        responses={204: None, 409: CONFLICT},
+    )
+    def delete(self, request, project_slug: str, pk: int):
+        expected = self._version(request)
+        _, coding = self._coding(request, project_slug, pk, write=True)
+        try:
+            delete_coding(coding, request.user, expected, assignment_status=coding.my_status)
+        except (StaleVersion, AssignmentDone) as exc:
+            return _conflict(exc)
+        return Response(status=204)
+
+
+class AssignmentStatusView(APIView):
+    """Mark a source assigned to you as done, or reopen it."""
+
+    action = "done"
+
+    @extend_schema(request=None, responses={200: AssignmentSerializer, 409: CONFLICT})
+    def post(self, request, project_slug: str, source_pk: int):
+        project, _ = access.project_for(request.user, project_slug)
+        assignment = (
+            Assignment.objects.filter(
+                source_id=source_pk, source__project=project, coder=request.user
+            )
+            .select_related("source")
+            .first()
+        )
+        if assignment is None:
+            raise Http404("This source is not assigned to you.")
+        try:
+            (mark_done if self.action == "done" else reopen)(assignment)
+        except WrongStatus as exc:
+            return Response({"detail": str(exc), "code": "wrong_status"}, status=409)
+        return Response(AssignmentSerializer(assignment).data)
+
+
+class MyAssignmentsView(APIView):
+    """Your queue in this project: assigned sources, their status, your own codings' count."""
+
+    @extend_schema(responses=AssignmentSerializer(many=True))
+    def get(self, request, project_slug: str):
+        project, _ = access.project_for(request.user, project_slug)
+        return Response(AssignmentSerializer(queue_for(project, request.user), many=True).data)

@@ -1,0 +1,230 @@
+"""The events export: one zip written as it goes, so 100,000 events never sit in memory.
+
+One pass over the events (chunked queries with prefetches) writes events.csv straight into the
+zip, and evidence.csv, events.json and events.xlsx into temporary files (openpyxl in write-only
+mode) that are copied in afterwards; dyad_year.csv comes from counts kept per dyad, year and area.
+`iter_export_zip` yields the zip's bytes as they are produced (for StreamingHttpResponse);
+`write_export_zip` writes them to a file.
+"""
+
+import csv
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from ..codebook_io import codebook_as_data
+from ..models import Event, Project
+from .datapackage import datapackage
+from .refi import codebook_qdc
+from .rows import (
+    EVENT_COLUMNS,
+    EVIDENCE_COLUMNS,
+    DyadYearCounter,
+    event_row,
+    flat,
+    iter_event_rows,
+)
+
+COPY_CHUNK = 1 << 16
+
+
+class _Sink(io.RawIOBase):
+    """A write-only stream the zip writes into and the generator drains."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def drain(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def iter_export_zip(
+    project: Project, events: QuerySet[Event], filters: dict[str, str] | None = None
+) -> Iterator[bytes]:
+    sink = _Sink()
+    with tempfile.TemporaryDirectory(prefix="events-export-") as tmp:
+        archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED)
+        yield from _write_all(archive, sink, Path(tmp), project, events, filters or {})
+        archive.close()
+        yield sink.drain()
+
+
+def write_export_zip(
+    project: Project,
+    events: QuerySet[Event],
+    out: IO[bytes],
+    filters: dict[str, str] | None = None,
+    *,
+    xlsx: bool = True,
+) -> int:
+    """Write the export to `out`; returns the number of events. `xlsx=False` leaves out
+    events.xlsx (the slowest part by far: openpyxl takes most of the time)."""
+    counted = {"events": 0}
+    with (
+        tempfile.TemporaryDirectory(prefix="events-export-") as tmp,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for _ in _write_all(
+            archive, None, Path(tmp), project, events, filters or {}, counted, xlsx=xlsx
+        ):
+            pass
+    return counted["events"]
+
+
+def _write_all(
+    archive: zipfile.ZipFile,
+    sink: _Sink | None,
+    tmp: Path,
+    project: Project,
+    events: QuerySet[Event],
+    filters: dict[str, str],
+    counted: dict[str, int] | None = None,
+    *,
+    xlsx: bool = True,
+) -> Iterator[bytes]:
+    def drained() -> bytes:
+        return sink.drain() if sink is not None else b""
+
+    codebook = project.codebook
+    area_slugs = list(codebook.areas.order_by("order", "label").values_list("slug", flat=True))
+    dyads = DyadYearCounter(area_slugs)
+    n = 0
+
+    evidence_path, json_path, xlsx_path = tmp / "evidence.csv", tmp / "events.json", tmp / "x.xlsx"
+    workbook = Workbook(write_only=True) if xlsx else None
+    sheet = workbook.create_sheet("events") if workbook else None
+    if sheet is not None:
+        sheet.append(EVENT_COLUMNS)
+    with (
+        archive.open("events.csv", "w") as events_raw,
+        open(evidence_path, "w", encoding="utf-8", newline="") as evidence_file,
+        open(json_path, "w", encoding="utf-8") as json_file,
+    ):
+        events_text = io.TextIOWrapper(events_raw, encoding="utf-8", newline="")
+        events_csv = csv.writer(events_text, lineterminator="\r\n")
+        evidence_csv = csv.writer(evidence_file, lineterminator="\r\n")
+        events_csv.writerow(EVENT_COLUMNS)
+        evidence_csv.writerow(EVIDENCE_COLUMNS)
+        json_file.write("[")
+        for rows in iter_event_rows(events):
+            record = rows.record
+            flat_row = event_row(record)
+            events_csv.writerow(flat_row)
+            if sheet is not None:
+                sheet.append(
+                    [
+                        _cell(sheet, record[c], f)
+                        for c, f in zip(EVENT_COLUMNS, flat_row, strict=True)
+                    ]
+                )
+            json_file.write(("\n" if n == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+            evidence_csv.writerows([flat(e[c]) for c in EVIDENCE_COLUMNS] for e in rows.evidence)
+            dyads.add(rows)
+            n += 1
+            if n % 500 == 0:
+                events_text.flush()
+                yield drained()
+        json_file.write("\n]\n")
+        events_text.flush()
+        events_text.detach()
+    yield drained()
+    if workbook is not None:
+        workbook.save(xlsx_path)
+
+    with archive.open("dyad_year.csv", "w") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(dyads.columns)
+        writer.writerows([flat(v) for v in row] for row in dyads.rows())
+        text.flush()
+        text.detach()
+    yield drained()
+    for name, path in (
+        ("evidence.csv", evidence_path),
+        ("events.json", json_path),
+        *([("events.xlsx", xlsx_path)] if xlsx else []),
+    ):
+        with open(path, "rb") as source, archive.open(name, "w") as target:
+            while chunk := source.read(COPY_CHUNK):
+                target.write(chunk)
+                yield drained()
+    package = datapackage(project, area_slugs, filters)
+    if not xlsx:
+        package["resources"] = [r for r in package["resources"] if r["name"] != "events-xlsx"]
+    archive.writestr("datapackage.json", _json(package))
+    archive.writestr("codebook.json", _json(codebook_as_data(codebook)))
+    archive.writestr("codebook.qdc", codebook_qdc(codebook))
+    archive.writestr("README.md", readme(project, n, filters).encode("utf-8"))
+    if counted is not None:
+        counted["events"] = n
+    yield drained()
+
+
+def _cell(sheet, value: Any, flattened: str) -> Any:
+    """XLSX cells: numbers stay numbers, everything else is the CSV's text, always as text
+    (a note starting with '=' is not a formula) and without the control characters XML 1.0
+    cannot hold."""
+    if isinstance(value, int):
+        return value
+    if not flattened:
+        return None
+    if flattened[0] == "=" or ILLEGAL_CHARACTERS_RE.search(flattened):
+        cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", flattened))
+        cell.data_type = "s"
+        return cell
+    return flattened
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def readme(project: Project, count: int, filters: dict[str, str]) -> str:
+    codebook = project.codebook
+    applied = ", ".join(f"{k} = {v}" for k, v in filters.items()) or "none (all approved events)"
+    return f"""# {project.name}: coded events
+
+{count} approved events, coded against the codebook “{codebook.name}”, version {codebook.version}.
+Filters applied: {applied}.
+
+## Files
+
+- `events.csv`: one row per approved event (UTF-8, comma-separated, RFC 4180 quoting). Columns
+  follow UCDP GED, ACLED and PLOVER conventions; every column is typed and described in
+  `datapackage.json`. List columns (participants_iso3, source, source_url, source_date,
+  source_headline, coders) are separated by ';' (a ';' inside a headline is written ',' here;
+  `events.json` keeps it).
+- `events.json`, `events.xlsx`: the same table; in JSON the list columns are arrays.
+- `evidence.csv`: one row per approved coding: the exact quote and its offsets (Unicode code
+  points into the source text, start inclusive, end exclusive) and the coder.
+- `dyad_year.csv`: event counts per pair of states, year and area. Multilateral events are
+  expanded into every pair of participants here only; undirected rows keep ccode1 < ccode2;
+  directed rows (transfers) run from supplier to recipient.
+- `codebook.json`, `codebook.qdc`: the codebook (plain data, and REFI-QDA codebook exchange).
+- `datapackage.json`: Frictionless Data Package descriptor (field types, descriptions,
+  categories, primary and foreign keys).
+
+## Identifiers and dates
+
+`event_id` is stable across exports and edits and never reused. `event_date` and
+`event_date_end` are the earliest and latest possible dates; `date_prec` is 1 (day),
+2 (2-6 days), 3 (week), 4 (month) or 5 (year), as in UCDP GED.
+"""

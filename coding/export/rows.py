@@ -1,0 +1,208 @@
+"""Events, evidence and dyad-year rows, read in batches of plain values (no model instances).
+
+Events are read in keyset-paginated batches (event_id > the last one seen), each with two more
+queries for its evidence and participants, so memory stays flat however many events there are.
+One record per event holds typed values (lists stay lists); CSV and XLSX flatten lists with
+';' (shared/formats.md). A ';' inside an item (a headline, say) becomes ',' in the flat tables
+only; the JSON keeps the exact text.
+"""
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ..models import Event, EventEvidence
+from ..models.codings import DyadType
+
+EVENT_COLUMNS = [
+    "event_id", "event_date", "event_date_end", "date_prec", "year", "area", "activity",
+    "dyad_type", "side_a_iso3", "side_b_iso3", "side_a_ccode", "side_b_ccode",
+    "participants_iso3", "setting", "forum", "confidence", "notes", "number_of_sources",
+    "source", "source_url", "source_date", "source_headline", "coders", "approved_by",
+    "coded_date", "last_modified", "codebook_version",
+]  # fmt: skip
+LIST_COLUMNS = {
+    "participants_iso3", "source", "source_url", "source_date", "source_headline", "coders",
+}  # fmt: skip
+
+EVIDENCE_COLUMNS = [
+    "coding_id", "event_id", "source_id", "article_url", "start", "end", "exact", "coder",
+    "confidence",
+]  # fmt: skip
+
+BATCH = 2000
+
+EVENT_VALUES = (
+    "pk", "event_id", "event_date", "event_date_end", "date_prec", "area__slug",
+    "activity__slug", "dyad_type", "side_a__iso3", "side_b__iso3", "side_a__cow_code",
+    "side_b__cow_code", "setting", "forum", "confidence", "note", "approved_by__username",
+    "approved_at", "last_modified", "codebook__name", "codebook__version",
+)  # fmt: skip
+EVIDENCE_VALUES = (
+    "event_id", "coding_id", "coding__source_id", "coding__start", "coding__end",
+    "coding__quote", "coding__coder__username", "coding__confidence", "coding__source__outlet",
+    "coding__source__url", "coding__source__canonical_url", "coding__source__published_date",
+    "coding__source__title",
+)  # fmt: skip
+
+
+@dataclass
+class EventRows:
+    """One event's record, its evidence rows and what dyad_year needs."""
+
+    record: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    pairs: list[tuple[tuple, tuple, bool]]  # ((iso3, ccode), (iso3, ccode), directed)
+    year: int | None
+    area: str
+
+
+def iter_event_rows(events: QuerySet[Event], batch: int = BATCH) -> Iterator[EventRows]:
+    ordered = events.order_by("event_id")
+    last = None
+    while True:
+        page = ordered if last is None else ordered.filter(event_id__gt=last)
+        values = list(page.values_list(*EVENT_VALUES)[:batch])
+        if not values:
+            return
+        pks = [v[0] for v in values]
+        evidence: dict[int, list[tuple]] = defaultdict(list)
+        for item in (
+            EventEvidence.objects.filter(event_id__in=pks)
+            .order_by("event_id", "-primary", "coding__source_id", "coding_id")
+            .values_list(*EVIDENCE_VALUES)
+        ):
+            evidence[item[0]].append(item)
+        participants: dict[int, list[tuple]] = defaultdict(list)
+        through = Event.participants.through
+        for event_pk, iso3, ccode in (
+            through.objects.filter(event_id__in=pks)
+            .order_by("event_id", "actor__iso3")
+            .values_list("event_id", "actor__iso3", "actor__cow_code")
+        ):
+            participants[event_pk].append((iso3, ccode))
+        for value in values:
+            yield _rows(value, evidence[value[0]], participants[value[0]])
+        last = values[-1][1]
+
+
+def _rows(v: tuple, evidence: list[tuple], participants: list[tuple]) -> EventRows:
+    (_pk, event_id, date, date_end, prec, area, activity, dyad_type, a_iso3, b_iso3, a_cow,
+     b_cow, setting, forum, confidence, note, approver, approved_at, modified, cb_name,
+     cb_version) = v  # fmt: skip
+    sources: dict[int, tuple] = {}
+    for item in evidence:
+        sources.setdefault(item[2], item)
+    everyone = {iso3: ccode for iso3, ccode in participants}
+    if a_iso3:
+        everyone[a_iso3] = a_cow
+    if b_iso3:
+        everyone[b_iso3] = b_cow
+    record = {
+        "event_id": event_id,
+        "event_date": date.isoformat() if date else None,
+        "event_date_end": date_end.isoformat() if date_end else None,
+        "date_prec": prec,
+        "year": date.year if date else None,
+        "area": area,
+        "activity": activity,
+        "dyad_type": dyad_type,
+        "side_a_iso3": a_iso3,
+        "side_b_iso3": b_iso3,
+        "side_a_ccode": a_cow,
+        "side_b_ccode": b_cow,
+        "participants_iso3": sorted(everyone),
+        "setting": setting,
+        "forum": forum,
+        "confidence": confidence,
+        "notes": note,
+        "number_of_sources": len(sources),
+        "source": [s[8] for s in sources.values()],
+        "source_url": [s[10] or s[9] for s in sources.values()],
+        "source_date": [s[11].isoformat() if s[11] else "" for s in sources.values()],
+        "source_headline": [s[12] for s in sources.values()],
+        "coders": sorted({item[6] for item in evidence}),
+        "approved_by": approver,
+        "coded_date": approved_at.date().isoformat(),
+        "last_modified": modified.isoformat(),
+        "codebook_version": f"{cb_name} v{cb_version}",
+    }
+    rows = [
+        {
+            "coding_id": item[1],
+            "event_id": event_id,
+            "source_id": item[2],
+            "article_url": item[10] or item[9],
+            "start": item[3],
+            "end": item[4],
+            "exact": item[5],
+            "coder": item[6],
+            "confidence": item[7],
+        }
+        for item in evidence
+    ]
+    if dyad_type == DyadType.DIRECTED and a_iso3 and b_iso3:
+        pairs = [((a_iso3, a_cow), (b_iso3, b_cow), True)]
+    elif dyad_type == DyadType.UNDIRECTED and a_iso3 and b_iso3:
+        pairs = [(*_ordered((a_iso3, a_cow), (b_iso3, b_cow)), False)]
+    else:
+        pairs = [
+            (*_ordered(x, y), False) for x, y in itertools.combinations(sorted(everyone.items()), 2)
+        ]
+    return EventRows(record, rows, pairs, date.year if date else None, area)
+
+
+def _key(actor: tuple) -> tuple:
+    iso3, ccode = actor
+    return (ccode is None, ccode or 0, iso3)
+
+
+def _ordered(x: tuple, y: tuple) -> tuple[tuple, tuple]:
+    """Undirected pairs: lower COW code first (actors without one after, by ISO3)."""
+    return (x, y) if _key(x) <= _key(y) else (y, x)
+
+
+def flat(value: Any) -> str:
+    """A value as one CSV cell: '' for missing, lists joined by ';'."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(v).replace(";", ",") for v in value)
+    return str(value)
+
+
+def event_row(record: dict[str, Any]) -> list[str]:
+    return [flat(record[c]) for c in EVENT_COLUMNS]
+
+
+class DyadYearCounter:
+    """Counts per dyad, year and area. Multilateral events are expanded into their pairs here
+    only; undirected rows keep ccode1 < ccode2; directed rows run from supplier to recipient."""
+
+    def __init__(self, area_slugs: list[str]) -> None:
+        self.area_slugs = area_slugs
+        self.counts: dict[tuple, Counter] = {}
+
+    def add(self, rows: EventRows) -> None:
+        if rows.year is None:
+            return
+        for (i1, c1), (i2, c2), directed in rows.pairs:
+            key = (c1, c2, i1, i2, rows.year, directed)
+            self.counts.setdefault(key, Counter())[rows.area] += 1
+
+    @property
+    def columns(self) -> list[str]:
+        return ["ccode1", "ccode2", "iso3_1", "iso3_2", "year", "directed",
+                *[f"n_{slug}" for slug in self.area_slugs], "n_total"]  # fmt: skip
+
+    def rows(self) -> Iterator[list[Any]]:
+        for key in sorted(self.counts, key=lambda k: k[2:]):
+            c1, c2, i1, i2, year, directed = key
+            counts = self.counts[key]
+            yield [c1, c2, i1, i2, year, int(directed),
+                   *[counts.get(slug, 0) for slug in self.area_slugs],
+                   sum(counts.values())]  # fmt: skip

@@ -1,0 +1,1 @@
+"""PI review and adjudication: the queue, grouping of overlapping codings, decisions."""

@@ -1,0 +1,182 @@
+"""An event's fields: taken from a coding, or parsed and checked from a PI's input."""
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from ..models import Activity, Actor, Coding, DatePrec, Project
+from ..models.codings import DatePrecision, DyadType, Setting
+
+EVENT_FIELDS = (
+    "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "area", "activity",
+    "confidence", "event_date", "event_date_end", "date_prec", "note",
+)  # fmt: skip
+
+PRECISION_TO_PREC = {
+    DatePrecision.DAY: DatePrec.DAY,
+    DatePrecision.MONTH: DatePrec.MONTH,
+    DatePrecision.YEAR: DatePrec.YEAR,
+}
+
+
+def date_range(start: dt.date | None, prec: int | None) -> tuple[dt.date | None, dt.date | None]:
+    """Earliest and latest possible date for a date at a precision (UCDP GED style)."""
+    if start is None or prec is None:
+        return start, start
+    if prec == DatePrec.MONTH:
+        return start.replace(day=1), start.replace(
+            day=calendar.monthrange(start.year, start.month)[1]
+        )
+    if prec == DatePrec.YEAR:
+        return start.replace(month=1, day=1), start.replace(month=12, day=31)
+    if prec == DatePrec.WEEK:
+        return start, start + dt.timedelta(days=6)
+    return start, start
+
+
+def fields_from_coding(coding: Coding) -> dict[str, Any]:
+    prec = PRECISION_TO_PREC.get(coding.date_precision) if coding.event_date else None
+    start, end = date_range(coding.event_date, prec)
+    return {
+        "dyad_type": coding.dyad_type,
+        "side_a": coding.side_a,
+        "side_b": coding.side_b,
+        "participants": list(coding.participants.all()),
+        "setting": coding.setting,
+        "forum": coding.forum,
+        "area": coding.area,
+        "activity": coding.activity,
+        "confidence": coding.confidence,
+        "event_date": start,
+        "event_date_end": end,
+        "date_prec": int(prec) if prec else None,
+        "note": coding.note,
+    }
+
+
+def normalize_sides(fields: dict[str, Any]) -> dict[str, Any]:
+    """Undirected: side A sorts before side B (shared/formats.md)."""
+    a, b = fields.get("side_a"), fields.get("side_b")
+    if fields.get("dyad_type") == DyadType.UNDIRECTED and a and b and a.iso3 > b.iso3:
+        fields = {**fields, "side_a": b, "side_b": a}
+    return fields
+
+
+def parse_fields(project: Project, raw: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """`base` with the PI's changes in `raw` (ISO3 codes, slugs, ISO dates), checked against
+    the project's codebook. Raises ValidationError naming every bad field."""
+    codebook = project.codebook
+    errors: dict[str, str] = {}
+    fields = dict(base)
+
+    def actor(iso3: str) -> Actor | None:
+        iso3 = (iso3 or "").strip().upper()
+        if not iso3:
+            return None
+        found = codebook.actors.filter(iso3=iso3).first()
+        if found is None:
+            raise ValueError(f"'{iso3}' is not an actor of this codebook.")
+        return found
+
+    for name in ("side_a", "side_b"):
+        if name in raw:
+            try:
+                fields[name] = actor(raw[name])
+            except ValueError as e:
+                errors[name] = str(e)
+    if "participants" in raw:
+        items = raw["participants"]
+        if isinstance(items, str):
+            items = [p for p in items.replace(",", ";").split(";")]
+        try:
+            fields["participants"] = [a for a in (actor(p) for p in items) if a is not None]
+        except ValueError as e:
+            errors["participants"] = str(e)
+    for name, choices in (("dyad_type", DyadType), ("setting", Setting)):
+        if name in raw:
+            if raw[name] not in choices.values:
+                errors[name] = f"Choose one of {', '.join(choices.values)}."
+            else:
+                fields[name] = raw[name]
+    for name in ("forum", "note"):
+        if name in raw:
+            fields[name] = str(raw[name]).strip()
+    if "area" in raw:
+        area = codebook.areas.filter(slug=raw["area"]).first()
+        if area is None:
+            errors["area"] = f"'{raw['area']}' is not an area of this codebook."
+        else:
+            fields["area"] = area
+    if "activity" in raw:
+        activity = _activity(codebook, raw["activity"])
+        if activity is None:
+            errors["activity"] = f"'{raw['activity']}' is not an activity of this codebook."
+        else:
+            fields["activity"] = activity
+            if "area" not in raw:
+                fields["area"] = activity.area
+    if "confidence" in raw:
+        try:
+            value = int(raw["confidence"])
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not codebook.confidence_levels.filter(value=value).exists():
+            levels = ", ".join(
+                str(v) for v in codebook.confidence_levels.values_list("value", flat=True)
+            )
+            errors["confidence"] = f"Confidence must be one of {levels}."
+        else:
+            fields["confidence"] = value
+    if "date_prec" in raw:
+        if raw["date_prec"] in ("", None):
+            fields["date_prec"] = None
+        else:
+            try:
+                fields["date_prec"] = DatePrec(int(raw["date_prec"])).value
+            except (TypeError, ValueError):
+                errors["date_prec"] = "Date precision must be 1 (day) to 5 (year)."
+    for name in ("event_date", "event_date_end"):
+        if name in raw:
+            value = raw[name]
+            if value in ("", None):
+                fields[name] = None
+            else:
+                try:
+                    fields[name] = dt.date.fromisoformat(str(value))
+                except ValueError:
+                    errors[name] = f"'{value}' is not a date (yyyy-mm-dd)."
+    if "event_date" in raw and "event_date_end" not in raw and "event_date" not in errors:
+        fields["event_date"], fields["event_date_end"] = date_range(
+            fields.get("event_date"), fields.get("date_prec")
+        )
+    if errors:
+        raise ValidationError(errors)
+    check_fields(fields)
+    return normalize_sides(fields)
+
+
+def _activity(codebook, slug: str) -> Activity | None:
+    return (
+        Activity.objects.select_related("area").filter(area__codebook=codebook, slug=slug).first()
+    )
+
+
+def check_fields(fields: dict[str, Any]) -> None:
+    """Consistency of an event's fields."""
+    errors: dict[str, str] = {}
+    if fields["activity"].area_id != fields["area"].pk:
+        errors["activity"] = f"'{fields['activity'].slug}' is not in area '{fields['area'].slug}'."
+    if fields["dyad_type"] in (DyadType.DIRECTED, DyadType.UNDIRECTED):
+        if not fields.get("side_a") or not fields.get("side_b"):
+            errors["side_b"] = "A directed or undirected dyad needs side A and side B."
+        elif fields["side_a"].pk == fields["side_b"].pk:
+            errors["side_b"] = "Side A and side B must differ."
+    elif len({a.pk for a in fields.get("participants") or []}) < 3:
+        errors["participants"] = "A multilateral event needs three or more participants."
+    start, end = fields.get("event_date"), fields.get("event_date_end")
+    if start and end and end < start:
+        errors["event_date_end"] = "The latest date is before the earliest."
+    if errors:
+        raise ValidationError(errors)

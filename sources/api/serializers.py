@@ -1,0 +1,91 @@
+from rest_framework import serializers
+
+from ..models import IngestItem, IngestJob, Source
+
+
+class SourceSummarySerializer(serializers.ModelSerializer):
+    ingested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "title",
+            "outlet",
+            "author",
+            "published_date",
+            "language",
+            "url",
+            "canonical_url",
+            "origin",
+            "ingested_by",
+            "ingested_at",
+        ]
+
+
+class SourceSerializer(SourceSummarySerializer):
+    class Meta(SourceSummarySerializer.Meta):
+        fields = [*SourceSummarySerializer.Meta.fields, "original_filename", "text_hash", "text"]
+
+
+class IngestItemSerializer(serializers.ModelSerializer):
+    source_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = IngestItem
+        fields = [
+            "position",
+            "kind",
+            "label",
+            "status",
+            "reason",
+            "source_id",
+            "attempts",
+            "finished_at",
+        ]
+
+
+class IngestJobSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    remaining = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = IngestJob
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "total",
+            "done",
+            "failed",
+            "remaining",
+            "created_by",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class IngestJobDetailSerializer(IngestJobSerializer):
+    items = IngestItemSerializer(many=True, read_only=True)
+
+    class Meta(IngestJobSerializer.Meta):
+        fields = [*IngestJobSerializer.Meta.fields, "items"]
+
+
+class PastedTextSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=500)
+    text = serializers.CharField(trim_whitespace=False)
+
+
+class IngestJobCreateSerializer(serializers.Serializer):
+    """What to ingest: URLs and/or pasted texts (upload files through the web page)."""
+
+    urls = serializers.ListField(
+        child=serializers.CharField(max_length=2000), required=False, default=list
+    )
+    texts = PastedTextSerializer(many=True, required=False, default=list)
+
+    def validate(self, data):
+        if not data["urls"] and not data["texts"]:
+            raise serializers.ValidationError("Give at least one URL or text.")
+        return data

@@ -1,0 +1,105 @@
+"""Sources and ingestion jobs over the API: thin views over sources.listing and sources.ingest."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from coding import access
+
+from ..ingest import create_job
+from ..ingest_access import project_for_ingest, visible_jobs
+from ..inputs import InputError, ItemSpec, paste_spec
+from ..listing import filtered_sources
+from ..models import IngestJob, ItemKind, Source
+from .serializers import (
+    IngestJobCreateSerializer,
+    IngestJobDetailSerializer,
+    IngestJobSerializer,
+    SourceSerializer,
+    SourceSummarySerializer,
+)
+
+LIST_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="search title, outlet and text"),
+    OpenApiParameter(
+        "status", OpenApiTypes.STR, enum=["unassigned", "not_started", "in_progress", "done"]
+    ),
+    OpenApiParameter("coder", OpenApiTypes.INT, description="user id of a coder (PIs only)"),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=["date", "date_asc", "title", "added"]),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=LIST_PARAMETERS))
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sources of a project: PIs see all, coders the ones assigned to them."""
+
+    queryset = Source.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Source.objects.none()
+        project, me = access.project_for(self.request.user, self.kwargs["project_slug"])
+        if self.action == "list":
+            form, sources = filtered_sources(project, me, self.request.query_params)
+            if form.errors:
+                raise ValidationError(form.errors)
+            return sources.defer("text", "original_compressed").select_related("ingested_by")
+        return sources_for_detail(project, me)
+
+    def get_serializer_class(self):
+        return SourceSerializer if self.action == "retrieve" else SourceSummarySerializer
+
+
+def sources_for_detail(project, me):
+    from ..access import visible_sources
+
+    return visible_sources(project, me).select_related("ingested_by")
+
+
+class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Ingestion jobs: PIs and coders allowed to add sources start them and follow them."""
+
+    queryset = IngestJob.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return IngestJob.objects.none()
+        project, me = project_for_ingest(self.request.user, self.kwargs["project_slug"])
+        jobs = visible_jobs(project, me)
+        if self.action == "retrieve":
+            jobs = jobs.prefetch_related("items")
+        return jobs
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return IngestJobDetailSerializer
+        if self.action == "create":
+            return IngestJobCreateSerializer
+        return IngestJobSerializer
+
+    @extend_schema(request=IngestJobCreateSerializer, responses={201: IngestJobSerializer})
+    def create(self, request, *args, **kwargs):
+        project, _ = project_for_ingest(request.user, self.kwargs["project_slug"])
+        serializer = IngestJobCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        specs = [ItemSpec(ItemKind.URL, url.strip()) for url in data["urls"] if url.strip()]
+        try:
+            specs += [paste_spec(t["title"], t["text"]) for t in data["texts"]]
+        except InputError as exc:
+            raise ValidationError({"texts": [str(exc)]}) from None
+        if not specs:
+            raise ValidationError({"urls": ["Give at least one URL or text."]})
+        if len(specs) > settings.INGEST_MAX_ITEMS:
+            raise ValidationError({"urls": [f"At most {settings.INGEST_MAX_ITEMS} items."]})
+        job = create_job(project, request.user, specs, kind="api")
+        return Response(IngestJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

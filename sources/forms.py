@@ -1,0 +1,162 @@
+"""Forms of the sources pages: adding sources, editing metadata, assigning, filtering."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from coding.models import Project
+
+from .inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
+from .models import Source
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class AddSourcesForm(forms.Form):
+    """Every section is optional; whatever is filled in becomes one job."""
+
+    urls = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "https://…\nhttps://…"}),
+        label="URLs, one per line",
+    )
+    csv_file = forms.FileField(required=False, label="CSV file with a “url” column")
+    html_files = MultipleFileField(required=False, label="HTML files")
+    text_files = MultipleFileField(required=False, label="Text or Markdown files")
+    zip_file = forms.FileField(required=False, label="A .zip of HTML, text or Markdown files")
+    paste_title = forms.CharField(required=False, max_length=500, label="Title")
+    paste_text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 8}), label="Text"
+    )
+
+    def clean(self):
+        data = super().clean()
+        specs: list[ItemSpec] = []
+        try:
+            specs += url_specs(data.get("urls") or "")
+            if data.get("csv_file"):
+                specs += csv_url_specs(data["csv_file"].read())
+            for field, suffixes in [
+                ("html_files", (".html", ".htm", ".xhtml")),
+                ("text_files", (".txt", ".md", ".markdown")),
+            ]:
+                for upload in data.get(field) or []:
+                    if not upload.name.lower().endswith(suffixes):
+                        raise InputError(f"{upload.name}: expected {', '.join(suffixes)}")
+                    specs += file_specs(upload.name, upload.read())
+            if data.get("zip_file"):
+                upload = data["zip_file"]
+                if not upload.name.lower().endswith(".zip"):
+                    raise InputError(f"{upload.name}: expected a .zip file")
+                specs += file_specs(upload.name, upload.read())
+            if data.get("paste_text") or data.get("paste_title"):
+                if not (data.get("paste_title") or "").strip():
+                    self.add_error("paste_title", "Give the pasted text a title.")
+                title, text = data.get("paste_title") or "", data.get("paste_text") or ""
+                specs.append(paste_spec(title, text))
+        except InputError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if not specs and not self.errors:
+            raise forms.ValidationError("Nothing to add: fill in at least one section.")
+        self.specs = specs
+        return data
+
+    def job_kind(self) -> str:
+        kinds = {spec.kind for spec in getattr(self, "specs", [])}
+        return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+class SourceMetadataForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = [
+            "title",
+            "outlet",
+            "author",
+            "published_date",
+            "language",
+            "url",
+            "canonical_url",
+            "text",
+        ]
+        widgets = {
+            "published_date": forms.DateInput(attrs={"type": "date"}),
+            "text": forms.Textarea(attrs={"rows": 12}),
+        }
+        labels = {"url": "Original URL", "canonical_url": "Canonical URL"}
+
+
+class AssignForm(forms.Form):
+    sources = forms.ModelMultipleChoiceField(queryset=Source.objects.none())
+    coders = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"form": "assign-form"}),
+    )
+    reliability_percent = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        initial=0,
+        required=False,
+        label="Reliability sample (% of the selected sources coded by every chosen coder)",
+    )
+
+    def __init__(self, project: Project, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = project.sources.all()
+        self.fields["coders"].queryset = (
+            get_user_model().objects.filter(memberships__project=project).order_by("username")
+        )
+
+
+SORTS = {
+    "date": ("-published_date", "title"),
+    "date_asc": ("published_date", "title"),
+    "title": ("title",),
+    "added": ("-ingested_at",),
+}
+
+
+class SourceFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "any status"),
+            ("unassigned", "unassigned"),
+            ("not_started", "not started"),
+            ("in_progress", "in progress"),
+            ("done", "done"),
+        ],
+    )
+    coder = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="any coder"
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("date", "newest first"),
+            ("date_asc", "oldest first"),
+            ("title", "title"),
+            ("added", "recently added"),
+        ],
+    )
+
+    def __init__(self, project: Project, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coder"].queryset = (
+            get_user_model().objects.filter(memberships__project=project).order_by("username")
+        )

@@ -1,0 +1,113 @@
+"""Turn what a user submits (URL lists, a CSV, uploaded files, a zip, pasted text) into items.
+
+Nothing here touches the network or the database: bad input raises `InputError` with a
+message for the form (HTML) or the 400 answer (API), before any job exists.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.conf import settings
+
+from .archive import iter_zip_members
+from .decode import decode_text_file
+from .errors import IngestError
+from .models import ItemKind
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+class InputError(ValueError):
+    """The submission as a whole cannot be accepted; the message says why."""
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    kind: str  # ItemKind
+    label: str  # URL, file name or pasted title
+    payload: bytes | None = None
+    error: str | None = None  # set for an entry refused up front (shown as a failed item)
+
+
+def url_specs(lines: str) -> list[ItemSpec]:
+    """One URL per line; blank lines and lines starting with # are ignored."""
+    specs = []
+    for line in lines.splitlines():
+        url = line.strip()
+        if url and not url.startswith("#"):
+            specs.append(ItemSpec(ItemKind.URL, url[:2000]))
+    return specs
+
+
+def csv_url_specs(data: bytes) -> list[ItemSpec]:
+    """URLs from the `url` column of a CSV file (header row required, any delimiter)."""
+    try:
+        text = decode_text_file(data)
+    except IngestError as exc:
+        raise InputError(f"CSV file: {exc.reason}") from None
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    fields = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    if "url" not in fields:
+        raise InputError("The CSV file needs a header row with a column named “url”.")
+    column = fields["url"]
+    return [
+        ItemSpec(ItemKind.URL, row[column].strip()[:2000])
+        for row in reader
+        if (row.get(column) or "").strip()
+    ]
+
+
+def paste_spec(title: str, text: str) -> ItemSpec:
+    if not text.strip():
+        raise InputError("Paste the article's text.")
+    return ItemSpec(ItemKind.PASTE, title.strip()[:500], text.encode("utf-8"))
+
+
+def file_specs(name: str, data: bytes) -> list[ItemSpec]:
+    """An uploaded file: HTML, text/Markdown, or a zip of such files."""
+    lower = name.lower()
+    if lower.endswith(".zip"):
+        if len(data) > settings.INGEST_MAX_UPLOAD_BYTES:
+            raise InputError(f"{name}: the zip file is too large.")
+        try:
+            return [
+                _member_spec(label, content)
+                for label, content in iter_zip_members(
+                    data,
+                    max_files=settings.INGEST_ZIP_MAX_FILES,
+                    max_total_uncompressed=settings.INGEST_ZIP_MAX_TOTAL_BYTES,
+                    max_member=settings.INGEST_MAX_BYTES,
+                    allowed_suffixes=HTML_SUFFIXES + TEXT_SUFFIXES,
+                )
+            ]
+        except IngestError as exc:
+            raise InputError(f"{name}: {exc.reason}") from None
+    if len(data) > settings.INGEST_MAX_BYTES:
+        return [ItemSpec(_kind_for(lower) or ItemKind.HTML, name, error="too large")]
+    return [_member_spec(name, data)]
+
+
+def _kind_for(lower_name: str) -> str | None:
+    if lower_name.endswith(HTML_SUFFIXES):
+        return ItemKind.HTML
+    if lower_name.endswith(TEXT_SUFFIXES):
+        return ItemKind.TEXT
+    return None
+
+
+def _member_spec(label: str, data: bytes) -> ItemSpec:
+    kind = _kind_for(label.lower())
+    if kind is None:
+        suffix = PurePosixPath(label).suffix or "without extension"
+        return ItemSpec(ItemKind.TEXT, label, error=f"unsupported file type ({suffix})")
+    return ItemSpec(kind, label[:2000], data)

@@ -1,0 +1,37 @@
+"""The source list's search, filters and sort, shared by the page and the API."""
+
+from django.db.models import Q, QuerySet
+
+from coding.models import Membership, Project
+
+from .access import visible_sources
+from .forms import SORTS, SourceFilterForm
+from .models import Source
+
+
+def filtered_sources(
+    project: Project, me: Membership, params
+) -> tuple[SourceFilterForm, QuerySet[Source]]:
+    """The member's visible sources narrowed by the list's search, filters and sort."""
+    form = SourceFilterForm(project, params)
+    sources = visible_sources(project, me)
+    if not form.is_valid():
+        return form, sources.order_by(*SORTS["date"])
+    data = form.cleaned_data
+    if data["q"]:
+        q = data["q"]
+        sources = sources.filter(
+            Q(title__icontains=q) | Q(outlet__icontains=q) | Q(text__icontains=q)
+        )
+    coder = data["coder"] if me.is_pi else me.user
+    status = data["status"]
+    if status == "unassigned":
+        if me.is_pi:
+            sources = sources.filter(assignments__isnull=True)
+    elif status and coder is not None:
+        sources = sources.filter(assignments__coder=coder, assignments__status=status)
+    elif status:
+        sources = sources.filter(assignments__status=status)
+    elif coder is not None and me.is_pi:
+        sources = sources.filter(assignments__coder=coder)
+    return form, sources.distinct().order_by(*SORTS[data["sort"] or "date"])

@@ -1,0 +1,101 @@
+"""python manage.py ingest --project SLUG URL_OR_PATH...: ingest URLs, files and folders."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from coding.models import Project
+from sources.ingest import create_job, enqueue_job, run_job
+from sources.inputs import HTML_SUFFIXES, TEXT_SUFFIXES, InputError, ItemSpec, file_specs
+from sources.models import ItemKind, ItemStatus
+
+WANTED = (*HTML_SUFFIXES, *TEXT_SUFFIXES, ".zip")
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = "Ingest URLs, files (.html, .txt, .md, .zip) and folders of them into a project."
+
+    def add_arguments(self, parser):
+        parser.add_argument("inputs", nargs="+", metavar="URL_OR_PATH")
+        parser.add_argument("--project", required=True, help="the project's slug")
+        parser.add_argument("--user", help="username recorded as the ingester")
+        parser.add_argument(
+            "--async",
+            dest="run_async",
+            action="store_true",
+            help="queue the job for the Celery workers instead of running it here",
+        )
+
+    def handle(self, *args, inputs, project, user, run_async, **options):
+        try:
+            project_obj = Project.objects.get(slug=project)
+        except Project.DoesNotExist:
+            raise CommandError(f"No project with slug {project!r}.") from None
+        ingester = None
+        if user:
+            ingester = get_user_model().objects.filter(username=user).first()
+            if ingester is None:
+                raise CommandError(f"No user {user!r}.")
+        specs = self.collect(inputs)
+        if not specs:
+            raise CommandError("Nothing to ingest.")
+        job = create_job(project_obj, ingester, specs, kind="cli", enqueue=False)
+        if run_async:
+            enqueue_job(job)
+            self.stdout.write(f"Queued job #{job.pk} with {job.total} items.")
+            return
+        self.progress(job.done + job.failed, job.total)
+        job = run_job(job, progress=lambda item: self.tick(job))
+        self.stdout.write("")
+        self.summary(job)
+
+    def collect(self, inputs: list[str]) -> list[ItemSpec]:
+        specs: list[ItemSpec] = []
+        for value in inputs:
+            if "://" in value:
+                specs.append(ItemSpec(ItemKind.URL, value))
+                continue
+            path = Path(value)
+            if path.is_dir():
+                files = sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in WANTED and not p.name.startswith(".")
+                )
+            elif path.is_file():
+                files = [path]
+            else:
+                raise CommandError(f"{value}: no such file or folder (URLs need http(s)://).")
+            for file in files:
+                try:
+                    specs += file_specs(file.name, file.read_bytes())
+                except InputError as exc:
+                    raise CommandError(str(exc)) from None
+        return specs
+
+    def tick(self, job) -> None:
+        job.refresh_from_db(fields=["done", "failed", "total"])
+        self.progress(job.done + job.failed, job.total)
+
+    def progress(self, finished: int, total: int) -> None:
+        filled = BAR_WIDTH * finished // max(total, 1)
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        self.stdout.write(f"\r[{bar}] {finished}/{total}", ending="")
+        self.stdout.flush()
+
+    def summary(self, job) -> None:
+        counts = {status: 0 for status in ItemStatus.values}
+        for item in job.items.order_by("position"):
+            counts[item.status] += 1
+            if item.status == ItemStatus.OK:
+                self.stdout.write(f"  added      {item.label} → #{item.source_id}")
+            elif item.status == ItemStatus.DUPLICATE:
+                self.stdout.write(f"  duplicate  {item.label}: {item.reason}")
+            else:
+                self.stdout.write(f"  failed     {item.label}: {item.reason}")
+        self.stdout.write(
+            f"Job #{job.pk}: {counts['ok']} added, {counts['duplicate']} duplicate, "
+            f"{counts['failed']} failed of {job.total}."
+        )

@@ -1,0 +1,71 @@
+// Ingestion job page: poll the job's JSON status and update the progress bar and item rows.
+// Everything from the server is inserted as text (textContent), never as HTML.
+
+const POLL_MS = 1000;
+
+function setText(root, field, value) {
+  const el = root.querySelector(`[data-field="${field}"]`);
+  if (el) el.textContent = String(value);
+}
+
+function renderOutcome(cell, item) {
+  cell.replaceChildren();
+  const badge = document.createElement("span");
+  badge.className = `badge item-badge item-${item.status}`;
+  badge.textContent = item.status_label;
+  cell.append(badge, " ");
+  if (item.source_url) {
+    const link = document.createElement("a");
+    link.href = item.source_url;
+    link.textContent = item.source_title;
+    cell.append(link, " ");
+  } else if (item.source_title) {
+    cell.append(item.source_title, " ");
+  }
+  if (item.reason && item.status !== "ok") {
+    const reason = document.createElement("span");
+    reason.className = "reason";
+    reason.textContent = item.reason;
+    cell.append(reason);
+  }
+}
+
+function render(job, state) {
+  const total = Math.max(state.total, 1);
+  job.querySelector(".progress-done").style.width = `${(100 * state.done) / total}%`;
+  job.querySelector(".progress-failed").style.width = `${(100 * state.failed) / total}%`;
+  const bar = job.querySelector(".progress");
+  bar.setAttribute("aria-valuenow", String(state.done + state.failed));
+  for (const field of ["done", "failed", "remaining", "status_label"]) {
+    setText(job, field, state[field]);
+  }
+  const badge = job.querySelector('[data-field="status_label"]');
+  badge.className = `badge job-${state.status}`;
+  job.dataset.status = state.status;
+  for (const item of state.items) {
+    const row = document.querySelector(`#items tr[data-position="${item.position}"]`);
+    if (!row || row.className === `item-${item.status}` && item.status !== "running") continue;
+    row.className = `item-${item.status}`;
+    renderOutcome(row.querySelector(".item-outcome"), item);
+  }
+}
+
+async function poll(job) {
+  try {
+    const response = await fetch(job.dataset.statusUrl, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (response.ok) {
+      const state = await response.json();
+      render(job, state);
+      if (state.finished) return;
+    }
+  } catch (error) {
+    console.warn("ingestion status poll failed", error);
+  }
+  setTimeout(() => poll(job), POLL_MS);
+}
+
+const job = document.getElementById("job");
+if (job) poll(job);

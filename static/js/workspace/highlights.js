@@ -1,0 +1,126 @@
+// Drawing the text and its highlights. The text is split into paragraphs at blank lines and
+// every paragraph into segments at all coding boundaries, so overlapping and nested codings
+// are each visible and clickable: a segment knows every coding that covers it (data-ids), is
+// coloured by the innermost one, and gets a deeper underline per extra layer. Each segment
+// carries its UTF-16 offsets (data-s, data-e) so a DOM selection maps back to the text.
+
+const PARAGRAPH_BREAK = /\n{2,}/g;
+
+export function paragraphs(text) {
+  const parts = [];
+  let last = 0;
+  for (const m of text.matchAll(PARAGRAPH_BREAK)) {
+    if (m.index > last) parts.push([last, m.index]);
+    last = m.index + m[0].length;
+  }
+  if (text.length > last) parts.push([last, text.length]);
+  return parts;
+}
+
+// codings: [{key, s, e, color, pending, failed}] with s/e in UTF-16 units.
+export function render(root, text, codings, activeKey = null) {
+  const events = new Map(); // unit -> {open: [], close: []}
+  const at = (u) => { let ev = events.get(u); if (!ev) { ev = { open: [], close: [] }; events.set(u, ev); } return ev; };
+  for (const c of codings) { at(c.s).open.push(c); at(c.e).close.push(c); }
+  const paras = paragraphs(text);
+  for (const [s, e] of paras) { at(s); at(e); }
+  const points = [...events.keys()].sort((a, b) => a - b);
+  const active = new Set();
+  const frag = document.createDocumentFragment();
+  let pi = 0, p = null;
+  for (let i = 0; i < points.length; i++) {
+    const u = points[i];
+    const ev = events.get(u);
+    for (const c of ev.close) active.delete(c);
+    for (const c of ev.open) active.add(c);
+    while (pi < paras.length && paras[pi][1] <= u) { pi++; p = null; }
+    const next = points[i + 1];
+    if (next === undefined || pi >= paras.length || u < paras[pi][0]) continue;
+    if (!p) {
+      p = document.createElement("p");
+      p.dir = "auto";
+      p.dataset.s = paras[pi][0];
+      p.dataset.e = paras[pi][1];
+      frag.appendChild(p);
+    }
+    const end = Math.min(next, paras[pi][1]);
+    const span = document.createElement("span");
+    span.className = "seg";
+    span.dataset.s = u;
+    span.dataset.e = end;
+    span.textContent = text.slice(u, end);
+    if (active.size) {
+      const layers = [...active].sort((a, b) => (a.e - a.s) - (b.e - b.s));
+      span.classList.add("hl");
+      span.dataset.ids = layers.map((c) => c.key).join(" ");
+      span.style.setProperty("--hl", layers[0].color);
+      if (layers.length > 1) {
+        span.style.setProperty("--hl-outer", layers[1].color);
+        span.classList.add(layers.length > 2 ? "depth-3" : "depth-2");
+      }
+      if (layers.some((c) => c.pending)) span.classList.add("pending");
+      if (layers.some((c) => c.failed)) span.classList.add("failed");
+      if (activeKey !== null && layers.some((c) => c.key === activeKey)) span.classList.add("active");
+    }
+    p.appendChild(span);
+  }
+  root.replaceChildren(frag);
+}
+
+function startOf(node, textLength) {
+  for (let n = node; n; n = n.nextSibling) {
+    if (n.nodeType === 1) {
+      if (n.dataset.s !== undefined) return +n.dataset.s;
+      const inner = n.querySelector("[data-s]");
+      if (inner) return +inner.dataset.s;
+    }
+  }
+  const parent = node.parentNode;
+  if (parent && parent.dataset && parent.dataset.e !== undefined) return +parent.dataset.e;
+  return textLength;
+}
+
+// A DOM point (container, offset) as a UTF-16 offset into the text.
+export function pointToUnit(root, node, offset, textLength) {
+  if (node.nodeType === 3) {
+    const seg = node.parentNode;
+    if (seg && seg.classList && seg.classList.contains("seg")) return +seg.dataset.s + offset;
+    return startOf(node.nextSibling, textLength);
+  }
+  if (node.classList && node.classList.contains("seg")) return offset === 0 ? +node.dataset.s : +node.dataset.e;
+  const child = node.childNodes[offset];
+  if (child) return startOf(child, textLength);
+  if (node.dataset && node.dataset.e !== undefined) return +node.dataset.e;
+  if (node === root) return textLength;
+  return startOf(node.nextSibling, textLength);
+}
+
+function segmentAt(root, unit, preferEnd) {
+  const segs = root.querySelectorAll(".seg");
+  let lo = 0, hi = segs.length - 1, found = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = +segs[mid].dataset.s, e = +segs[mid].dataset.e;
+    if (preferEnd ? unit <= s : unit < s) hi = mid - 1;
+    else if (preferEnd ? unit > e : unit >= e) lo = mid + 1;
+    else { found = segs[mid]; break; }
+  }
+  return found;
+}
+
+// A DOM Range over the UTF-16 span [s, e) of the text.
+export function rangeOf(root, s, e) {
+  const a = segmentAt(root, s, false), b = segmentAt(root, e, true);
+  if (!a || !b) return null;
+  const range = document.createRange();
+  range.setStart(a.firstChild, s - +a.dataset.s);
+  range.setEnd(b.firstChild, e - +b.dataset.s);
+  return range;
+}
+
+export function firstSegmentOf(root, key) {
+  for (const seg of root.querySelectorAll(".seg.hl")) {
+    if (seg.dataset.ids.split(" ").includes(String(key))) return seg;
+  }
+  return null;
+}

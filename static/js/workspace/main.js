@@ -1,0 +1,471 @@
+// The document view: wires the text, highlights, form, codings list and the save queue.
+// All initial data comes from the JSON script tag the server rendered (no extra requests).
+import { ApiError, NetworkError, send } from "./api.js";
+import { CodingForm } from "./form.js";
+import { firstSegmentOf, render } from "./highlights.js";
+import { OffsetMap } from "./offsets.js";
+import { PendingQueue, Retrier } from "./queue.js";
+import { find, select, selectedSpan, trimSpan } from "./selection.js";
+
+performance.mark("ws-start");
+const data = JSON.parse(document.getElementById("workspace-data").textContent);
+const text = data.source.text;
+const map = new OffsetMap(text);
+const me = data.me;
+const reader = document.getElementById("reader");
+const statusEl = document.getElementById("save-status");
+const banner = document.getElementById("ws-banner");
+const tip = document.getElementById("ws-tip");
+const chooser = document.getElementById("ws-chooser");
+const listEl = document.getElementById("coding-list");
+const areas = new Map(data.codebook.areas.map((a) => [a.id, a]));
+const activities = new Map();
+for (const a of data.codebook.areas) for (const x of a.activities) activities.set(x.id, x);
+const actors = new Map(data.codebook.actors.map((a) => [a.id, a]));
+const confidence = new Map(data.codebook.confidence.map((c) => [c.value, c]));
+
+const codings = new Map(); // key -> coding ("c<id>" on the server, "t<n>" not yet)
+for (const c of data.codings) codings.set(`c${c.id}`, { ...c, key: `c${c.id}` });
+const queue = new PendingQueue(`ws:${data.project.slug}:${data.source.id}:${me.username}`);
+let draft = null; // the span being coded: {s, e, start, end, quote} (s/e UTF-16, start/end code points)
+let activeKey = null;
+let coderFilter = "";
+let lastFind = 0;
+let flushing = null;
+let offline = false;
+let justSaved = false;
+
+// --- state from the pending queue --------------------------------------------------------------
+
+function applyOp(op) {
+  if (op.kind === "create") {
+    codings.set(op.tmp, { ...op.data, key: op.tmp, coder: me.username, pending: true,
+                          failed: op.failed || null, version: 0 });
+  } else if (op.kind === "update") {
+    const c = codings.get(`c${op.id}`);
+    if (c) codings.set(c.key, { ...c, ...op.data, pending: true, failed: op.failed || null });
+  } else if (op.kind === "delete") {
+    const c = codings.get(`c${op.id}`);
+    if (c && op.failed) codings.set(c.key, { ...c, failed: op.failed });
+    else codings.delete(`c${op.id}`);
+  }
+}
+for (const op of queue.ops) applyOp(op);
+
+// --- drawing ---------------------------------------------------------------------------------
+
+function visible() {
+  return [...codings.values()].filter((c) => !coderFilter || c.coder === coderFilter)
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+function colorOf(c) { return (areas.get(c.area) || {}).color || "#888888"; }
+
+function dyadText(c) {
+  const iso = (id) => (actors.get(id) || { iso3: "?" }).iso3;
+  if (c.dyad_type === "multilateral") {
+    return (c.participants || []).map(iso).join(", ") + (c.forum ? ` @ ${c.forum}` : "");
+  }
+  return `${iso(c.side_a)} ${c.dyad_type === "directed" ? "→" : "–"} ${iso(c.side_b)}`;
+}
+
+function summary(c) {
+  const act = activities.get(c.activity);
+  const conf = confidence.get(c.confidence);
+  const date = c.event_date ? `${c.date_precision === "year" ? c.event_date.slice(0, 4)
+    : c.date_precision === "month" ? c.event_date.slice(0, 7) : c.event_date}` : "date unknown";
+  return `${(areas.get(c.area) || {}).label || "?"} › ${act ? act.label : "?"} · ${dyadText(c)} · `
+    + `confidence ${c.confidence}${conf ? " " + conf.label : ""} · ${date}`;
+}
+
+function draw() {
+  const shown = visible().map((c) => ({
+    key: c.key, s: map.toUnits(c.start), e: map.toUnits(c.end), color: colorOf(c),
+    pending: !!c.pending, failed: !!c.failed,
+  }));
+  if (draft) shown.push({ key: "draft", s: draft.s, e: draft.e, color: "#98a2b3", pending: true });
+  render(reader, text, shown, activeKey);
+  drawList();
+  drawStatus();
+}
+
+function drawList() {
+  const items = visible();
+  document.getElementById("coding-count").textContent = String(items.length);
+  listEl.replaceChildren(...items.map((c) => {
+    const li = document.createElement("li");
+    li.dataset.key = c.key;
+    li.className = "coding-item" + (c.key === activeKey ? " active" : "");
+    li.tabIndex = 0;
+    li.style.setProperty("--area", colorOf(c));
+    const head = document.createElement("div");
+    head.className = "ci-head";
+    head.textContent = summary(c);
+    const quote = document.createElement("div");
+    quote.className = "ci-quote";
+    quote.textContent = c.quote.length > 120 ? c.quote.slice(0, 119) + "…" : c.quote;
+    li.append(head, quote);
+    const state = document.createElement("div");
+    state.className = "ci-state";
+    if (c.failed) { state.classList.add("failed"); state.textContent = `Not saved: ${c.failed}`; }
+    else if (c.pending) { state.classList.add("pending"); state.textContent = "Pending — will be saved when the server is reachable"; }
+    if (me.is_pi && c.coder) { const who = document.createElement("span"); who.className = "badge muted"; who.textContent = c.coder; head.prepend(who, " "); }
+    if (state.textContent) li.append(state);
+    return li;
+  }));
+}
+
+function drawStatus() {
+  const waiting = queue.waiting.length, failed = queue.failed.length;
+  statusEl.className = "save-status";
+  if (failed) {
+    statusEl.classList.add("failed");
+    statusEl.textContent = `${failed} change${failed > 1 ? "s" : ""} not saved`;
+  } else if (waiting && offline) {
+    statusEl.classList.add("pending");
+    statusEl.textContent = `${waiting} pending — offline, will retry`;
+  } else if (waiting) {
+    statusEl.classList.add("saving");
+    statusEl.textContent = "Saving…";
+  } else {
+    statusEl.classList.add("saved");
+    statusEl.textContent = justSaved ? "Saved ✓" : "All changes saved";
+  }
+  const badge = document.getElementById("assignment-status");
+  const labels = { not_started: "Not started", in_progress: "In progress", done: "Done" };
+  badge.textContent = me.assignment ? labels[me.assignment] : (me.is_pi ? "PI" : "");
+  badge.className = `badge assign-${me.assignment || "pi"}`;
+  document.getElementById("mark-done").hidden = !me.assignment || me.assignment === "done";
+  document.getElementById("reopen").hidden = me.assignment !== "done";
+}
+
+function showBanner(message) {
+  banner.textContent = message;
+  banner.hidden = !message;
+}
+
+// --- saving ----------------------------------------------------------------------------------
+
+function messagesOf(err) {
+  const body = err.data;
+  if (!body || typeof body !== "object") return [err.message];
+  if (body.detail) return [String(body.detail)];
+  return Object.values(body).flat().map(String);
+}
+
+function url(id) { return data.urls.coding.replace("{id}", String(id)); }
+
+async function run(op) {
+  if (op.kind === "create") return send("POST", data.urls.codings, op.data);
+  if (op.kind === "update") return send("PATCH", url(op.id), { ...op.data, version: op.version });
+  return send("DELETE", `${url(op.id)}?version=${op.version}`);
+}
+
+// Send the queued operations in order. Returns the problems of `interactive` (the save the
+// form waits for): [] when it was saved or is pending offline, messages when it was refused.
+function flush(interactive = null) {
+  const next = (flushing || Promise.resolve()).then(() => flushNow(interactive));
+  flushing = next.catch(() => []);
+  return next;
+}
+
+async function flushNow(interactive) {
+  let problems = [];
+  for (const op of [...queue.ops]) {
+    if (op.failed || !queue.ops.includes(op)) continue;
+    drawStatus();
+    try {
+      const result = await run(op);
+      offline = false;
+      queue.remove(op);
+      if (op.kind === "create") {
+        codings.delete(op.tmp);
+        codings.set(`c${result.id}`, { ...result, key: `c${result.id}` });
+        if (activeKey === op.tmp) activeKey = `c${result.id}`;
+        for (const later of queue.ops) if (later.tmp === op.tmp && later.kind !== "create") later.id = result.id;
+      } else if (op.kind === "update") {
+        codings.set(`c${result.id}`, { ...result, key: `c${result.id}` });
+      } else {
+        codings.delete(`c${op.id}`);
+      }
+      justSaved = true;
+      setTimeout(() => { justSaved = false; drawStatus(); }, 2500);
+    } catch (err) {
+      if (err instanceof NetworkError) {
+        offline = true;
+        retrier.later();
+        break;
+      }
+      const messages = messagesOf(err);
+      const conflict = err instanceof ApiError && err.status === 409;
+      if (conflict && err.data && err.data.code === "stale_version") {
+        queue.remove(op);
+        const current = err.data.current;
+        const key = `c${op.id}`;
+        if (current) codings.set(key, { ...current, key, coder: me.username });
+        else codings.delete(key);
+        showBanner(`${messages[0]} The current version is shown.`);
+      } else if (op === interactive) {
+        queue.remove(op);
+        revert(op);
+      } else {
+        op.failed = messages.join(" ");
+        queue.save();
+        applyOp(op);
+      }
+      if (op === interactive) problems = messages;
+    }
+  }
+  draw();
+  return problems;
+}
+
+function revert(op) {
+  if (op.kind === "create") codings.delete(op.tmp);
+  else if (op.before) codings.set(`c${op.id}`, op.before);
+}
+
+const retrier = new Retrier(() => flush());
+
+let tmpSeq = Date.now();
+
+async function save(coding, values) {
+  showBanner("");
+  let op;
+  if (!coding) {
+    op = queue.add({ kind: "create", tmp: `t${tmpSeq++}`, data: { ...values, start: draft.start, end: draft.end, quote: draft.quote } });
+    draft = null;
+  } else if (coding.key.startsWith("t")) {
+    op = queue.createOf(coding.key);
+    op.data = { ...op.data, ...values };
+    op.failed = null;
+    queue.save();
+  } else {
+    const earlier = queue.ops.find((o) => o.kind === "update" && o.id === coding.id);
+    if (earlier) { earlier.data = { ...earlier.data, ...values }; earlier.failed = null; queue.save(); op = earlier; }
+    else op = queue.add({ kind: "update", id: coding.id, version: coding.version, data: values, before: strip(coding) });
+  }
+  applyOp(op);
+  activeKey = null;
+  draw();
+  return flush(op);
+}
+
+function strip(c) { const { pending, failed, ...rest } = c; return rest; }
+
+async function remove(coding) {
+  showBanner("");
+  form.close();
+  if (coding.key.startsWith("t")) {
+    queue.remove(queue.createOf(coding.key));
+    codings.delete(coding.key);
+    draw();
+    return;
+  }
+  for (const o of queue.ops.filter((o) => o.id === coding.id && o.kind === "update")) queue.remove(o);
+  const op = queue.add({ kind: "delete", id: coding.id, version: coding.version, before: strip(coding) });
+  applyOp(op);
+  draw();
+  const problems = await flush(op);
+  if (problems.length) showBanner(problems.join(" "));
+}
+
+// --- the form --------------------------------------------------------------------------------
+
+const form = new CodingForm(document.getElementById("coding-form"), data.codebook, {
+  dyadKey: `ws-dyad:${data.project.slug}:${me.username}`,
+  onSave: save,
+  onDelete: remove,
+  onClose: () => { draft = null; activeKey = null; draw(); reader.focus({ preventScroll: true }); },
+});
+
+function locked() {
+  if (!me.can_code) return "You may read this source but it is not assigned to you.";
+  if (me.assignment === "done") return "You marked this source as done — reopen it to change codings.";
+  return null;
+}
+
+function openNew(span, anchor) {
+  if (locked()) { showBanner(locked()); return; }
+  const [s, e] = span;
+  draft = { s, e, start: map.toPoints(s), end: map.toPoints(e), quote: text.slice(s, e) };
+  activeKey = null;
+  draw();
+  window.getSelection().removeAllRanges();
+  form.open({ quote: draft.quote, anchor: lastSegmentOf("draft") || anchor });
+}
+
+function openExisting(key) {
+  const c = codings.get(key);
+  if (!c) return;
+  chooser.hidden = true;
+  draft = null;
+  activeKey = key;
+  draw();
+  const seg = firstSegmentOf(reader, key);
+  if (seg) seg.scrollIntoView({ block: "center", behavior: "instant" });
+  const anchor = lastSegmentOf(key) || seg;
+  const readOnly = c.coder && c.coder !== me.username ? `Coded by ${c.coder} — read only.` : locked();
+  form.open({ quote: c.quote, coding: c, readOnly, anchor });
+}
+
+function lastSegmentOf(key) {
+  const segs = [...reader.querySelectorAll(".seg.hl")].filter((s) => s.dataset.ids.split(" ").includes(key));
+  return segs[segs.length - 1] || null;
+}
+
+// --- events ----------------------------------------------------------------------------------
+
+function selectionDone() {
+  const span = selectedSpan(reader, text);
+  if (!span) return false;
+  const range = window.getSelection().getRangeAt(0);
+  const anchor = { getBoundingClientRect: () => range.getBoundingClientRect() };
+  openNew(span, anchor);
+  return true;
+}
+
+reader.addEventListener("mouseup", () => setTimeout(selectionDone, 0));
+reader.addEventListener("keyup", (e) => { if (e.shiftKey) selectionDone(); });
+
+reader.addEventListener("click", (e) => {
+  const seg = e.target.closest(".seg.hl");
+  if (!seg || !window.getSelection().isCollapsed) return;
+  const keys = seg.dataset.ids.split(" ").filter((k) => k !== "draft");
+  if (keys.length === 1) { openExisting(keys[0]); return; }
+  if (!keys.length) return;
+  chooser.replaceChildren(...keys.map((k) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "chooser-item";
+    b.style.setProperty("--area", colorOf(codings.get(k)));
+    b.textContent = summary(codings.get(k));
+    b.addEventListener("click", () => openExisting(k));
+    return b;
+  }));
+  const rect = seg.getBoundingClientRect();
+  chooser.style.left = `${rect.left + window.scrollX}px`;
+  chooser.style.top = `${rect.bottom + window.scrollY + 6}px`;
+  chooser.hidden = false;
+  chooser.querySelector("button").focus();
+});
+
+reader.addEventListener("mouseover", (e) => {
+  const seg = e.target.closest(".seg.hl");
+  if (!seg) { tip.hidden = true; return; }
+  const lines = seg.dataset.ids.split(" ").filter((k) => codings.has(k)).map((k) => {
+    const c = codings.get(k);
+    return (me.is_pi ? `${c.coder}: ` : "") + summary(c) + (c.pending ? " (pending)" : "");
+  });
+  if (!lines.length) { tip.hidden = true; return; }
+  tip.replaceChildren(...lines.map((l) => { const d = document.createElement("div"); d.textContent = l; return d; }));
+  const rect = seg.getBoundingClientRect();
+  tip.style.left = `${rect.left + window.scrollX}px`;
+  tip.style.top = `${rect.top + window.scrollY - 8}px`;
+  tip.hidden = false;
+});
+reader.addEventListener("mouseleave", () => { tip.hidden = true; });
+
+listEl.addEventListener("click", (e) => {
+  const li = e.target.closest("li[data-key]");
+  if (li) openExisting(li.dataset.key);
+});
+listEl.addEventListener("keydown", (e) => {
+  const li = e.target.closest("li[data-key]");
+  if (li && e.key === "Enter") { e.preventDefault(); openExisting(li.dataset.key); }
+});
+
+const findInput = document.getElementById("find");
+findInput.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") { findInput.value = ""; reader.focus(); return; }
+  if (e.key !== "Enter") return;
+  e.preventDefault();
+  const hit = find(text, findInput.value, lastFind);
+  if (!hit) { showBanner(`“${findInput.value}” is not in the text.`); return; }
+  showBanner("");
+  lastFind = hit[1];
+  const span = trimSpan(text, hit[0], hit[1]);
+  if (!span) return;
+  const range = select(reader, span[0], span[1]);
+  if (range) range.startContainer.parentNode.scrollIntoView({ block: "center", behavior: "instant" });
+  openNew(span, range);
+});
+
+document.addEventListener("keydown", (e) => {
+  const t = e.target;
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName) || t.isContentEditable;
+  if (e.key === "Escape") { chooser.hidden = true; tip.hidden = true; if (form.isOpen) form.close(); }
+  if (e.key === "/" && !typing && !form.isOpen) { e.preventDefault(); findInput.focus(); findInput.select(); }
+});
+
+document.addEventListener("click", (e) => {
+  if (!chooser.hidden && !chooser.contains(e.target) && !e.target.closest(".seg.hl")) chooser.hidden = true;
+});
+
+const search = document.getElementById("codebook-search");
+search.addEventListener("input", () => {
+  const q = search.value.trim().toLowerCase();
+  for (const area of document.querySelectorAll("#codebook .cb-area")) {
+    let any = false;
+    for (const act of area.querySelectorAll(".cb-activity")) {
+      const hit = !q || act.textContent.toLowerCase().includes(q);
+      act.hidden = !hit;
+      act.open = !!q && hit;
+      any = any || hit;
+    }
+    const areaHit = !q || area.querySelector("summary").textContent.toLowerCase().includes(q);
+    area.hidden = !(any || areaHit);
+    area.open = !!q && (any || areaHit);
+  }
+});
+
+const filter = document.getElementById("coder-filter");
+if (filter) {
+  const names = new Set([...data.coders, ...[...codings.values()].map((c) => c.coder)]);
+  for (const name of [...names].sort()) {
+    const o = document.createElement("option");
+    o.value = name;
+    o.textContent = name;
+    filter.append(o);
+  }
+  filter.addEventListener("change", () => { coderFilter = filter.value; draw(); });
+}
+
+async function setAssignment(action) {
+  try {
+    const result = await send("POST", data.urls[action]);
+    me.assignment = result.status;
+    showBanner("");
+    if (action === "reopen") {
+      for (const op of queue.failed) op.failed = null;
+      queue.save();
+      flush();
+    }
+  } catch (err) {
+    showBanner(err instanceof NetworkError ? "The server cannot be reached; try again." : err.message);
+  }
+  draw();
+}
+document.getElementById("mark-done").addEventListener("click", () => { form.close(); setAssignment("done"); });
+document.getElementById("reopen").addEventListener("click", () => setAssignment("reopen"));
+
+window.addEventListener("resize", () => {
+  if (form.isOpen) form.place(lastSegmentOf(draft ? "draft" : activeKey));
+});
+
+draw();
+performance.mark("ws-rendered");
+reader.dataset.ready = "1";
+if (queue.waiting.length) flush();
+
+// For tests and the bench: select a span given in code points, as a coder would with the mouse.
+window.workspace = {
+  selectPoints(start, end) {
+    const range = select(reader, map.toUnits(start), map.toUnits(end));
+    reader.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+    return !!range;
+  },
+  redraw() { const t0 = performance.now(); draw(); return performance.now() - t0; },
+  offsets: map,
+  codings: () => [...codings.values()],
+};

@@ -1,0 +1,41 @@
+// Offsets: the server counts Unicode code points; JavaScript strings count UTF-16 units.
+// An OffsetMap converts between the two for one text in O(log n), by remembering where the
+// characters outside the Basic Multilingual Plane (two units, one code point) are.
+
+export class OffsetMap {
+  constructor(text) {
+    this.text = text;
+    this.astral = []; // UTF-16 index of every surrogate pair's first unit, ascending
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { this.astral.push(i); i++; }
+      }
+    }
+    this.length = text.length - this.astral.length; // in code points
+  }
+
+  // How many astral characters start before UTF-16 index `units`.
+  _before(units) {
+    let lo = 0, hi = this.astral.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.astral[mid] < units) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  toPoints(units) {
+    // Each surrogate pair before `units` is two units but one code point; a position inside a
+    // pair comes out at the pair's start.
+    return units - this._before(units);
+  }
+
+  toUnits(points) {
+    // The k-th astral char (0-based) at unit u has code point index u - k.
+    let lo = 0, hi = this.astral.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.astral[mid] - mid < points) lo = mid + 1; else hi = mid; }
+    return points + lo;
+  }
+}
+
+export function toPoints(text, units) { return new OffsetMap(text).toPoints(units); }
+export function toUnits(text, points) { return new OffsetMap(text).toUnits(points); }

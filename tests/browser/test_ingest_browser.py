@@ -1,0 +1,82 @@
+"""A PI adds sources in Chromium and watches the job finish, with a real Celery worker."""
+
+import pytest
+from playwright.sync_api import expect
+
+from coding.models import Assignment, Role
+from sources import ingest
+from sources.models import IngestJob, ItemStatus, Source
+from tests.factories import (
+    MembershipFactory,
+    PIUserFactory,
+    ProjectFactory,
+    SourceFactory,
+    UserFactory,
+)
+from tests.services import celery_worker
+from tests.sources.httpserver import PAGES, running_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def send_items(sender, job) -> None:
+    for pk in job.items.filter(status=ItemStatus.PENDING).values_list("pk", flat=True):
+        sender.send_task("sources.ingest_item", args=[pk])
+
+
+def test_pi_pastes_urls_uploads_a_file_and_sees_the_outcomes(
+    page, live_server, login, screenshot, tmp_path, monkeypatch, settings
+):
+    pi = PIUserFactory(username="pi")
+    project = ProjectFactory(slug="ties", name="Security ties pilot")
+    MembershipFactory(project=project, user=pi, role=Role.PI)
+    MembershipFactory(project=project, user=UserFactory(username="coder1"), role=Role.CODER)
+    SourceFactory(project=project, title="Already here", text="Already here.\n\nSame text.")
+    upload = tmp_path / "same.txt"
+    upload.write_text("Already here.\n\nSame text.", encoding="utf-8")
+    settings.INGEST_ALLOW_HOSTS = ["127.0.0.1"]
+    monkeypatch.setenv("INGEST_ALLOW_HOSTS", "127.0.0.1")  # for the worker process
+    with running_server() as server, celery_worker("filesystem", tmp_path) as sender:
+        # the web thread queues the job's items to this test's worker (Celery's current app
+        # is per thread, so patch the module function rather than the task object)
+        monkeypatch.setattr(ingest, "enqueue_job", lambda job: send_items(sender, job))
+        login("pi")
+        page.goto(f"{live_server.url}/projects/ties/sources/")
+        page.get_by_role("link", name="Add sources").click()
+        page.get_by_label("URLs, one per line").fill(
+            f"{server.url('/page')}\n{server.url('/pdf')}\nftp://example.org/file\n"
+        )
+        page.locator("#id_html_files").set_input_files(str(PAGES / "zh_news.html"))
+        page.locator("#id_text_files").set_input_files(str(upload))
+        screenshot("ingest-add-sources")
+        page.get_by_role("button", name="Add sources").click()
+        expect(page.get_by_role("heading", name="Ingestion #")).to_be_visible()
+        job = page.locator("#job")
+        expect(job.locator('[data-field="status_label"]')).to_have_text("Done", timeout=60_000)
+        expect(job.locator('[data-field="remaining"]')).to_have_text("0")
+        expect(job.locator('[data-field="done"]')).to_have_text("3")
+        expect(job.locator('[data-field="failed"]')).to_have_text("2")
+        screenshot("ingest-job-done")
+
+    rows = page.locator("#items tbody tr")
+    expect(rows).to_have_count(5)
+    expect(rows.nth(0)).to_contain_text("Drills Without an Alliance")
+    expect(rows.nth(1)).to_contain_text("not HTML (application/pdf)")
+    expect(rows.nth(2)).to_contain_text("not an http(s) URL")
+    expect(rows.nth(4)).to_contain_text("duplicate of “Already here”")
+    assert page.locator(".progress-done").evaluate("el => el.style.width") == "60%"
+    rows.nth(0).get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Drills Without an Alliance")).to_be_visible()
+    expect(page.get_by_text("Meridian Centre for Strategic Studies").first).to_be_visible()
+    screenshot("ingest-source-page")
+    page.goto(f"{live_server.url}/projects/ties/sources/?sort=title")
+    expect(page.locator("#sources tbody tr")).to_have_count(3)
+    page.get_by_label("Select all on this page").check()
+    page.locator(".assign-panel").get_by_label("coder1").check()
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("3 assignments made.")).to_be_visible()
+    expect(page.locator("#sources .assign-not_started")).to_have_count(3)
+    screenshot("ingest-source-list")
+    assert Assignment.objects.filter(coder__username="coder1").count() == 3
+    assert IngestJob.objects.get().done == 3
+    assert Source.objects.filter(project=project).count() == 3

@@ -1,0 +1,66 @@
+"""The PI opens the reliability page and sees the alpha table and both heatmaps."""
+
+import re
+import threading
+
+import pytest
+
+from coding.models import Role
+from tests.coding.reliability_study import build_study
+from tests.factories import MembershipFactory, PIUserFactory, ProjectFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_pi_sees_alpha_table_and_heatmaps(page, live_server, login, screenshot):
+    project = ProjectFactory(name="Reliability pilot")
+    pi = PIUserFactory(username="pi-rel")
+    MembershipFactory(project=project, user=pi, role=Role.PI)
+    build_study(project)
+
+    login("pi-rel")
+    page.goto(f"{live_server.url}/projects/{project.slug}/reliability/")
+    table = page.locator("#alpha-table")
+    table.wait_for()
+    assert table.locator("tbody tr").count() > 10
+    assert "heads of state" in table.inner_text().lower()
+    assert page.locator("#pair-heatmap svg").is_visible()
+    assert page.locator("#confusion-heatmap svg").is_visible()
+    assert page.locator("#rel-counts").inner_text().startswith("2 sources · 3 coders · 6 codings")
+    assert page.locator("#rel-warnings").is_visible()
+    screenshot("reliability-page")
+
+    page.get_by_label("bob").check()
+    page.get_by_label("alice").check()
+    page.get_by_role("button", name="Compute").click()
+    page.wait_for_url(re.compile(r"coders="))
+    assert page.locator("#rel-counts").inner_text().startswith("2 sources · 2 coders · 5 codings")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="pdf", exact=True).click()
+    assert download.value.suggested_filename == f"reliability-{project.slug}.pdf"
+
+
+def test_large_project_shows_progress_and_reloads_when_ready(
+    page, live_server, login, screenshot, monkeypatch
+):
+    from coding import reliability_jobs, tasks
+
+    project = ProjectFactory(name="Large study")
+    pi = PIUserFactory(username="pi-large")
+    MembershipFactory(project=project, user=pi, role=Role.PI)
+    build_study(project)
+    monkeypatch.setattr(reliability_jobs, "INLINE_MAX_CODINGS", 0)
+    # a "worker" that starts a few seconds later, in another thread
+    monkeypatch.setattr(
+        tasks.compute_reliability,
+        "delay",
+        lambda *args: threading.Timer(3.0, tasks.compute_reliability.run, args).start(),
+    )
+
+    login("pi-large")
+    page.goto(f"{live_server.url}/projects/{project.slug}/reliability/")
+    assert page.locator("#reliability-progress progress").is_visible()
+    assert page.locator("#alpha-table").count() == 0
+    screenshot("reliability-progress")
+    page.locator("#alpha-table").wait_for(timeout=30_000)  # the page polled and reloaded
+    assert page.locator("#rel-counts").inner_text().startswith("2 sources · 3 coders")

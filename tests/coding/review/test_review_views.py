@@ -1,0 +1,200 @@
+import pytest
+from django.urls import reverse
+
+from coding.models import DecisionKind, Event, ReviewDecision
+from coding.review import decisions
+
+
+@pytest.fixture
+def pair(source, coder, coder_b, make_coding):
+    a = make_coding(source, coder, 0, 56, confidence=3, note="coder A's private note")
+    b = make_coding(source, coder_b, 0, 50, confidence=2)
+    return a, b
+
+
+def pi_pages(project, source, event):
+    slug = project.slug
+    return [
+        reverse("review-queue", args=[slug]),
+        reverse("review-source", args=[slug, source.pk]),
+        reverse("event-list", args=[slug]),
+        reverse("event-detail", args=[slug, event.event_id]),
+        reverse("export", args=[slug]),
+        reverse("export-zip", args=[slug]),
+        reverse("export-annotations", args=[slug]),
+        reverse("export-qdpx", args=[slug]),
+        reverse("export-qdc", args=[slug]),
+    ]
+
+
+def pi_posts(project, source, decision):
+    slug = project.slug
+    return [
+        reverse("review-decide", args=[slug, source.pk]),
+        reverse("review-bulk", args=[slug, source.pk]),
+        reverse("review-undo", args=[slug, decision.pk]),
+    ]
+
+
+@pytest.fixture
+def accepted(pi, project, pair):
+    return decisions.accept(pi, project, list(pair), pair[0])
+
+
+def test_pi_reaches_every_review_and_export_page(client_for, pi, project, source, accepted):
+    client = client_for(pi)
+    for url in pi_pages(project, source, accepted.event):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+
+
+def test_coders_get_403_on_review_approval_and_export(client_for, coder, project, source, accepted):
+    client = client_for(coder)
+    for url in pi_pages(project, source, accepted.event):
+        assert client.get(url).status_code == 403, url
+    for url in pi_posts(project, source, accepted):
+        assert client.post(url, {"action": "reject"}).status_code == 403, url
+    assert accepted.undone_at is None and Event.objects.count() == 1
+
+
+def test_members_of_other_projects_get_404(client_for, outsider, project, source, accepted):
+    client = client_for(outsider)
+    for url in pi_pages(project, source, accepted.event):
+        assert client.get(url).status_code == 404, url
+    for url in pi_posts(project, source, accepted):
+        assert client.post(url).status_code == 404, url
+    assert client.get(reverse("review-feedback", args=[project.slug])).status_code == 404
+
+
+def test_anonymous_users_are_sent_to_log_in(client, project, source, accepted):
+    for url in [
+        *pi_pages(project, source, accepted.event),
+        reverse("review-feedback", args=[project.slug]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_review_page_shows_the_source_once_with_groups_and_differences(
+    client_for, pi, project, source, pair, coder_b, make_coding
+):
+    make_coding(source, coder_b, 100, 120)  # a singleton
+    html = client_for(pi).get(reverse("review-source", args=[project.slug, source.pk])).content
+    html = html.decode()
+    assert html.count('class="card reader review-text"') == 1
+    assert 'id="group-1"' in html and 'id="group-2"' in html
+    assert "confidence differs" in html
+    assert "only one coder" in html
+    assert "Сергей Шойгу" in html and "金正恩" in html
+
+
+def test_review_page_escapes_source_text(client_for, pi, project, coder, coder_b, make_coding):
+    from tests.factories import DoneAssignmentFactory, SourceFactory
+
+    source = SourceFactory(project=project, text="<script>alert(1)</script> and more text here")
+    for user in (coder, coder_b):
+        DoneAssignmentFactory(source=source, coder=user)
+    make_coding(source, coder, 0, 20)
+    html = client_for(pi).get(reverse("review-source", args=[project.slug, source.pk])).content
+    assert b"<script>alert(1)" not in html and b"&lt;script&gt;" in html
+
+
+def test_accept_through_the_page_then_undo(client_for, pi, project, source, pair):
+    a, b = pair
+    client = client_for(pi)
+    url = reverse("review-decide", args=[project.slug, source.pk])
+    response = client.post(
+        url, {"codings": [a.pk, b.pk], "action": f"accept:{b.pk}", "comment": "B's reading"}
+    )
+    assert response.status_code == 302
+    decision = ReviewDecision.objects.get()
+    assert decision.kind == DecisionKind.ACCEPT and decision.chosen == b
+    assert decision.comment == "B's reading" and decision.event.confidence == 2
+    page = client.get(reverse("review-source", args=[project.slug, source.pk])).content.decode()
+    assert decision.event.event_id in page
+    client.post(reverse("review-undo", args=[project.slug, decision.pk]))
+    assert not Event.objects.exists()
+
+
+def test_bad_input_is_a_message_and_saves_nothing(client_for, pi, project, source, pair):
+    a, b = pair
+    client = client_for(pi)
+    url = reverse("review-decide", args=[project.slug, source.pk])
+    response = client.post(
+        url,
+        {"codings": [a.pk, b.pk], "action": "edit", "f_confidence": "7", "f_event_date": "x"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Nothing was saved" in text and "Confidence must be one of" in text
+    assert not ReviewDecision.objects.exists()
+    for data in (
+        {"codings": [a.pk], "action": "explode"},
+        {"codings": [a.pk], "action": "accept:999999"},
+        {"codings": [a.pk, 999999], "action": "reject"},
+        {"codings": [a.pk], "action": "attach", "event": "NOPE-1"},
+        {"codings": [a.pk], "action": "own", "own_start": "x"},
+        {"codings": [a.pk], "action": "merge", "span_from": "x"},
+        {"codings": [a.pk], "action": "edit", "base": "x", "f_confidence": "x"},
+    ):
+        assert client.post(url, data).status_code == 302
+    assert not ReviewDecision.objects.exists()
+
+
+def test_merge_through_the_page_takes_the_picked_values(client_for, pi, project, source, pair):
+    a, b = pair
+    client_for(pi).post(
+        reverse("review-decide", args=[project.slug, source.pk]),
+        {"codings": [a.pk, b.pk], "action": "merge", "span_from": b.pk,
+         "merge_confidence": a.pk},
+    )  # fmt: skip
+    decision = ReviewDecision.objects.get()
+    assert decision.kind == DecisionKind.MERGE
+    assert decision.event.confidence == 3
+    assert decision.event.evidence.get(primary=True).coding == b
+
+
+def test_codings_of_another_source_cannot_be_smuggled_in(
+    client_for, pi, project, source, pair, coder, make_coding
+):
+    from tests.factories import SourceFactory
+
+    other = make_coding(SourceFactory(project=project), coder, 0, 10)
+    client_for(pi).post(
+        reverse("review-decide", args=[project.slug, source.pk]),
+        {"codings": [pair[0].pk, other.pk], "action": "reject"},
+    )
+    assert not ReviewDecision.objects.exists()
+
+
+def test_feedback_shows_a_coder_only_their_own_codings_and_decisions(
+    client_for, pi, coder, coder_b, project, pair
+):
+    a, b = pair
+    decisions.accept(pi, project, [a, b], b, comment="Read the second paragraph")
+    html = client_for(coder_b).get(reverse("review-feedback", args=[project.slug])).content
+    html = html.decode()
+    assert "Read the second paragraph" in html and "your coding was taken" in html
+    assert "coder A&#x27;s private note" not in html and "coder-a" not in html
+    mine = client_for(coder).get(reverse("review-feedback", args=[project.slug])).content
+    assert b"your coding was taken" not in mine and b"Accepted" in mine
+
+
+def test_pi_edits_an_event_keeping_its_id_and_coders_cannot(
+    client_for, pi, coder, project, accepted
+):
+    event = accepted.event
+    url = reverse("event-edit", args=[project.slug, event.event_id])
+    assert client_for(coder).post(url, {"f_confidence": "1"}).status_code == 403
+    client = client_for(pi)
+    client.post(url, {"f_confidence": "1", "f_note": "Кремль 🚀", "comment": "recheck"})
+    event.refresh_from_db()
+    assert (event.confidence, event.note) == (1, "Кремль 🚀")
+    assert Event.objects.get().event_id == accepted.event_ref
+    response = client.post(url, {"f_confidence": "9"}, follow=True)
+    assert "Nothing was saved" in response.content.decode()
+    event.refresh_from_db()
+    assert event.confidence == 1

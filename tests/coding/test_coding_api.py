@@ -1,0 +1,392 @@
+"""The coding workspace API, per role: every rule a coding must satisfy, blind coding, versions."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from coding.models import Activity, Actor, Assignment, Coding, CodingChange, Role
+from coding.models.assignments import AssignmentStatus
+from tests.factories import (
+    ActivityFactory,
+    ActorFactory,
+    AreaFactory,
+    AssignmentFactory,
+    CodebookFactory,
+    CodingFactory,
+    MembershipFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+TEXT = "Intro 🙂 text.\n\n中俄 held a joint patrol in the Sea of Japan, officials said.\n\nEnd."
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def source(project, coder):
+    source = SourceFactory(project=project, text=TEXT)
+    AssignmentFactory(source=source, coder=coder)
+    return source
+
+
+@pytest.fixture
+def coder_b(project, source):
+    user = UserFactory(username="coder-b")
+    MembershipFactory(project=project, user=user, role=Role.CODER)
+    AssignmentFactory(source=source, coder=user)
+    return user
+
+
+def ids(project):
+    cb = project.codebook
+    return {
+        "chn": cb.actors.get(iso3="CHN").pk,
+        "rus": cb.actors.get(iso3="RUS").pk,
+        "irn": cb.actors.get(iso3="IRN").pk,
+        "exercises": Activity.objects.get(area__codebook=cb, slug="military_exercises"),
+        "heads": Activity.objects.get(area__codebook=cb, slug="heads_of_state"),
+    }
+
+
+def payload(project, text=TEXT, quote="中俄 held a joint patrol", **extra):
+    found = ids(project)
+    start = text.index(quote) if quote in text else text.index("中俄")
+    activity = found["exercises"]
+    data = {
+        "start": start, "end": start + len(quote), "quote": quote, "dyad_type": "undirected",
+        "side_a": found["chn"], "side_b": found["rus"], "area": activity.area_id,
+        "activity": activity.pk, "confidence": 3, "event_date": "2024-07-15",
+        "date_precision": "day", "note": "Joint patrol.",
+    }  # fmt: skip
+    data.update(extra)
+    return data
+
+
+def url(project, source):
+    return f"/api/projects/{project.slug}/sources/{source.pk}/codings/"
+
+
+def detail(project, coding):
+    return f"/api/projects/{project.slug}/codings/{coding.pk if hasattr(coding, 'pk') else coding}/"
+
+
+def post(api, user, project, source, **data):
+    api.force_authenticate(user)
+    return api.post(url(project, source), payload(project, **data), format="json")
+
+
+# --- creating ------------------------------------------------------------------------------
+
+
+def test_coder_creates_a_coding_with_history_and_assignment_in_progress(
+    api, project, coder, source
+):
+    response = post(api, coder, project, source)
+    assert response.status_code == 201, response.data
+    body = response.data
+    assert body["quote"] == "中俄 held a joint patrol"
+    assert body["start"] == TEXT.index("中俄") and body["version"] == 1
+    assert body["coder"] == "coder-a" and body["setting"] == "bilateral"
+    assert body["prefix"] == TEXT[max(body["start"] - 32, 0) : body["start"]]
+    assert body["suffix"] == TEXT[body["end"] : body["end"] + 32]
+    coding = Coding.objects.get(pk=body["id"])
+    change = CodingChange.objects.get(coding_pk=coding.pk)
+    assert change.action == "create" and change.after["quote"] == coding.quote
+    assert change.after["side_a"] == ids(project)["chn"] and change.before is None
+    assert Assignment.objects.get(source=source, coder=coder).status == "in_progress"
+
+
+def test_offsets_count_code_points_not_utf16_units(api, project, coder, source):
+    # 🙂 is one code point but two UTF-16 units: "text." starts at code point 8.
+    response = post(api, coder, project, source, quote="🙂 text.")
+    assert response.status_code == 201, response.data
+    assert (response.data["start"], response.data["end"]) == (6, 13)
+
+
+def test_whitespace_is_trimmed_and_offsets_shift(api, project, coder, source):
+    quote = "\n\n中俄 held a joint patrol "
+    start = TEXT.index("中俄") - 2
+    assert TEXT[start : start + len(quote)] == quote
+    response = post(api, coder, project, source, start=start, end=start + len(quote), quote=quote)
+    assert response.status_code == 201, response.data
+    assert response.data["quote"] == "中俄 held a joint patrol"
+    assert response.data["start"] == TEXT.index("中俄")
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"start": 5, "end": 5, "quote": "x"}, "start", "0 <= start < end"),
+        ({"end": len(TEXT) + 1, "start": 0}, "start", "not inside the text"),
+        ({"quote": "something else"}, "quote", "does not match the source text at ["),
+        ({"side_b": None}, "side_b", "both actor A and actor B"),
+        ({"side_a": "rus"}, "side_b", "must be different"),
+        ({"dyad_type": "multilateral", "side_b": None, "participants": ["chn", "rus"]},
+         "participants", "three or more"),
+        ({"forum": "SCO"}, "forum", "only for multilateral"),
+        ({"activity": "heads"}, "activity", "belongs to another area"),
+        ({"confidence": 9}, "confidence", "scale"),
+        ({"date_precision": "unknown"}, "event_date", "leave the date empty"),
+        ({"event_date": None, "date_precision": "month"}, "event_date", "Give the event date"),
+        ({"setting": "multilateral"}, "setting", "is bilateral"),
+        ({"start": -1}, "start", "between 0 and"),
+    ],
+)  # fmt: skip
+def test_rules_answer_400_with_what_was_wrong(api, project, coder, source, change, field, message):
+    found = ids(project)
+    resolved = {}
+    for key, value in change.items():
+        if key == "activity":
+            resolved[key] = found[value].pk
+        elif isinstance(value, str) and value in found and key != "quote":
+            resolved[key] = found[value]
+        elif isinstance(value, list):
+            resolved[key] = [found[v] for v in value]
+        else:
+            resolved[key] = value
+    if "start" in change and "quote" not in change and change.get("end") is not None:
+        resolved["quote"] = TEXT[max(change["start"], 0) : change["end"]]
+    response = post(api, coder, project, source, **resolved)
+    assert response.status_code == 400, response.data
+    assert message in str(response.data[field])
+    assert not Coding.objects.exists()
+
+
+def test_wrong_quote_message_shows_the_text_there(api, project, coder, source):
+    response = post(api, coder, project, source, quote="中俄 held a joint patroL")
+    assert response.status_code == 400
+    assert "The quote does not match the source text at [" in response.data["quote"][0]
+    assert "中俄 held a joint patrol" in response.data["quote"][0]
+
+
+def test_actor_outside_the_codebook_is_refused(api, project, coder, source):
+    stranger = ActorFactory(codebook=CodebookFactory(contents=False), iso3="IND")
+    response = post(api, coder, project, source, side_b=stranger.pk)
+    assert response.status_code == 400
+    assert "outside the codebook" in str(response.data)
+
+
+def test_activity_of_another_codebook_and_disabled_activity(api, project, coder, source):
+    other = ActivityFactory(area=AreaFactory(codebook=CodebookFactory(contents=False)))
+    response = post(api, coder, project, source, activity=other.pk, area=other.area_id)
+    assert response.status_code == 400 and "not in the project's codebook" in str(response.data)
+    disabled = ids(project)["exercises"]
+    Activity.objects.filter(pk=disabled.pk).update(enabled=False)
+    response = post(api, coder, project, source)
+    assert response.status_code == 400 and "disabled" in str(response.data)
+
+
+def test_multilateral_coding_with_forum(api, project, coder, source):
+    found = ids(project)
+    participants = [found["irn"], found["chn"], found["rus"]]
+    response = post(
+        api, coder, project, source, dyad_type="multilateral", side_a=None, side_b=None,
+        participants=participants, forum="Harmony Belt",
+    )  # fmt: skip
+    assert response.status_code == 201, response.data
+    assert response.data["setting"] == "multilateral"
+    assert response.data["participants"] == sorted(participants)
+    assert set(Coding.objects.get().participants.values_list("iso3", flat=True)) == {
+        "CHN", "IRN", "RUS",
+    }  # fmt: skip
+
+
+def test_month_precision_normalizes_to_the_first_day(api, project, coder, source):
+    response = post(api, coder, project, source, event_date="2024-02-17", date_precision="month")
+    assert response.data["event_date"] == "2024-02-01"
+    response = post(api, coder, project, source, event_date="2024-02-17", date_precision="year")
+    assert response.data["event_date"] == "2024-01-01"
+    response = post(api, coder, project, source, event_date=None, date_precision="unknown")
+    assert response.status_code == 201 and response.data["event_date"] is None
+
+
+# --- who may ---------------------------------------------------------------------------------
+
+
+def test_anonymous_gets_403(api, project, source):
+    assert api.get(url(project, source)).status_code in (401, 403)
+    assert api.post(url(project, source), {}, format="json").status_code in (401, 403)
+
+
+def test_outsider_gets_404(api, project, source, outsider):
+    assert post(api, outsider, project, source).status_code == 404
+    assert api.get(url(project, source)).status_code == 404
+
+
+def test_coder_cannot_code_an_unassigned_source(api, project, coder):
+    unassigned = SourceFactory(project=project, text=TEXT)
+    assert post(api, coder, project, unassigned).status_code == 404
+
+
+def test_done_source_needs_reopening_first(api, project, coder, source):
+    api.force_authenticate(coder)
+    assert api.post(f"/api/projects/{project.slug}/sources/{source.pk}/done/").status_code == 200
+    response = post(api, coder, project, source)
+    assert response.status_code == 409 and "Reopen it first" in response.data["detail"]
+    assert api.post(f"/api/projects/{project.slug}/sources/{source.pk}/reopen/").status_code == 200
+    assert post(api, coder, project, source).status_code == 201
+    assert Assignment.objects.get(source=source, coder=coder).status == "in_progress"
+
+
+def test_blind_coding_coder_b_cannot_see_edit_delete_or_count(api, project, coder, coder_b, source):
+    mine = post(api, coder, project, source).data
+    api.force_authenticate(coder_b)
+    assert api.get(url(project, source)).data == []
+    assert api.get(detail(project, mine["id"])).status_code == 404
+    patch = api.patch(detail(project, mine["id"]), {"note": "x", "version": 1}, format="json")
+    assert patch.status_code == 404
+    assert api.delete(detail(project, mine["id"]) + "?version=1").status_code == 404
+    queue = api.get(f"/api/projects/{project.slug}/my-assignments/").data
+    assert [row["my_codings"] for row in queue] == [0]
+    assert Coding.objects.get().note == "Joint patrol."
+
+
+def test_pi_sees_everyones_codings_with_a_coder_filter(api, project, pi, coder, coder_b, source):
+    post(api, coder, project, source)
+    post(api, coder_b, project, source, quote="officials said")
+    api.force_authenticate(pi)
+    assert {c["coder"] for c in api.get(url(project, source)).data} == {"coder-a", "coder-b"}
+    only_b = api.get(url(project, source) + "?coder=coder-b").data
+    assert [c["quote"] for c in only_b] == ["officials said"]
+    # A PI reads a coder's coding but does not change it.
+    coding = Coding.objects.get(coder=coder)
+    assert api.get(detail(project, coding)).status_code == 200
+    assert api.patch(detail(project, coding), {"version": 1}, format="json").status_code == 404
+
+
+# --- editing and deleting --------------------------------------------------------------------
+
+
+def test_edit_with_version_and_history(api, project, coder, source):
+    created = post(api, coder, project, source).data
+    response = api.patch(
+        detail(project, created["id"]), {"confidence": 2, "version": 1}, format="json"
+    )
+    assert response.status_code == 200, response.data
+    assert response.data["version"] == 2 and response.data["confidence"] == 2
+    change = CodingChange.objects.get(coding_pk=created["id"], action="update")
+    assert change.before["confidence"] == 3 and change.after["confidence"] == 2
+
+
+def test_edit_moves_the_span(api, project, coder, source):
+    created = post(api, coder, project, source).data
+    quote = "officials said"
+    start = TEXT.index(quote)
+    response = api.patch(
+        detail(project, created["id"]),
+        {"start": start, "end": start + len(quote), "quote": quote},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 200, response.data
+    assert Coding.objects.get().quote == quote
+
+
+def test_stale_version_answers_409_with_the_current_state(api, project, coder, source):
+    created = post(api, coder, project, source).data
+    api.patch(detail(project, created["id"]), {"note": "first", "version": 1}, format="json")
+    stale = api.patch(
+        detail(project, created["id"]), {"note": "second", "version": 1}, format="json"
+    )
+    assert stale.status_code == 409
+    assert "changed elsewhere" in stale.data["detail"]
+    assert stale.data["current"]["note"] == "first" and stale.data["current"]["version"] == 2
+    assert Coding.objects.get().note == "first"
+    gone = api.delete(detail(project, created["id"]) + "?version=1")
+    assert gone.status_code == 409 and Coding.objects.exists()
+
+
+def test_missing_version_is_400(api, project, coder, source):
+    created = post(api, coder, project, source).data
+    response = api.patch(detail(project, created["id"]), {"note": "x"}, format="json")
+    assert response.status_code == 400 and "version" in response.data
+
+
+def test_delete_keeps_history(api, project, coder, source):
+    created = post(api, coder, project, source).data
+    response = api.delete(detail(project, created["id"]), HTTP_IF_MATCH="1")
+    assert response.status_code == 204
+    assert not Coding.objects.exists()
+    actions = list(
+        CodingChange.objects.filter(coding_pk=created["id"]).values_list("action", flat=True)
+    )
+    assert actions == ["create", "delete"]
+    assert CodingChange.objects.get(action="delete").before["quote"] == created["quote"]
+
+
+def test_my_assignments_lists_only_mine(api, project, coder, source):
+    other = SourceFactory(project=project)
+    AssignmentFactory(source=other, coder=UserFactory())
+    post(api, coder, project, source)
+    api.force_authenticate(coder)
+    rows = api.get(f"/api/projects/{project.slug}/my-assignments/").data
+    assert [(r["source"], r["status"], r["my_codings"]) for r in rows] == [
+        (source.pk, AssignmentStatus.IN_PROGRESS, 1)
+    ]
+
+
+def test_pi_codes_without_an_assignment(api, project, pi, source):
+    assert post(api, pi, project, source).status_code == 201
+
+
+def test_factory_coding_is_listed(api, project, coder, source):
+    CodingFactory(source=source, coder=coder)
+    api.force_authenticate(coder)
+    assert len(api.get(url(project, source)).data) == 1
+    assert Actor.objects.filter(codebook=project.codebook).count() == 4
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"start": 10**12}, {"side_a": 10**12}, {"participants": "CHN"}, {"confidence": "high"},
+     {"event_date": "15 July"}, {"dyad_type": "trilateral"}, {"activity": None}],
+)  # fmt: skip
+def test_wild_values_are_400_not_500(api, project, coder, source, change):
+    response = post(api, coder, project, source, **change)
+    assert response.status_code == 400, response.data
+
+
+def test_non_object_bodies_are_400(api, project, coder, source):
+    api.force_authenticate(coder)
+    assert api.post(url(project, source), [1, 2], format="json").status_code == 400
+    created = post(api, coder, project, source).data
+    assert api.patch(detail(project, created["id"]), [1], format="json").status_code == 400
+    assert api.delete(detail(project, created["id"]), [1], format="json").status_code == 400
+
+
+def test_every_endpoint_per_role(api, project, coder, source, outsider):
+    created = post(api, coder, project, source).data
+    api.force_authenticate(None)
+    endpoints = [
+        ("get", url(project, source)),
+        ("get", detail(project, created["id"])),
+        ("patch", detail(project, created["id"])),
+        ("delete", detail(project, created["id"]) + "?version=1"),
+        ("post", f"/api/projects/{project.slug}/sources/{source.pk}/done/"),
+        ("post", f"/api/projects/{project.slug}/sources/{source.pk}/reopen/"),
+        ("get", f"/api/projects/{project.slug}/my-assignments/"),
+    ]
+    for method, path in endpoints:
+        assert getattr(api, method)(path, {"version": 1}, format="json").status_code in (401, 403)
+    api.force_authenticate(outsider)
+    for method, path in endpoints:
+        assert getattr(api, method)(path, {"version": 1}, format="json").status_code == 404, path
+    assert Coding.objects.get().version == 1
+
+
+def test_reopen_needs_done_and_done_needs_an_assignment(api, project, coder, pi, source):
+    api.force_authenticate(coder)
+    reopen = api.post(f"/api/projects/{project.slug}/sources/{source.pk}/reopen/")
+    assert reopen.status_code == 409 and "Only a source marked as done" in reopen.data["detail"]
+    api.force_authenticate(pi)
+    assert api.post(f"/api/projects/{project.slug}/sources/{source.pk}/done/").status_code == 404
+
+
+def test_coder_cannot_change_codings_after_unassignment(api, project, coder, source):
+    created = post(api, coder, project, source).data
+    Assignment.objects.filter(source=source, coder=coder).delete()
+    response = api.patch(detail(project, created["id"]), {"note": "x", "version": 1}, format="json")
+    assert response.status_code == 404

@@ -1,0 +1,93 @@
+"""create_coding / update_coding / delete_coding: history rows, versions, assignment status."""
+
+import pytest
+
+from coding.codings import (
+    AssignmentDone,
+    NotAssigned,
+    StaleVersion,
+    create_coding,
+    delete_coding,
+    update_coding,
+)
+from coding.models import Activity, Assignment, CodingChange
+from coding.validation import CodingInvalid
+from tests.factories import AssignmentFactory, SourceFactory
+
+TEXT = "Pyongyang 🙂 and Moscow signed a protocol.\n\nНовый этап."  # noqa: RUF001
+
+
+@pytest.fixture
+def setup(project, coder):
+    source = SourceFactory(project=project, text=TEXT)
+    AssignmentFactory(source=source, coder=coder)
+    cb = project.codebook
+    act = Activity.objects.get(area__codebook=cb, slug="military_exercises")
+    actors = {a.iso3: a.pk for a in cb.actors.all()}
+    data = {
+        "start": 0, "end": 9, "quote": "Pyongyang", "dyad_type": "undirected",
+        "side_a": actors["PRK"], "side_b": actors["RUS"], "area": act.area_id,
+        "activity": act.pk, "confidence": 2,
+    }  # fmt: skip
+    return source, data, actors
+
+
+def test_history_of_create_update_delete(setup, coder):
+    source, data, actors = setup
+    coding = create_coding(source, coder, data)
+    assert Assignment.objects.get(source=source, coder=coder).status == "in_progress"
+    participants = [actors["PRK"], actors["RUS"], actors["CHN"]]
+    coding = update_coding(
+        coding, coder,
+        {"dyad_type": "multilateral", "side_a": None, "side_b": None,
+         "participants": participants, "forum": "Trilateral"},
+        1,
+    )  # fmt: skip
+    assert coding.version == 2
+    assert sorted(coding.participants.values_list("pk", flat=True)) == sorted(participants)
+    delete_coding(coding, coder, 2)
+    changes = list(CodingChange.objects.filter(coding_pk=coding.pk))
+    assert [c.action for c in changes] == ["create", "update", "delete"]
+    assert [c.version for c in changes] == [1, 2, 3]
+    assert changes[1].before["dyad_type"] == "undirected"
+    assert changes[1].after["participants"] == sorted(participants)
+    assert changes[2].before["forum"] == "Trilateral" and changes[2].after is None
+    assert all(c.coding_id is None for c in changes)
+
+
+def test_stale_update_carries_the_current_state(setup, coder):
+    source, data, _ = setup
+    coding = create_coding(source, coder, data)
+    update_coding(coding, coder, {"note": "newer"}, 1)
+    stale_copy = type(coding).objects.get(pk=coding.pk)
+    stale_copy.version = 1  # what the other tab still holds
+    with pytest.raises(StaleVersion) as caught:
+        update_coding(stale_copy, coder, {"note": "older"}, 1)
+    assert caught.value.current["note"] == "newer" and caught.value.current["version"] == 2
+    with pytest.raises(StaleVersion):
+        delete_coding(coding, coder, 1)
+
+
+def test_span_moves_and_prefix_suffix_are_recomputed(setup, coder):
+    source, data, _ = setup
+    coding = create_coding(source, coder, data)
+    start = TEXT.index("Новый")
+    coding = update_coding(coding, coder, {"start": start, "end": start + 5, "quote": "Новый"}, 1)
+    assert coding.prefix == TEXT[start - 32 : start] and coding.suffix == TEXT[start + 5 :]
+
+
+def test_done_assignment_and_unassigned_coder_are_refused(setup, coder, pi):
+    source, data, _ = setup
+    Assignment.objects.filter(source=source, coder=coder).update(status="done")
+    with pytest.raises(AssignmentDone):
+        create_coding(source, coder, data)
+    with pytest.raises(NotAssigned):
+        create_coding(source, pi, data)
+    assert create_coding(source, pi, data, require_assignment=False).coder == pi
+
+
+def test_all_errors_are_reported_together(setup, coder):
+    source, data, _ = setup
+    with pytest.raises(CodingInvalid) as caught:
+        create_coding(source, coder, {**data, "quote": "wrong", "side_b": data["side_a"]})
+    assert set(caught.value.message_dict) == {"quote", "side_b"}

@@ -1,0 +1,239 @@
+"""The reliability page, downloads, progress, cache and command: per role and end to end."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from coding import reliability_jobs
+from coding.reliability_data import Filters
+from coding.reliability_report import SEED
+from tests.coding.reliability_study import build_study
+
+
+@pytest.fixture(autouse=True)
+def few_resamples(monkeypatch):
+    """The page uses 10,000 resamples; a few hundred keep these tests quick."""
+    monkeypatch.setattr(reliability_jobs, "N_RESAMPLES", 300)
+    original = reliability_jobs.compute
+
+    def compute(project, filters, *, n_resamples=300, seed=SEED, key=None):
+        return original(project, filters, n_resamples=n_resamples, seed=seed, key=key)
+
+    monkeypatch.setattr(reliability_jobs, "compute", compute)
+
+
+@pytest.fixture
+def study(project):
+    return build_study(project)
+
+
+def url(project, name="reliability", **kwargs):
+    return reverse(name, kwargs={"slug": project.slug, **kwargs})
+
+
+def test_anonymous_is_sent_to_log_in(client, project):
+    for target in (url(project), url(project, "reliability-status"),
+                   url(project, "reliability-download", fmt="csv")):  # fmt: skip
+        response = client.get(target)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_coder_gets_403_and_outsider_404(client_for, project, coder, outsider):
+    for target in (url(project), url(project, "reliability-status"),
+                   url(project, "reliability-download", fmt="pdf")):  # fmt: skip
+        assert client_for(coder).get(target).status_code == 403
+        assert client_for(outsider).get(target).status_code == 404
+
+
+def test_pi_sees_the_alpha_table_heatmaps_and_downloads(client_for, pi, study):
+    response = client_for(pi).get(url(study.project))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="alpha-table"' in html
+    report = response.context["report"]
+    assert report["counts"] == {"sources": 2, "coders": 3, "codings": 6, "sentences": 7}
+    assert html.count("<svg") == 2  # coder pairs and confusion matrix
+    for fmt in ("md", "txt", "tex", "csv", "json", "pdf"):
+        assert url(study.project, "reliability-download", fmt=fmt) in html
+    assert "is below 0.667" in html  # warnings
+    first = report["rows"][0]
+    assert f"{first['alpha']:.3f}" in html
+
+
+def test_page_escapes_labels(client_for, pi, study):
+    from coding.models import Activity
+
+    Activity.objects.filter(slug="arms_sales").update(label="<b>Arms</b> sales")
+    html = client_for(pi).get(url(study.project)).content.decode()
+    assert "&lt;b&gt;Arms&lt;/b&gt; sales" in html
+    assert "<b>Arms</b>" not in html
+
+
+def test_filters_change_the_report(client_for, pi, study):
+    client = client_for(pi)
+    response = client.get(url(study.project), {"coders": [study.alice.pk, study.bob.pk]})
+    assert response.context["report"]["counts"]["coders"] == 2
+    assert response.context["report"]["counts"]["codings"] == 5
+    response = client.get(url(study.project), {"sources": [study.s2.pk], "heatmap": "area"})
+    assert response.context["report"]["counts"]["sources"] == 1
+    assert response.context["heatmap_variable"] == "area"
+
+
+def test_bad_filters_are_a_form_error_not_a_500(client_for, pi, study):
+    client = client_for(pi)
+    response = client.get(url(study.project), {"date_from": "2025-05-02", "date_to": "2025-05-01"})
+    assert response.status_code == 400
+    assert "must not be after" in response.content.decode()
+    response = client.get(url(study.project), {"date_from": "yesterday"})
+    assert response.status_code == 400
+    assert "Enter a valid date" in response.content.decode()
+    response = client.get(url(study.project, "reliability-download", fmt="csv"), {"coders": "x"})
+    assert response.status_code == 400
+    assert "coders" in response.json()["errors"]
+    assert client.get(url(study.project, "reliability-download", fmt="docx")).status_code == 404
+
+
+def test_downloads(client_for, pi, study):
+    client = client_for(pi)
+    expected = {
+        "md": "text/markdown", "txt": "text/plain", "tex": "application/x-tex",
+        "csv": "text/csv", "json": "application/json", "pdf": "application/pdf",
+    }  # fmt: skip
+    for fmt, content_type in expected.items():
+        response = client.get(url(study.project, "reliability-download", fmt=fmt))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith(content_type)
+        assert f'reliability-{study.project.slug}.{fmt}"' in response["Content-Disposition"]
+    pdf = client.get(url(study.project, "reliability-download", fmt="pdf")).content
+    assert pdf.startswith(b"%PDF")
+    data = json.loads(client.get(url(study.project, "reliability-download", fmt="json")).content)
+    assert data["counts"]["sources"] == 2
+    assert data["meta"]["project"] == study.project.name
+    text = client.get(url(study.project, "reliability-download", fmt="csv")).content.decode()
+    assert any(r["table"] == "coder_pairs" for r in csv.DictReader(io.StringIO(text)))
+
+
+def test_large_project_goes_to_celery_with_progress(client_for, pi, study, monkeypatch):
+    from coding import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.compute_reliability, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(reliability_jobs, "INLINE_MAX_CODINGS", 0)
+    client = client_for(pi)
+    response = client.get(url(study.project))
+    assert response.status_code == 200
+    assert response.context["report"] is None
+    assert 'id="reliability-progress"' in response.content.decode()
+    assert len(sent) == 1
+    project_id, params, key = sent[0]
+    status = client.get(url(study.project, "reliability-status")).json()
+    assert status == {"ready": False, "state": "queued", "done": 0, "total": 1,
+                      "message": "waiting for a worker"}  # fmt: skip
+    client.get(url(study.project))
+    assert len(sent) == 1  # not enqueued twice while queued
+
+    tasks.compute_reliability.run(project_id, params, key)  # what the worker does
+
+    status = client.get(url(study.project, "reliability-status")).json()
+    assert status["ready"] is True and status["state"] == "done"
+    response = client.get(url(study.project))
+    assert response.context["report"]["counts"]["codings"] == 6
+    assert len(sent) == 1
+
+
+def test_failed_task_is_reported_and_retried(study, monkeypatch):
+    from coding import tasks
+
+    key = reliability_jobs.fingerprint(study.project, Filters(), reliability_jobs.N_RESAMPLES, SEED)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(reliability_jobs, "load_codings", boom)
+    with pytest.raises(RuntimeError):
+        tasks.compute_reliability.run(study.project.pk, Filters().as_params(), key)
+    assert reliability_jobs.progress_of(key)["state"] == "failed"
+
+    sent = []
+    monkeypatch.setattr(tasks.compute_reliability, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(reliability_jobs, "INLINE_MAX_CODINGS", 0)
+    again_key, report, progress = reliability_jobs.report_or_start(study.project, Filters())
+    assert again_key == key and report is None
+    assert progress["state"] == "queued" and len(sent) == 1  # enqueued again
+
+
+def test_cache_is_used_until_a_coding_changes(study, monkeypatch):
+    project = study.project
+    first = reliability_jobs.report_or_start(project, Filters())
+    calls = []
+    original = reliability_jobs.build_report
+    monkeypatch.setattr(
+        reliability_jobs, "build_report", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    again = reliability_jobs.report_or_start(project, Filters())
+    assert again[0] == first[0] and calls == []  # served from the cache
+    assert again[1]["meta"]["generated_at"] == first[1]["meta"]["generated_at"]
+
+    coding = study.codings["b2"]
+    coding.confidence = 3
+    coding.save()
+    changed = reliability_jobs.report_or_start(project, Filters())
+    assert changed[0] != first[0] and calls == [1]
+
+    study.codings["b1"].delete()
+    after_delete = reliability_jobs.report_or_start(project, Filters())
+    assert after_delete[0] != changed[0]
+    assert after_delete[1]["counts"]["codings"] == 5
+
+
+def test_cache_key_follows_done_state_and_filters(study):
+    project = study.project
+    key = reliability_jobs.fingerprint(project, Filters(), 10, 1)
+    assert reliability_jobs.fingerprint(project, Filters(sources=(study.s1.pk,)), 10, 1) != key
+    assert reliability_jobs.fingerprint(project, Filters(), 11, 1) != key
+    study.s1.assignments.filter(coder=study.bob).update(status="in_progress")
+    assert reliability_jobs.fingerprint(project, Filters(), 10, 1) != key
+
+
+def test_command_json_and_text_formats(study):
+    out = io.StringIO()
+    call_command("reliability", "--project", study.project.slug, "--format", "json",
+                 "--resamples", "200", stdout=out)  # fmt: skip
+    data = json.loads(out.getvalue())
+    assert data["counts"] == {"sources": 2, "coders": 3, "codings": 6, "sentences": 7}
+    assert data["settings"]["n_resamples"] == 200
+    out = io.StringIO()
+    call_command("reliability", "--project", study.project.slug, "--format", "md",
+                 "--resamples", "200", "--coders", "alice,bob", stdout=out)  # fmt: skip
+    assert "2 sources coded independently by 2 coders" in out.getvalue()
+    out = io.StringIO()
+    call_command("reliability", "--project", study.project.slug, "--format", "tex",
+                 "--resamples", "50", stdout=out)  # fmt: skip
+    assert "\\begin{tabular}" in out.getvalue()
+
+
+def test_command_writes_pdf_and_csv_files(study, tmp_path):
+    pdf = tmp_path / "r.pdf"
+    call_command("reliability", "--project", study.project.slug, "--format", "pdf",
+                 "--resamples", "50", "--out", str(pdf), stderr=io.StringIO())  # fmt: skip
+    assert pdf.read_bytes().startswith(b"%PDF")
+    target = tmp_path / "r.csv"
+    call_command("reliability", "--project", study.project.slug, "--format", "csv",
+                 "--resamples", "50", "--out", str(target), "--sources", str(study.s2.pk),
+                 stderr=io.StringIO())  # fmt: skip
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert {r["value"] for r in rows if r["row"] == "sources"} == {"1"}
+
+
+def test_command_bad_input(study):
+    with pytest.raises(CommandError, match="no project"):
+        call_command("reliability", "--project", "nope")
+    with pytest.raises(CommandError, match="not members"):
+        call_command("reliability", "--project", study.project.slug, "--coders", "mallory")
+    with pytest.raises(CommandError, match="source ids"):
+        call_command("reliability", "--project", study.project.slug, "--sources", "a,b")

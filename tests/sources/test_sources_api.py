@@ -1,0 +1,121 @@
+"""The sources and ingestion-job API, per role, and its bad input."""
+
+import pytest
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from coding.models import Role
+from sources.models import IngestJob, ItemStatus
+from tests.factories import AssignmentFactory, MembershipFactory, SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    def as_user(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return as_user
+
+
+def test_anonymous_is_refused(api, project):
+    assert api().get(f"/api/projects/{project.slug}/sources/").status_code in (401, 403)
+    assert api().post(f"/api/projects/{project.slug}/ingest-jobs/", {}).status_code in (401, 403)
+
+
+def test_outsider_gets_404(api, project, outsider):
+    source = SourceFactory(project=project)
+    client = api(outsider)
+    assert client.get(f"/api/projects/{project.slug}/sources/").status_code == 404
+    assert client.get(f"/api/projects/{project.slug}/sources/{source.pk}/").status_code == 404
+    assert client.get(f"/api/projects/{project.slug}/ingest-jobs/").status_code == 404
+
+
+def test_coder_sees_assigned_sources_only(api, project, coder):
+    mine = SourceFactory(project=project, title="Mine")
+    other = SourceFactory(project=project, title="Other")
+    AssignmentFactory(source=mine, coder=coder)
+    client = api(coder)
+    listing = client.get(f"/api/projects/{project.slug}/sources/").json()
+    assert [s["title"] for s in listing["results"]] == ["Mine"]
+    detail = client.get(f"/api/projects/{project.slug}/sources/{mine.pk}/").json()
+    assert detail["text"] == mine.text
+    assert client.get(f"/api/projects/{project.slug}/sources/{other.pk}/").status_code == 404
+    assert client.get(f"/api/projects/{project.slug}/ingest-jobs/").status_code == 403
+    response = client.post(
+        f"/api/projects/{project.slug}/ingest-jobs/", {"urls": ["https://a.example/"]}, "json"
+    )
+    assert response.status_code == 403 and not IngestJob.objects.exists()
+
+
+def test_pi_searches_all_sources(api, project, pi):
+    SourceFactory(project=project, title="Alpha", outlet="Herald")
+    SourceFactory(project=project, title="Beta")
+    client = api(pi)
+    results = client.get(f"/api/projects/{project.slug}/sources/", {"q": "herald"}).json()
+    assert [s["title"] for s in results["results"]] == ["Alpha"]
+    bad = client.get(f"/api/projects/{project.slug}/sources/", {"sort": "sideways"})
+    assert bad.status_code == 400 and "sort" in bad.json()
+
+
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+def test_pi_creates_a_job_and_follows_it(api, project, pi, monkeypatch):
+    from sources import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.ingest_item_task, "delay", sent.append)
+    client = api(pi)
+    response = client.post(
+        f"/api/projects/{project.slug}/ingest-jobs/",
+        {"urls": ["ftp://a.example/x"], "texts": [{"title": "T", "text": "Body text."}]},
+        "json",
+    )
+    assert response.status_code == 201, response.content
+    job = IngestJob.objects.get(pk=response.json()["id"])
+    assert job.total == 2 and job.kind == "api"
+    from sources.ingest import ingest_item
+
+    for item in job.items.all():
+        ingest_item(item)
+    state = client.get(f"/api/projects/{project.slug}/ingest-jobs/{job.pk}/").json()
+    assert (state["status"], state["done"], state["failed"], state["remaining"]) == (
+        "done",
+        1,
+        1,
+        0,
+    )
+    assert [i["status"] for i in state["items"]] == [ItemStatus.FAILED, ItemStatus.OK]
+    assert state["items"][0]["reason"] == "not an http(s) URL"
+    listing = client.get(f"/api/projects/{project.slug}/ingest-jobs/").json()
+    assert [j["id"] for j in listing["results"]] == [job.pk]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"urls": []},
+        {"urls": "https://a.example/"},
+        {"texts": [{"title": "T"}]},
+        {"texts": [{"title": "T", "text": "   "}]},
+    ],
+)
+def test_bad_job_requests_are_400(api, project, pi, payload):
+    response = api(pi).post(f"/api/projects/{project.slug}/ingest-jobs/", payload, "json")
+    assert response.status_code == 400, response.content
+    assert not IngestJob.objects.exists()
+
+
+def test_ingesting_coder_may_create_jobs(api, project):
+    user = UserFactory(username="ingesting")
+    MembershipFactory(project=project, user=user, role=Role.CODER, can_ingest=True)
+    response = api(user).post(
+        f"/api/projects/{project.slug}/ingest-jobs/",
+        {"texts": [{"title": "T", "text": "B."}]},
+        "json",
+    )
+    assert response.status_code == 201
