@@ -1,9 +1,9 @@
 """Benchmark: the PI dashboard page with 50,000 approved events.
 
-    .venv/bin/python bench/dashboard.py [--events 50000] [--runs 7] [--keep]
+    .venv/bin/python bench/dashboard.py [--events 50000] [--runs 7]
 
-Creates the events with bulk_create in a temporary SQLite database (or in DATABASE_URL's
-database when set: a project "bench-dashboard" is created there and deleted afterwards): pairs
+Creates the events with bulk_create in a temporary database (SQLite, or a new database on
+the PostgreSQL server DATABASE_URL names, dropped afterwards; see bench/_database.py): pairs
 of the four core states and of third states, every 10th event a directed transfer, every 20th a
 multilateral event of three participants at one of six forums; 500 sources assigned to three
 coders with 5,000 codings. Then it requests /projects/bench-dashboard/dashboard/ with Django's
@@ -16,26 +16,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _database import setup_django
 
-TMP = tempfile.TemporaryDirectory(prefix="bench-dashboard-")
-OWN_DATABASE = "DATABASE_URL" not in os.environ  # a throwaway SQLite file: no cleanup needed
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP.name}/bench.sqlite3")
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("VAR_DIR", TMP.name)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django  # noqa: E402
-
-django.setup()
+ENGINE, DROP_DATABASE = setup_django("bench-dashboard")
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -170,7 +159,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--keep", action="store_true", help="keep the bench project")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -189,8 +177,7 @@ def main() -> None:
     for label, url in rows:
         ms, queries, size = measure(client, url, args.runs)
         print(f"{label:<16} {ms:>10.1f} {queries:>8} {size:>9,}")
-    if not args.keep and not OWN_DATABASE:
-        Project.objects.filter(slug=SLUG).delete()
+    DROP_DATABASE()
 
 
 if __name__ == "__main__":

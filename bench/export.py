@@ -1,9 +1,9 @@
 """Benchmark: the streaming events export at 10,000 and 100,000 events.
 
-    .venv/bin/python bench/export.py [--sizes 10000 100000] [--keep]
+    .venv/bin/python bench/export.py [--sizes 10000 100000]
 
-Creates the events with bulk_create in a temporary SQLite database (or in DATABASE_URL's
-database when set: a project "bench-export" is created there and deleted afterwards), each
+Creates the events with bulk_create in a temporary database (SQLite, or a new database on
+the PostgreSQL server DATABASE_URL names, dropped afterwards; see bench/_database.py), each
 event with one approved coding as evidence (every 20th event multilateral with three
 participants), then exports the first N of them with write_export_zip, exactly as
 `manage.py export_events` does. For each N it prints seconds (best of the timed runs, without
@@ -19,24 +19,14 @@ import datetime as dt
 import os
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _database import setup_django
 
-TMP = tempfile.TemporaryDirectory(prefix="bench-export-")
-OWN_DATABASE = "DATABASE_URL" not in os.environ  # a throwaway SQLite file: no cleanup needed
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP.name}/bench.sqlite3")
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("VAR_DIR", TMP.name)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django  # noqa: E402
-
-django.setup()
+ENGINE, DROP_DATABASE = setup_django("bench-export")
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -122,14 +112,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=1, help="timed runs per size (best kept)")
-    parser.add_argument("--keep", action="store_true", help="keep the bench project")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     project = build(max(args.sizes))
     print(f"created {max(args.sizes):,} events in {time.perf_counter() - started:.1f} s")
     results = []
-    out = Path(TMP.name) / "events.zip"
+    out = Path(os.environ["VAR_DIR"]) / "events.zip"
     for n in args.sizes:
         best = float("inf")
         for _ in range(args.runs):
@@ -155,8 +144,7 @@ def main() -> None:
     if len(results) >= 2:
         (n1, s1, _, _, p1, *_), (n2, s2, _, _, p2, *_) = results[0], results[-1]
         print(f"\n{n2 // n1}x the events: {s2 / s1:.1f}x the time, {p2 / p1:.2f}x the peak memory")
-    if not args.keep and not OWN_DATABASE:
-        Project.objects.filter(slug=SLUG).delete()
+    DROP_DATABASE()
 
 
 if __name__ == "__main__":

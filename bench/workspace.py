@@ -37,37 +37,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _database import temporary_database  # noqa: E402
+
 TMP = tempfile.TemporaryDirectory(prefix="bench-workspace-")
-BASE_URL = os.environ.get("DATABASE_URL", "")
 PEER = {"p50": "13-17 ms", "rate": "80-100 saves/s", "p95": "120-160 ms"}
 AIM = {"p50": "< 5 ms", "rate": ">= 250 saves/s", "p95": "< 50 ms"}
 SLUG = "bench-workspace"
 SENTENCE = "Naval forces of China, Iran and Russia began an exercise 中俄 🙂 in the Gulf of Oman. "
-
-
-def temporary_database() -> tuple[str, callable]:
-    """A DATABASE_URL for a fresh database, and a function that drops it."""
-    if not BASE_URL.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{TMP.name}/bench.sqlite3", lambda: None
-    import psycopg
-
-    parts = urllib.parse.urlsplit(BASE_URL)
-    name = f"bench_ws_{os.getpid()}"
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 def free_port() -> int:
@@ -260,7 +241,7 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
-    url, drop = temporary_database()
+    url, drop = temporary_database("bench_ws", TMP.name)
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     server = None
     try:
