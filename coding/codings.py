@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from sources.models import Source
 
-from .models import Assignment, Coding, CodingChange
+from .models import Assignment, Coding, CodingChange, EventEvidence
 from .models.assignments import AssignmentStatus
 from .validation import (
     CONTEXT,
@@ -59,6 +59,22 @@ class AssignmentDone(Exception):
 
     def __init__(self):
         super().__init__("You marked this source as done. Reopen it first to change codings.")
+
+
+class CodingApproved(Exception):
+    """The PI approved this coding into an event; the event, not the coding, changes now."""
+
+    code = "approved"
+
+    def __init__(self):
+        super().__init__(
+            "This coding was approved into an event by the PI and can no longer change."
+        )
+
+
+def _refuse_if_approved(coding: Coding) -> None:
+    if EventEvidence.objects.filter(coding_id=coding.pk).exists():
+        raise CodingApproved
 
 
 class NotAssigned(Exception):
@@ -239,6 +255,7 @@ def update_coding(
     `text` must cover the new span (validation.window_annotations); by default the source's
     whole text is loaded."""
     _check_assignment(assignment_status, required=False)
+    _refuse_if_approved(coding)
     before = coding_state(coding)
     if coding.version != expected_version:
         raise StaleVersion({"id": coding.pk, "version": coding.version, **before})
@@ -282,6 +299,7 @@ def delete_coding(
 ) -> None:
     """Delete the coding if it is still at `expected_version`, keeping its history."""
     _check_assignment(assignment_status, required=False)
+    _refuse_if_approved(coding)
     before = coding_state(coding)
     with transaction.atomic():
         claimed = Coding.objects.filter(pk=coding.pk, version=expected_version).update(

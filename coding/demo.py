@@ -13,12 +13,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from sources.models import Origin, Source, hash_text, normalize_text
+from sources.models import Origin, Source, hash_text
+from sources.text import canonicalize
 
 from .access import PI_GROUP
 from .codebook_io import import_codebook, load_default_codebook_data
 from .codings import create_coding
 from .models import Activity, Assignment, CodingChange, Membership, Project, Role
+from .review.decisions import bulk_accept
+from .workqueue import mark_done
 
 ARTICLES_DIR = Path(__file__).parent / "demo" / "articles"
 DEMO_SLUG = "demo"
@@ -69,7 +72,7 @@ def parse_article(path: Path) -> DemoArticle:
         published=date.fromisoformat(published) if published else None,
         url=meta.get("url", ""),
         language=meta.get("language", ""),
-        body=normalize_text(match["body"]).strip(),
+        body=canonicalize(match["body"]),
     )
 
 
@@ -117,7 +120,10 @@ def seed_demo() -> Project:
             Assignment.objects.get_or_create(
                 source=source, coder=coder, defaults={"assigned_by": users["pi"]}
             )
-    seed_demo_codings(project, users)
+    if seed_demo_codings(project, users):
+        # The PI has approved what both coders agree on; the disagreements wait for review.
+        for source in project.sources.filter(assignments__status="done").distinct():
+            bulk_accept(users["pi"], project, source)
     return project
 
 
@@ -128,7 +134,9 @@ def seed_demo_codings(project: Project, users: dict) -> int:
     """The example codings of coding/demo/demo_codings.json, stored through create_coding (so
     every rule applies). Each quote is looked up in its article to get the offsets. A coder's
     codings on a source are seeded only if that coder never coded it (no history), so a second
-    run, or codings the coder deleted or changed, are left alone. Returns how many were created."""
+    run, or codings the coder deleted or changed, are left alone. The seeded sources are marked
+    done for their coders, so the review queue and the reliability report have something to
+    show. Returns how many codings were created."""
     codebook = project.codebook
     areas = {a.slug: a for a in codebook.areas.all()}
     activities = {(x.area_id, x.slug): x for x in Activity.objects.filter(area__codebook=codebook)}
@@ -140,6 +148,7 @@ def seed_demo_codings(project: Project, users: dict) -> int:
         .distinct()
     )
     created = 0
+    seeded = set()
     for item in json.loads(DEMO_CODINGS.read_text(encoding="utf-8")):
         source, coder = sources.get(item["article"]), users.get(item["coder"])
         if source is None or coder is None or (source.pk, coder.pk) in touched:
@@ -173,6 +182,9 @@ def seed_demo_codings(project: Project, users: dict) -> int:
             },
         )
         created += 1
+        seeded.add((source.pk, coder.pk))
+    for source_pk, coder_pk in seeded:
+        mark_done(Assignment.objects.get(source_id=source_pk, coder_id=coder_pk))
     return created
 
 

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from .. import access
 from ..codings import (
     AssignmentDone,
+    CodingApproved,
     NotAssigned,
     StaleVersion,
     create_coding,
@@ -51,7 +52,8 @@ def _conflict(exc: Exception) -> Response:
         if exc.current is not None:
             body["detail"] += " Your change was not saved; review the current version."
         return Response(body, status=status.HTTP_409_CONFLICT)
-    return Response({"detail": str(exc), "code": "assignment_done"}, status.HTTP_409_CONFLICT)
+    code = getattr(exc, "code", "assignment_done")
+    return Response({"detail": str(exc), "code": code}, status.HTTP_409_CONFLICT)
 
 
 def _parse(body, *, partial: bool = False) -> dict:
@@ -176,7 +178,7 @@ class CodingDetailView(APIView):
             )  # fmt: skip
         except CodingInvalid as exc:
             raise _invalid(exc) from exc
-        except (StaleVersion, AssignmentDone) as exc:
+        except (StaleVersion, AssignmentDone, CodingApproved) as exc:
             return _conflict(exc)
         return Response(coding_as_api(coding))
 
@@ -189,7 +191,7 @@ class CodingDetailView(APIView):
         _, coding = self._coding(request, project_slug, pk, write=True)
         try:
             delete_coding(coding, request.user, expected, assignment_status=coding.my_status)
-        except (StaleVersion, AssignmentDone) as exc:
+        except (StaleVersion, AssignmentDone, CodingApproved) as exc:
             return _conflict(exc)
         return Response(status=204)
 

@@ -390,3 +390,23 @@ def test_coder_cannot_change_codings_after_unassignment(api, project, coder, sou
     Assignment.objects.filter(source=source, coder=coder).delete()
     response = api.patch(detail(project, created["id"]), {"note": "x", "version": 1}, format="json")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_approved_coding_cannot_be_edited_or_deleted_by_its_coder():
+    from tests.factories import CodingFactory, EventEvidenceFactory
+
+    coding = CodingFactory()
+    AssignmentFactory(source=coding.source, coder=coding.coder)
+    MembershipFactory(project=coding.source.project, user=coding.coder)
+    EventEvidenceFactory(coding=coding, event__project=coding.source.project)
+    api = APIClient()
+    api.force_authenticate(coding.coder)
+    url = f"/api/projects/{coding.source.project.slug}/codings/{coding.pk}/"
+    edited = api.patch(url, {"note": "changed", "version": coding.version}, format="json")
+    deleted = api.delete(f"{url}?version={coding.version}")
+    for response in (edited, deleted):
+        assert response.status_code == 409, response.content
+        assert response.json()["code"] == "approved"
+    coding.refresh_from_db()
+    assert coding.note == ""
