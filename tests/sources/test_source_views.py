@@ -36,3 +36,18 @@ def test_source_text_is_rendered_escaped(client_for, project, pi):
     html = client_for(pi).get(source.get_absolute_url()).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+def test_source_list_paginates_and_keeps_the_search_across_pages(client_for, project, pi):
+    for n in range(55):
+        SourceFactory(project=project, title=f"Patrol report {n:02d}", text=f"Patrol {n}.")
+    SourceFactory(project=project, title="Unrelated summit", text="Summit.")
+    client = client_for(pi)
+    url = reverse("source-list", args=[project.slug])
+    first = client.get(url, {"q": "Patrol"}).content.decode()
+    assert "Page 1 of 2" in first
+    assert "Unrelated summit" not in first
+    assert "q=Patrol&amp;page=2" in first
+    second = client.get(url, {"q": "Patrol", "page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+    assert "Unrelated summit" not in second
