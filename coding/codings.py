@@ -12,10 +12,11 @@ save moves the assignment from not started to in progress.
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -198,6 +199,7 @@ def create_coding(
     codebook_id: int | None = None,
     assignment_status: str | None = LOOKUP,
     require_assignment: bool = True,
+    client_id: uuid.UUID | None = None,
 ) -> Coding:
     """Validate and store a new coding by `coder` on `source`, with its history row.
 
@@ -205,7 +207,16 @@ def create_coding(
     `assignment_status` is the coder's assignment status (None: no assignment) when the caller
     already fetched it; otherwise it is looked up. PIs may code without an assignment
     (`require_assignment=False`).
+
+    `client_id` is the browser's idempotency key for this new coding: if `coder` already stored a
+    coding under it (a retried save whose answer was lost), that coding is returned unchanged,
+    with `created = False`; a new one has `created = True`. Keys are unique per coder only, so
+    another coder's key is never looked at.
     """
+    if client_id is not None:
+        existing = _by_client_id(coder, client_id)
+        if existing is not None:
+            return existing
     if assignment_status is LOOKUP:
         assignment_status = (
             Assignment.objects.filter(source_id=source.pk, coder=coder)
@@ -216,10 +227,20 @@ def create_coding(
     if codebook_id is None:
         codebook_id = source.project.codebook_id
     span, codes = _validate(span_from(source), codebook_id, data)
-    coding = Coding(source_id=source.pk, coder=coder)
+    coding = Coding(source_id=source.pk, coder=coder, client_id=client_id)
     _apply(coding, span, codes)
     with transaction.atomic():
-        coding.save(force_insert=True)
+        if client_id is None:
+            coding.save(force_insert=True)
+        else:
+            try:
+                with transaction.atomic():  # a savepoint: the race's loser carries on
+                    coding.save(force_insert=True)
+            except IntegrityError:
+                existing = _by_client_id(coder, client_id)
+                if existing is None:
+                    raise  # another constraint broke
+                return existing
         _set_participants(coding, codes.participants, clear=False)
         CodingChange.objects.create(
             coding=coding, coding_pk=coding.pk, source_id=source.pk, user=coder,
@@ -229,6 +250,19 @@ def create_coding(
             Assignment.objects.filter(
                 source_id=source.pk, coder=coder, status=AssignmentStatus.NOT_STARTED
             ).update(status=AssignmentStatus.IN_PROGRESS, updated_at=timezone.now())
+    coding.created = True
+    return coding
+
+
+def _by_client_id(coder, client_id: uuid.UUID) -> Coding | None:
+    """`coder`'s coding stored under `client_id`, marked `created = False`, if there is one."""
+    coding = (
+        Coding.objects.filter(coder=coder, client_id=client_id)
+        .prefetch_related("participants")
+        .first()
+    )
+    if coding is not None:
+        coding.created = False
     return coding
 
 

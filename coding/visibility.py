@@ -13,7 +13,7 @@ from .models import Coding, Membership
 FIELDS = (
     "id", "source_id", "version", "start", "end", "quote", "dyad_type", "side_a_id",
     "side_b_id", "setting", "forum", "area_id", "activity_id", "confidence", "event_date",
-    "date_precision", "note", "prefix", "suffix", "updated_at",
+    "date_precision", "note", "prefix", "suffix", "updated_at", "client_id",
 )  # fmt: skip
 
 
@@ -65,4 +65,5 @@ def _as_api(row: dict[str, Any], participants: list[int]) -> dict[str, Any]:
         "prefix": row["prefix"],
         "suffix": row["suffix"],
         "updated_at": updated.isoformat() if updated else None,
+        "client_id": str(row["client_id"]) if row["client_id"] else None,
     }

@@ -2,6 +2,7 @@
 in coding.validation; output is built by `coding_as_api`, a plain dict (the save path is hot)."""
 
 import datetime
+import uuid
 from typing import Any
 
 from rest_framework import serializers
@@ -50,6 +51,16 @@ class CodingInputSerializer(serializers.Serializer):
     )
 
 
+class CodingCreateSerializer(CodingInputSerializer):
+    client_id = serializers.UUIDField(
+        required=False,
+        help_text="Idempotency key chosen by the client for this new coding (a UUID), sent again "
+        "with every retry of the same save: if you already stored a coding under it, that "
+        "coding is answered (200) unchanged instead of a second one being created (201). "
+        "Unique per coder.",
+    )
+
+
 class CodingPatchSerializer(CodingInputSerializer):
     version = serializers.IntegerField(
         required=False, help_text="The version your edit is based on (or send If-Match)."
@@ -81,6 +92,9 @@ class CodingSerializer(serializers.Serializer):
     date_precision = serializers.ChoiceField(choices=DatePrecision.choices)
     note = serializers.CharField()
     updated_at = serializers.DateTimeField()
+    client_id = serializers.UUIDField(
+        allow_null=True, help_text="The idempotency key it was created with, if any."
+    )
 
     def to_representation(self, coding: Coding) -> dict[str, Any]:
         return coding_as_api(coding)
@@ -113,6 +127,7 @@ def coding_as_api(coding: Coding, coder_name: str | None = None) -> dict[str, An
         "prefix": coding.prefix,
         "suffix": coding.suffix,
         "updated_at": updated.isoformat() if updated else None,
+        "client_id": str(coding.client_id) if coding.client_id else None,
     }
 
 
@@ -169,6 +184,17 @@ def _ids(value):
     return [_int(v, 1, MAX_ID) for v in value]
 
 
+def _uuid(value):
+    if not isinstance(value, str):
+        raise ValueError("Must be a valid UUID (e.g. from crypto.randomUUID()).")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValueError(
+            f"“{value[:40]}” is not a valid UUID (e.g. from crypto.randomUUID())."
+        ) from None
+
+
 def _date(value):
     if not isinstance(value, str):
         raise ValueError("Date has wrong format. Use YYYY-MM-DD.")
@@ -197,7 +223,9 @@ PARSERS = {
     "date_precision": (False, _choice(DatePrecision.choices)),
     "note": (False, _text(10_000)),
     "version": (False, lambda v: _int(v, 0, MAX_ID)),
+    "client_id": (False, _uuid),
 }
+CREATE_ONLY = {"client_id"}  # ignored in partial (PATCH) bodies
 
 
 def parse_coding_input(body, *, partial: bool = False) -> dict[str, Any]:
@@ -207,7 +235,7 @@ def parse_coding_input(body, *, partial: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for name, (required, parse) in PARSERS.items():
-        if name not in body:
+        if name not in body or (partial and name in CREATE_ONLY):
             if required and not partial:
                 errors[name] = ["This field is required."]
             continue

@@ -30,7 +30,7 @@ from ..visibility import visible_codings
 from ..workqueue import WrongStatus, mark_done, queue_for, reopen
 from .workspace_serializers import (
     AssignmentSerializer,
-    CodingInputSerializer,
+    CodingCreateSerializer,
     CodingPatchSerializer,
     CodingSerializer,
     ConflictSerializer,
@@ -92,10 +92,18 @@ class SourceCodingsView(APIView):
         return Response(visible_codings(me, source_pk, request.query_params.get("coder")))
 
     @extend_schema(
-        request=CodingInputSerializer,
-        responses={201: CodingSerializer, 400: OpenApiResponse(description="A rule broken"),
-                   409: CONFLICT},
-    )  # fmt: skip
+        request=CodingCreateSerializer,
+        responses={
+            201: CodingSerializer,
+            200: OpenApiResponse(
+                CodingSerializer,
+                description="Already stored under this `client_id` (a retried save): the stored "
+                "coding, unchanged.",
+            ),
+            400: OpenApiResponse(description="A rule broken"),
+            409: CONFLICT,
+        },
+    )
     def post(self, request, project_slug: str, source_pk: int):
         project, me = access.project_for(request.user, project_slug)
         data = _parse(request.data)
@@ -110,12 +118,14 @@ class SourceCodingsView(APIView):
                 codebook_id=project.codebook_id,
                 assignment_status=source.my_status,
                 require_assignment=not me.is_pi,
+                client_id=data.pop("client_id", None),
             )
         except CodingInvalid as exc:
             raise _invalid(exc) from exc
         except (AssignmentDone, NotAssigned) as exc:
             return _conflict(exc)
-        return Response(coding_as_api(coding, request.user.get_username()), status=201)
+        answer = 201 if coding.created else 200
+        return Response(coding_as_api(coding, request.user.get_username()), status=answer)
 
 
 class CodingDetailView(APIView):

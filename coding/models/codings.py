@@ -63,11 +63,19 @@ class Coding(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # Chosen by the browser for a new coding and sent again with every retry of its first save,
+    # so a save whose answer was lost is not stored twice (unique per coder).
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="coding_span_not_empty"
+            ),
+            models.UniqueConstraint(
+                fields=["coder", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="unique_coding_client_id",
             ),
         ]
         indexes = [models.Index(fields=["source", "coder"])]

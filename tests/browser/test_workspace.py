@@ -289,3 +289,117 @@ def test_nested_and_overlapping_highlights_are_each_clickable(
     page.goto(f"{live_server.url}/projects/{project.slug}/queue/")
     expect(page.get_by_role("link", name=re.compile("Continue where I stopped"))).to_be_visible()
     screenshot("coder-queue")
+
+
+# --- a save stored by the server whose answer was lost (client_id) ---------------------------
+
+CODINGS_URL = re.compile(r".*/api/projects/.*/sources/.*/codings/$")
+UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+
+
+def lose_answers(page):
+    """Let every POST of a new coding reach the server, then drop its answer (as when the
+    connection breaks mid-answer); returns the bodies sent."""
+    sent = []
+
+    def deliver_then_drop(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        sent.append(route.request.post_data_json)
+        route.fetch()  # the server stores the coding...
+        route.abort()  # ...and the browser never hears back
+
+    page.route(CODINGS_URL, deliver_then_drop)
+    return sent
+
+
+def retry_now(page):
+    page.unroute(CODINGS_URL)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#save-status")).to_have_text(
+        re.compile("Saved|All changes saved"), timeout=20_000
+    )
+
+
+def save_lost(page, start, passage):
+    select_points(page, start, start + len(passage))
+    fill_form(page)
+    with page.expect_event("requestfailed"):  # the answer is lost
+        page.locator("#cf-save").click()
+    expect(page.locator("#save-status")).to_contain_text("pending")
+    expect(page.locator("#coding-list li", has_text=passage)).to_contain_text("Pending")
+
+
+def test_lost_answer_then_retry_stores_one_coding(page, live_server, login, screenshot, study):
+    project, source = study
+    passage = "Analysts in Tehran"
+    login("coder1")
+    open_workspace(page, live_server, project, source)
+    sent = lose_answers(page)
+    save_lost(page, TEXT.index(passage), passage)
+    assert Coding.objects.count() == 1  # stored, though the page could not know
+    screenshot("workspace-lost-answer-pending")
+    posts = []
+    page.on("request", lambda r: posts.append(r.post_data_json) if r.method == "POST" else None)
+    retry_now(page)
+    expect(page.locator("#coding-list li")).to_have_count(1)
+    expect(page.locator("#coding-list li .ci-state")).to_have_count(0)
+    coding = Coding.objects.get()
+    key = sent[0]["client_id"]
+    assert UUID4.fullmatch(key) and str(coding.client_id) == key
+    assert posts and {p["client_id"] for p in posts if p} == {key}  # the retry sent the same key
+    assert coding.quote == passage and coding.version == 1
+    page.reload()
+    expect(page.locator("#reader[data-ready]")).to_have_count(1)
+    expect(page.locator("#coding-list li")).to_have_count(1)
+    assert Coding.objects.count() == 1
+
+
+def test_lost_answer_then_reload_shows_it_once_and_saves_no_copy(page, live_server, login, study):
+    project, source = study
+    passage = "Analysts in Tehran"
+    login("coder1")
+    open_workspace(page, live_server, project, source)
+    lose_answers(page)
+    save_lost(page, TEXT.index(passage), passage)
+    page.reload()  # the pending save is found among the stored codings by its client_id
+    expect(page.locator("#reader[data-ready]")).to_have_count(1)
+    expect(page.locator("#coding-list li")).to_have_count(1)
+    expect(page.locator("#coding-list li .ci-state")).to_have_count(0)
+    retry_now(page)
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('ws:'))") == []
+    assert Coding.objects.get().quote == passage
+
+
+def test_edit_and_delete_while_the_lost_save_is_pending(page, live_server, login, study):
+    """The first attempt was stored without the later edit (or before the delete): the retry
+    finds it by its client_id, then sends the edit as an update (or deletes it)."""
+    project, source = study
+    login("coder1")
+    open_workspace(page, live_server, project, source)
+    lose_answers(page)
+    save_lost(page, TEXT.index("Analysts in Tehran"), "Analysts in Tehran")
+    page.locator("#coding-list li").first.click()  # edit the pending coding: confidence 2
+    page.locator("#cf-area").press("w")
+    with page.expect_event("requestfailed"):  # resent with the edit; the answer is lost again
+        page.locator("#cf-save").click()
+    expect(page.locator("#coding-list li")).to_contain_text("Pending")
+    retry_now(page)
+    expect(page.locator("#coding-list li .ci-state")).to_have_count(0)
+    coding = Coding.objects.get()
+    assert coding.quote == "Analysts in Tehran"
+    assert (coding.confidence, coding.version) == (2, 2)  # the edit followed as an update
+
+    lose_answers(page)
+    save_lost(page, TEXT.index("Officials said"), "Officials said")
+    assert Coding.objects.count() == 2
+    page.locator("#coding-list li", has_text="Officials said").click()
+    with page.expect_event("requestfailed"):
+        page.locator("#cf-delete").click()  # delete it while pending
+    expect(page.locator("#coding-list li")).to_have_count(1)
+    retry_now(page)
+    expect(page.locator("#coding-list li")).to_have_count(1)
+    assert list(Coding.objects.values_list("quote", flat=True)) == ["Analysts in Tehran"]
+    page.reload()
+    expect(page.locator("#reader[data-ready]")).to_have_count(1)
+    expect(page.locator("#coding-list li")).to_have_count(1)

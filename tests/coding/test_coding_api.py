@@ -410,3 +410,84 @@ def test_approved_coding_cannot_be_edited_or_deleted_by_its_coder():
         assert response.json()["code"] == "approved"
     coding.refresh_from_db()
     assert coding.note == ""
+
+
+# --- idempotent creates (client_id) ----------------------------------------------------------
+
+CLIENT_ID = "3f0c1a52-9d4e-4b7a-8c11-2f5e6d7a8b90"
+
+
+def test_same_client_id_twice_stores_one_coding_and_answers_200_with_it(
+    api, project, coder, source
+):
+    first = post(api, coder, project, source, client_id=CLIENT_ID)
+    assert first.status_code == 201, first.data
+    # The retry of a save whose answer was lost: even if the body differs, nothing changes.
+    again = post(api, coder, project, source, client_id=CLIENT_ID, note="Retried.")
+    assert again.status_code == 200, again.data
+    assert again.data == first.data
+    coding = Coding.objects.get()
+    assert str(coding.client_id) == CLIENT_ID and coding.note == "Joint patrol."
+    assert CodingChange.objects.filter(coding_pk=coding.pk).count() == 1
+    assert post(api, coder, project, source).status_code == 201  # without a key: a new one
+    assert post(api, coder, project, source, client_id=CLIENT_ID.upper()).status_code == 200
+    assert Coding.objects.count() == 2
+
+
+@pytest.mark.parametrize("bad", ["not-a-uuid", "3f0c1a52-9d4e-4b7a-8c11", 12345, "", None])
+def test_malformed_client_id_is_400(api, project, coder, source, bad):
+    response = post(api, coder, project, source, client_id=bad)
+    assert response.status_code == 400
+    assert "client_id" in response.data
+    if bad not in (None,):
+        assert "UUID" in str(response.data["client_id"])
+    assert not Coding.objects.exists()
+
+
+def test_two_coders_may_use_the_same_client_id(api, project, coder, coder_b, source):
+    mine = post(api, coder, project, source, client_id=CLIENT_ID)
+    theirs = post(api, coder_b, project, source, client_id=CLIENT_ID)
+    assert mine.status_code == 201 and theirs.status_code == 201
+    assert theirs.data["id"] != mine.data["id"] and theirs.data["coder"] == "coder-b"
+    assert Coding.objects.filter(client_id=CLIENT_ID).count() == 2
+
+
+def test_client_id_is_ignored_in_edits(api, project, coder, source):
+    coding = post(api, coder, project, source, client_id=CLIENT_ID).data
+    response = api.patch(
+        detail(project, coding["id"]),
+        {"note": "Edited.", "version": 1, "client_id": "not-a-uuid"},
+        format="json",
+    )
+    assert response.status_code == 200, response.data
+    assert str(Coding.objects.get().client_id) == CLIENT_ID
+
+
+@pytest.mark.django_db
+def test_create_coding_returns_the_existing_row_when_the_insert_loses_a_race(coder, source):
+    """The pre-check missed a concurrent save under the same key: the unique constraint catches
+    it, and the winner's row is returned instead of an error or a second coding."""
+    import uuid
+    from unittest import mock
+
+    from coding import codings
+
+    key = uuid.UUID(CLIENT_ID)
+    data = payload(source.project)
+    data["event_date"] = None
+    data.pop("date_precision")
+    winner = codings.create_coding(source, coder, dict(data), client_id=key)
+    real = codings._by_client_id
+    calls = []
+
+    def lookup_missing_the_first_time(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    with mock.patch.object(
+        codings, "_by_client_id", side_effect=lookup_missing_the_first_time
+    ) as lookup:
+        again = codings.create_coding(source, coder, dict(data), client_id=key)
+    assert lookup.call_count == 2
+    assert again.pk == winner.pk and again.created is False
+    assert Coding.objects.count() == 1 and CodingChange.objects.count() == 1

@@ -18,7 +18,9 @@ function csrfToken() {
   return m ? decodeURIComponent(m[1]) : "";
 }
 
-export async function send(method, url, body = undefined, { version } = {}) {
+// onStatus(status) is told the answer's status (a create answers 201, or 200 for a retry of a
+// save already stored under its client_id).
+export async function send(method, url, body = undefined, { version, onStatus } = {}) {
   const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (version !== undefined) headers["If-Match"] = `"${version}"`;
@@ -32,6 +34,7 @@ export async function send(method, url, body = undefined, { version } = {}) {
     throw new NetworkError(String(err));
   }
   if (response.status >= 500 || response.status === 0) throw new NetworkError(`server error ${response.status}`);
+  if (onStatus) onStatus(response.status);
   if (response.status === 204) return null;
   let data = null;
   try { data = await response.json(); } catch { data = null; }

@@ -38,7 +38,9 @@ let justSaved = false;
 // --- state from the pending queue --------------------------------------------------------------
 
 function applyOp(op) {
-  if (op.kind === "create") {
+  if (op.kind === "create" && op.discard) {
+    codings.delete(op.tmp);
+  } else if (op.kind === "create") {
     codings.set(op.tmp, { ...op.data, key: op.tmp, coder: me.username, pending: true,
                           failed: op.failed || null, version: 0 });
   } else if (op.kind === "update") {
@@ -50,7 +52,38 @@ function applyOp(op) {
     else codings.delete(`c${op.id}`);
   }
 }
+// A pending create whose first save reached the server (its answer was lost) is already among
+// the codings the page was rendered with, under its client_id: settle it instead of showing it
+// twice until the retry.
+const byClientId = new Map();
+for (const c of codings.values()) if (c.client_id) byClientId.set(c.client_id, c);
+for (const op of [...queue.ops]) {
+  const stored = op.kind === "create" && byClientId.get(op.data.client_id);
+  if (stored) settleCreate(op, stored, 200);
+}
 for (const op of queue.ops) applyOp(op);
+
+// The create `op` is on the server as `result`: status 201, stored by this attempt (with the
+// edits up to `sentRev`); 200, stored by an earlier attempt whose answer was lost (edits made
+// since may be missing). Missing edits follow as an update, a delete made meanwhile as a delete.
+function settleCreate(op, result, status, sentRev = 0) {
+  queue.remove(op);
+  codings.delete(op.tmp);
+  const key = `c${result.id}`;
+  if (op.discard) {
+    codings.delete(key);
+    queue.add({ kind: "delete", id: result.id, version: result.version, before: { ...result, key } });
+    return;
+  }
+  codings.set(key, { ...result, key });
+  if (activeKey === op.tmp) activeKey = key;
+  const storedRev = status === 201 ? sentRev : 0;
+  if ((op.rev || 0) > storedRev) {
+    const { client_id, ...changes } = op.data;
+    const later = queue.add({ kind: "update", id: result.id, version: result.version, data: changes, before: { ...result, key } });
+    applyOp(later);
+  }
+}
 
 // --- drawing ---------------------------------------------------------------------------------
 
@@ -155,8 +188,13 @@ function messagesOf(err) {
 
 function url(id) { return data.urls.coding.replace("{id}", String(id)); }
 
-async function run(op) {
-  if (op.kind === "create") return send("POST", data.urls.codings, op.data);
+async function run(op, onStatus) {
+  if (op.kind === "create") {
+    op.sent = true; // from now on the server may have it (see remove())
+    op.sentRev = op.rev || 0;
+    queue.save();
+    return send("POST", data.urls.codings, op.data, { onStatus });
+  }
   if (op.kind === "update") return send("PATCH", url(op.id), { ...op.data, version: op.version });
   return send("DELETE", `${url(op.id)}?version=${op.version}`);
 }
@@ -171,21 +209,21 @@ function flush(interactive = null) {
 
 async function flushNow(interactive) {
   let problems = [];
-  for (const op of [...queue.ops]) {
-    if (op.failed || !queue.ops.includes(op)) continue;
+  const tried = new Set(); // settling a create may queue an update or delete: run those too
+  for (let op; (op = queue.ops.find((o) => !o.failed && !tried.has(o)));) {
+    tried.add(op);
     drawStatus();
     try {
-      const result = await run(op);
+      let status = 0;
+      const result = await run(op, (s) => { status = s; });
       offline = false;
-      queue.remove(op);
       if (op.kind === "create") {
-        codings.delete(op.tmp);
-        codings.set(`c${result.id}`, { ...result, key: `c${result.id}` });
-        if (activeKey === op.tmp) activeKey = `c${result.id}`;
-        for (const later of queue.ops) if (later.tmp === op.tmp && later.kind !== "create") later.id = result.id;
+        settleCreate(op, result, status, op.sentRev);
       } else if (op.kind === "update") {
+        queue.remove(op);
         codings.set(`c${result.id}`, { ...result, key: `c${result.id}` });
       } else {
+        queue.remove(op);
         codings.delete(`c${op.id}`);
       }
       justSaved = true;
@@ -205,7 +243,7 @@ async function flushNow(interactive) {
         if (current) codings.set(key, { ...current, key, coder: me.username });
         else codings.delete(key);
         showBanner(`${messages[0]} The current version is shown.`);
-      } else if (op === interactive) {
+      } else if (op === interactive || op.discard) {
         queue.remove(op);
         revert(op);
       } else {
@@ -229,15 +267,28 @@ const retrier = new Retrier(() => flush());
 
 let tmpSeq = Date.now();
 
+// A random (version 4) UUID; crypto.randomUUID only exists on secure (https/localhost) pages.
+function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 async function save(coding, values) {
   showBanner("");
   let op;
   if (!coding) {
-    op = queue.add({ kind: "create", tmp: `t${tmpSeq++}`, data: { ...values, start: draft.start, end: draft.end, quote: draft.quote } });
+    // client_id: the idempotency key of this new coding, kept with the pending save and sent
+    // with every retry, so a save whose answer was lost is not stored twice.
+    op = queue.add({ kind: "create", tmp: `t${tmpSeq++}`, data: { ...values, start: draft.start, end: draft.end, quote: draft.quote, client_id: newClientId() } });
     draft = null;
   } else if (coding.key.startsWith("t")) {
     op = queue.createOf(coding.key);
     op.data = { ...op.data, ...values };
+    op.rev = (op.rev || 0) + 1; // an attempt may be stored without this edit (settleCreate)
     op.failed = null;
     queue.save();
   } else {
@@ -257,9 +308,20 @@ async function remove(coding) {
   showBanner("");
   form.close();
   if (coding.key.startsWith("t")) {
-    queue.remove(queue.createOf(coding.key));
+    const op = queue.createOf(coding.key);
     codings.delete(coding.key);
-    draw();
+    if (op.sent) {
+      // An attempt may have been stored with its answer lost: finish the create (same
+      // client_id, so no duplicate), then delete what it stored (settleCreate).
+      op.discard = true;
+      op.failed = null;
+      queue.save();
+      draw();
+      flush();
+    } else {
+      queue.remove(op);
+      draw();
+    }
     return;
   }
   for (const o of queue.ops.filter((o) => o.id === coding.id && o.kind === "update")) queue.remove(o);
