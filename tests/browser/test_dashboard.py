@@ -16,11 +16,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _events_from_codings(project) -> None:
-    """One approved event per coding of coder1 (as the review would make them), plus a third
-    state's contact so the network has an outer ring."""
+    """One approved event per coding of coder1 the demo did not approve already (as the review
+    would make them), plus a third state's contact so the network has an outer ring."""
     pi = project.memberships.get(role="pi").user
     for i, c in enumerate(
-        Coding.objects.filter(source__project=project, coder__username="coder1").order_by("id")
+        Coding.objects.filter(
+            source__project=project, coder__username="coder1", evidence__isnull=True
+        ).order_by("id")
     ):
         event = Event.objects.create(
             project=project, event_id=f"DEMO-{i:04d}", codebook=project.codebook,
