@@ -8,7 +8,7 @@ event with one approved coding as evidence (every 20th event multilateral with t
 participants), then exports the first N of them with write_export_zip, exactly as
 `manage.py export_events` does. For each N it prints seconds (best of the timed runs, without
 tracemalloc), events per second, the seconds of the same export without events.xlsx
-(openpyxl's share of the time), the tracemalloc peak of a separate run, and the process's
+(the XLSX writer's share of the time), the tracemalloc peak of a separate run, and the process's
 peak RSS. The aim: under 10 s for 100,000 events, and memory flat as the number of rows grows.
 """
 

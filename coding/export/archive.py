@@ -1,8 +1,9 @@
 """The events export: one zip written as it goes, so 100,000 events never sit in memory.
 
 One pass over the events (chunked queries with prefetches) writes events.csv straight into the
-zip, and evidence.csv, events.json and events.xlsx into temporary files (openpyxl in write-only
-mode) that are copied in afterwards; dyad_year.csv comes from counts kept per dyad, year and area.
+zip, and evidence.csv, events.json and events.xlsx into temporary files (XlsxWriter in
+constant_memory mode, which writes each row to disk as it goes) that are copied in afterwards;
+dyad_year.csv comes from counts kept per dyad, year and area.
 `iter_export_zip` yields the zip's bytes as they are produced (for StreamingHttpResponse);
 `write_export_zip` writes them to a file.
 """
@@ -11,15 +12,13 @@ import csv
 import io
 import json
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..codebook_io import codebook_as_data
 from ..models import Event, Project
@@ -29,12 +28,13 @@ from .rows import (
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
     DyadYearCounter,
-    event_row,
     flat,
     iter_event_rows,
 )
+from .xlsx import EventsSheet
 
 COPY_CHUNK = 1 << 16
+FLUSH_EVERY = 500
 
 
 class _Sink(io.RawIOBase):
@@ -76,7 +76,7 @@ def write_export_zip(
     xlsx: bool = True,
 ) -> int:
     """Write the export to `out`; returns the number of events. `xlsx=False` leaves out
-    events.xlsx (the slowest part by far: openpyxl takes most of the time)."""
+    events.xlsx (the slowest part)."""
     counted = {"events": 0}
     with (
         tempfile.TemporaryDirectory(prefix="events-export-") as tmp,
@@ -109,45 +109,51 @@ def _write_all(
     n = 0
 
     evidence_path, json_path, xlsx_path = tmp / "evidence.csv", tmp / "events.json", tmp / "x.xlsx"
-    workbook = Workbook(write_only=True) if xlsx else None
-    sheet = workbook.create_sheet("events") if workbook else None
-    if sheet is not None:
-        sheet.append(EVENT_COLUMNS)
+    sheet = EventsSheet(xlsx_path, tmp, EVENT_COLUMNS) if xlsx else None
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    # Rows are gathered in memory per batch of FLUSH_EVERY events and written out at once:
+    # one write per file per batch instead of one per row.
+    events_buffer, evidence_buffer, json_parts = io.StringIO(), io.StringIO(), []
+    events_csv = csv.writer(events_buffer, lineterminator="\r\n")
+    evidence_csv = csv.writer(evidence_buffer, lineterminator="\r\n")
+    events_csv.writerow(EVENT_COLUMNS)
+    evidence_csv.writerow(EVIDENCE_COLUMNS)
     with (
         archive.open("events.csv", "w") as events_raw,
         open(evidence_path, "w", encoding="utf-8", newline="") as evidence_file,
         open(json_path, "w", encoding="utf-8") as json_file,
     ):
-        events_text = io.TextIOWrapper(events_raw, encoding="utf-8", newline="")
-        events_csv = csv.writer(events_text, lineterminator="\r\n")
-        evidence_csv = csv.writer(evidence_file, lineterminator="\r\n")
-        events_csv.writerow(EVENT_COLUMNS)
-        evidence_csv.writerow(EVIDENCE_COLUMNS)
+
+        def flush() -> None:
+            events_raw.write(events_buffer.getvalue().encode("utf-8"))
+            evidence_file.write(evidence_buffer.getvalue())
+            for buffer in (events_buffer, evidence_buffer):
+                buffer.seek(0)
+                buffer.truncate()
+            nonlocal json_started
+            if json_parts:
+                json_file.write((",\n" if json_started else "\n") + ",\n".join(json_parts))
+                json_parts.clear()
+                json_started = True
+
         json_file.write("[")
+        json_started = False
         for rows in iter_event_rows(events):
-            record = rows.record
-            flat_row = event_row(record)
-            events_csv.writerow(flat_row)
+            events_csv.writerow(rows.flat)
             if sheet is not None:
-                sheet.append(
-                    [
-                        _cell(sheet, record[c], f)
-                        for c, f in zip(EVENT_COLUMNS, flat_row, strict=True)
-                    ]
-                )
-            json_file.write(("\n" if n == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
-            evidence_csv.writerows([flat(e[c]) for c in EVIDENCE_COLUMNS] for e in rows.evidence)
+                sheet.add(rows.flat)
+            json_parts.append(encode(rows.record))
+            evidence_csv.writerows(rows.evidence)
             dyads.add(rows)
             n += 1
-            if n % 500 == 0:
-                events_text.flush()
+            if n % FLUSH_EVERY == 0:
+                flush()
                 yield drained()
+        flush()
         json_file.write("\n]\n")
-        events_text.flush()
-        events_text.detach()
     yield drained()
-    if workbook is not None:
-        workbook.save(xlsx_path)
+    if sheet is not None:
+        sheet.close()
 
     with archive.open("dyad_year.csv", "w") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -162,7 +168,7 @@ def _write_all(
         ("events.json", json_path),
         *([("events.xlsx", xlsx_path)] if xlsx else []),
     ):
-        with open(path, "rb") as source, archive.open(name, "w") as target:
+        with open(path, "rb") as source, archive.open(_member(name), "w") as target:
             while chunk := source.read(COPY_CHUNK):
                 target.write(chunk)
                 yield drained()
@@ -178,19 +184,12 @@ def _write_all(
     yield drained()
 
 
-def _cell(sheet, value: Any, flattened: str) -> Any:
-    """XLSX cells: numbers stay numbers, everything else is the CSV's text, always as text
-    (a note starting with '=' is not a formula) and without the control characters XML 1.0
-    cannot hold."""
-    if isinstance(value, int):
-        return value
-    if not flattened:
-        return None
-    if flattened[0] == "=" or ILLEGAL_CHARACTERS_RE.search(flattened):
-        cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", flattened))
-        cell.data_type = "s"
-        return cell
-    return flattened
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip entry dated now; events.xlsx is stored as it is (it is a zip itself: deflating it
+    again costs time and saves nothing)."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_STORED if name.endswith(".xlsx") else zipfile.ZIP_DEFLATED
+    return info
 
 
 def _json(data: Any) -> bytes:

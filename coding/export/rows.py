@@ -55,7 +55,8 @@ class EventRows:
     """One event's record, its evidence rows and what dyad_year needs."""
 
     record: dict[str, Any]
-    evidence: list[dict[str, Any]]
+    flat: list[Any]  # the events.csv/.xlsx row: lists joined, None and numbers as they are
+    evidence: list[list[Any]]  # evidence.csv rows, in EVIDENCE_COLUMNS order
     pairs: list[tuple[tuple, tuple, bool]]  # ((iso3, ccode), (iso3, ccode), directed)
     year: int | None
     area: str
@@ -102,7 +103,7 @@ def _rows(v: tuple, evidence: list[tuple], participants: list[tuple]) -> EventRo
         everyone[a_iso3] = a_cow
     if b_iso3:
         everyone[b_iso3] = b_cow
-    record = {
+    record = {  # keys in EVENT_COLUMNS order: the flat row below follows it
         "event_id": event_id,
         "event_date": date.isoformat() if date else None,
         "event_date_end": date_end.isoformat() if date_end else None,
@@ -132,19 +133,10 @@ def _rows(v: tuple, evidence: list[tuple], participants: list[tuple]) -> EventRo
         "codebook_version": f"{cb_name} v{cb_version}",
     }
     rows = [
-        {
-            "coding_id": item[1],
-            "event_id": event_id,
-            "source_id": item[2],
-            "article_url": item[10] or item[9],
-            "start": item[3],
-            "end": item[4],
-            "exact": item[5],
-            "coder": item[6],
-            "confidence": item[7],
-        }
+        [item[1], event_id, item[2], item[10] or item[9], item[3], item[4], item[5], item[6],
+         item[7]]
         for item in evidence
-    ]
+    ]  # fmt: skip
     if dyad_type == DyadType.DIRECTED and a_iso3 and b_iso3:
         pairs = [((a_iso3, a_cow), (b_iso3, b_cow), True)]
     elif dyad_type == DyadType.UNDIRECTED and a_iso3 and b_iso3:
@@ -153,7 +145,8 @@ def _rows(v: tuple, evidence: list[tuple], participants: list[tuple]) -> EventRo
         pairs = [
             (*_ordered(x, y), False) for x, y in itertools.combinations(sorted(everyone.items()), 2)
         ]
-    return EventRows(record, rows, pairs, date.year if date else None, area)
+    flat_row = [_join(v) if type(v) is list else v for v in record.values()]
+    return EventRows(record, flat_row, rows, pairs, date.year if date else None, area)
 
 
 def _key(actor: tuple) -> tuple:
@@ -171,12 +164,15 @@ def flat(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(str(v).replace(";", ",") for v in value)
+        return _join(value)
     return str(value)
 
 
-def event_row(record: dict[str, Any]) -> list[str]:
-    return [flat(record[c]) for c in EVENT_COLUMNS]
+def _join(items: list[Any]) -> str:
+    text = ";".join(map(str, items))
+    if text.count(";") == max(len(items) - 1, 0):  # no ';' inside an item: nothing to replace
+        return text
+    return ";".join([str(v).replace(";", ",") for v in items])
 
 
 class DyadYearCounter:

@@ -204,3 +204,20 @@ def test_xlsx_keeps_formula_like_text_as_text(project, pi, dataset):
         row[notes - 1] for row in sheet.iter_rows(min_row=2) if row[0].value == event.event_id
     )
     assert cell.value == '=HYPERLINK("http://evil")' and cell.data_type == "s"
+
+
+def test_xlsx_leaves_out_control_characters_and_keeps_numbers(project, pi, dataset):
+    from coding.review.decisions import edit_event
+
+    event = dataset.first()
+    edit_event(pi, event, {"note": "before\x01\x1fafter 007"})
+    archive = export(project, dataset)
+    book = load_workbook(io.BytesIO(archive.read("events.xlsx")))
+    header, *rows = book["events"].iter_rows()
+    columns = [c.value for c in header]
+    row = next(r for r in rows if r[0].value == event.event_id)
+    assert row[columns.index("notes")].value == "beforeafter 007"
+    assert row[columns.index("confidence")].data_type == "n"
+    assert row[columns.index("event_date")].value == event.event_date.isoformat()
+    records = {r["event_id"]: r for r in json.loads(archive.read("events.json"))}
+    assert records[event.event_id]["notes"] == "before\x01\x1fafter 007"
