@@ -38,7 +38,6 @@ from .models import (
     Origin,
     Source,
     hash_text,
-    normalize_text,
 )
 
 logger = logging.getLogger(__name__)
@@ -312,7 +311,7 @@ def store_source(
     The insert itself detects the duplicate (the unique constraint on project and text hash),
     which also holds when two workers store the same text at the same moment.
     """
-    text = normalize_text(extracted.text)
+    text = extracted.text  # canonical already (sources.extract)
     if not text.strip():
         raise IngestError("no article text found")
     digest = hash_text(text)

@@ -1,5 +1,3 @@
-import hashlib
-import unicodedata
 import zlib
 
 from django.conf import settings
@@ -7,18 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from .text import canonicalize, hash_text
+
 
 class TextLockedError(ValidationError):
     """Raised when the text of a source that already has codings would change."""
-
-
-def normalize_text(text: str) -> str:
-    """The invariant every stored text keeps: \\n line endings and Unicode NFC."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def hash_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Origin(models.TextChoices):
@@ -65,7 +56,7 @@ class Source(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.text = normalize_text(self.text)
+        self.text = canonicalize(self.text)
         self.text_hash = hash_text(self.text)
         if self.pk and self._text_changed() and self.codings.exists():
             raise TextLockedError(

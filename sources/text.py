@@ -45,9 +45,14 @@ def canonicalize(text: str) -> str:
     return text.strip()
 
 
+def hash_text(text: str) -> str:
+    """SHA-256 (hex) of `text` as it is, encoded as UTF-8 (for text already canonical)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def text_hash(text: str) -> str:
     """SHA-256 (hex) of the canonical form of `text`, encoded as UTF-8."""
-    return hashlib.sha256(canonicalize(text).encode("utf-8")).hexdigest()
+    return hash_text(canonicalize(text))
 
 
 def codepoint_to_utf16(text: str, cp_offset: int) -> int:

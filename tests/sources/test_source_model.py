@@ -6,11 +6,14 @@ from tests.factories import CodingFactory, SourceFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_text_is_stored_nfc_with_newline_endings():
-    source = SourceFactory(text="Cafe\u0301 talks\r\nin Tehran\rended.")
+def test_text_is_stored_canonical():
+    persian = "\u0633\u0627\u0644\u200c\u0647\u0627\u06cc"  # sal-ha-ye, with its ZWNJ
+    raw = f"  Cafe\u0301 talks \r\nin Tehran\rended.\n\n\n\n{persian} 👩\u200d💻\x00 "
+    canonical = f"Café talks\nin Tehran\nended.\n\n{persian} 👩\u200d💻"
+    source = SourceFactory(text=raw)
     source.refresh_from_db()
-    assert source.text == "Café talks\nin Tehran\nended."
-    assert source.text_hash == hash_text("Café talks\nin Tehran\nended.")
+    assert source.text == canonical
+    assert source.text_hash == hash_text(canonical)
 
 
 def test_text_can_change_while_nothing_is_coded():
