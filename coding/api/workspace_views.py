@@ -105,20 +105,26 @@ class SourceCodingsView(APIView):
         },
     )
     def post(self, request, project_slug: str, source_pk: int):
-        project, me = access.project_for(request.user, project_slug)
+        # The hot path: membership, source and assignment come from one query (load_for_save)
+        # rather than access.project_for and friends; the same rules, the same 404s.
         data = _parse(request.data)
-        source = load_for_save(project.pk, source_pk, request.user.pk, data["start"], data["end"])
-        if source is None or (source.my_status is None and not me.is_pi):
+        client_id = data.pop("client_id", None)
+        target = load_for_save(project_slug, source_pk, request.user.pk, client_id)
+        if target is None:
+            raise Http404("No such project among yours.")
+        if target.pk is None or (target.my_status is None and not target.is_pi):
             raise Http404("No such source among those you may open.")
         try:
             coding = create_coding(
-                source,
+                target,
                 request.user,
                 data,
-                codebook_id=project.codebook_id,
-                assignment_status=source.my_status,
-                require_assignment=not me.is_pi,
-                client_id=data.pop("client_id", None),
+                codebook_id=target.codebook_id,
+                assignment_status=target.my_status,
+                require_assignment=not target.is_pi,
+                client_id=client_id,
+                stored_under_client_id=target.stored_under_client_id,
+                text=target.text,
             )
         except CodingInvalid as exc:
             raise _invalid(exc) from exc

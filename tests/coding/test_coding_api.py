@@ -491,3 +491,18 @@ def test_create_coding_returns_the_existing_row_when_the_insert_loses_a_race(cod
     assert lookup.call_count == 2
     assert again.pk == winner.pk and again.created is False
     assert Coding.objects.count() == 1 and CodingChange.objects.count() == 1
+
+
+def test_a_save_checks_its_quote_against_the_text_as_edited_before_coding(
+    api, project, coder, source
+):
+    assert post(api, coder, project, source, quote="Intro 🙂 text.").status_code == 201
+    Coding.objects.filter(source=source).delete()  # read (and kept) by the web process
+    edited = TEXT.replace("Intro", "Preface")
+    source.text = edited
+    source.save()  # not coded now: its text may still change, and saves must see the new one
+    stale = post(api, coder, project, source, quote="Intro 🙂 text.")
+    assert stale.status_code == 400 and "does not match" in stale.json()["quote"][0]
+    again = post(api, coder, project, source, text=edited, quote="Preface 🙂 text.")
+    assert again.status_code == 201
+    assert Coding.objects.get(source=source).quote == "Preface 🙂 text."

@@ -1,0 +1,46 @@
+"""Token authentication (coding.api.authentication): DRF's rules with a plain-SQL user read."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(key: str):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client.get("/api/projects/")
+
+
+def test_a_valid_token_authenticates_its_user():
+    membership = MembershipFactory()
+    token = Token.objects.create(user=membership.user)
+    response = _get(token.key)
+    assert response.status_code == 200
+    assert [p["slug"] for p in response.json()["results"]] == [membership.project.slug]
+    assert response.wsgi_request.user == membership.user
+    assert response.wsgi_request.auth.key == token.key
+
+
+def test_an_unknown_token_is_refused():
+    Token.objects.create(user=UserFactory())
+    response = _get("0" * 40)
+    assert response.status_code == 403  # DRF: the first authenticator (session) sets no header
+    assert response.json()["detail"] == "Invalid token."
+
+
+def test_an_inactive_users_token_is_refused():
+    user = UserFactory(is_active=False)
+    token = Token.objects.create(user=user)
+    response = _get(token.key)
+    assert response.status_code == 403  # DRF: the first authenticator (session) sets no header
+    assert response.json()["detail"] == "User inactive or deleted."
+
+
+def test_a_token_with_sql_in_it_is_just_an_unknown_token():
+    response = _get("x'OR'1'='1'--")
+    assert response.status_code == 403  # DRF: the first authenticator (session) sets no header
+    assert response.json()["detail"] == "Invalid token."
