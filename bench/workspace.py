@@ -12,7 +12,8 @@ free 127.0.0.1 port (gthread workers, DEBUG off) — the deployment the README d
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/workspace.py
 
 It then measures, with persistent HTTP connections and token authentication:
-- one coder saving one coding at a time (POST .../codings/): p50 and p95 over --saves saves;
+- one coder saving one coding at a time (POST .../codings/, with a fresh client_id as the page
+  sends): p50 and p95 over --saves saves;
 - --coders coders saving at once, one process each (--per-coder saves each): saves/s, p50, p95;
 and, unless --no-browser, opens a source with 1,000 codings in Chromium (a second gunicorn with
 DEBUG on, so it serves the static files) and reports the time from navigation to the highlights
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +167,10 @@ def save_many(args) -> list[float]:
         start = ((offset + i) * 97) % 99_000
         end = start + 30
         quote = text[start:end]  # the server trims surrounding whitespace itself
-        body = json.dumps({**payload, "start": start, "end": end, "quote": quote})
+        # every save from the page carries a fresh client_id (its idempotency key)
+        body = json.dumps(
+            {**payload, "start": start, "end": end, "quote": quote, "client_id": str(uuid.uuid4())}
+        )
         began = time.perf_counter()
         conn.request("POST", path, body=body, headers=headers)
         response = conn.getresponse()

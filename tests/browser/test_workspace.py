@@ -192,6 +192,39 @@ def test_offline_save_is_kept_pending_across_reload_then_saved(page, live_server
     assert Coding.objects.get().quote == "Analysts in Tehran"
 
 
+def test_two_tabs_keep_their_own_pending_saves_and_a_closed_tabs_are_adopted(
+    page, live_server, login, study
+):
+    project, source = study
+    blocked = re.compile(r".*/api/projects/.*/codings/.*")
+    login("coder1")
+    tabs = [page, page.context.new_page()]
+    for tab, passage in zip(tabs, ("Analysts in Tehran", "Officials said"), strict=True):
+        open_workspace(tab, live_server, project, source)
+        tab.route(blocked, lambda route: route.abort())
+        start = TEXT.index(passage)
+        select_points(tab, start, start + len(passage))
+        fill_form(tab)
+        tab.locator("#cf-save").click()
+        expect(tab.locator("#save-status")).to_contain_text("pending")
+    lists = tabs[1].evaluate(
+        "Object.keys(localStorage).filter((k) => k.startsWith('ws:'))"
+        ".map((k) => JSON.parse(localStorage.getItem(k)).map((op) => op.data.quote))"
+    )
+    assert sorted(lists) == [["Analysts in Tehran"], ["Officials said"]]  # neither overwritten
+    tabs[0].close()  # with its save still pending
+    tabs[1].unroute(blocked)
+    tabs[1].reload()  # adopts the closed tab's list and sends it with its own
+    expect(tabs[1].locator("#reader[data-ready]")).to_have_count(1)
+    expect(tabs[1].locator("#save-status")).to_have_text(
+        re.compile("Saved|All changes saved"), timeout=20_000
+    )
+    expect(tabs[1].locator("#coding-list li .ci-state")).to_have_count(0)
+    quotes = sorted(Coding.objects.values_list("quote", flat=True))
+    assert quotes == ["Analysts in Tehran", "Officials said"]
+    assert tabs[1].evaluate("Object.keys(localStorage).filter((k) => k.startsWith('ws:'))") == []
+
+
 def test_stale_edit_shows_a_conflict(page, live_server, login, study):
     project, source = study
     login("coder1")

@@ -26,7 +26,7 @@ const confidence = new Map(data.codebook.confidence.map((c) => [c.value, c]));
 
 const codings = new Map(); // key -> coding ("c<id>" on the server, "t<n>" not yet)
 for (const c of data.codings) codings.set(`c${c.id}`, { ...c, key: `c${c.id}` });
-const queue = new PendingQueue(`ws:${data.project.slug}:${data.source.id}:${me.username}`);
+const queue = await PendingQueue.open(`ws:${data.project.slug}:${data.source.id}:${me.username}`);
 let draft = null; // the span being coded: {s, e, start, end, quote} (s/e UTF-16, start/end code points)
 let activeKey = null;
 let coderFilter = "";
