@@ -1,18 +1,20 @@
 """Benchmark: our whole ingest path (with database writes) against bare trafilatura.extract.
 
-    .venv/bin/python bench/ingest.py [--n 200] [--rounds 3]
+    .venv/bin/python bench/ingest.py [--n 200] [--rounds 3] [--steps]
 
 The stored article pages (tests/sources/pages, via bench/ingest_extract.py) are replicated to
 N documents, each with a distinct sentence so that none is a duplicate. In the same process
 and on the same documents it times:
 
-* ours: an ingestion job of N uploaded HTML files, each item run through `ingest_item`
-  (decode, extract, duplicate checks, a Source row with the compressed original, the item
-  outcome and the job counters), on a fresh SQLite database in a temporary folder;
+* ours: an ingestion job of N uploaded HTML files, run as the `ingest` command runs it
+  (`run_job`: each item through `ingest_item`: claim, decode, extract with metadata,
+  duplicate checks, a Source row with the compressed original, the item outcome and the
+  job counters), on a fresh SQLite database in a temporary folder;
 * bare: a `trafilatura.extract(html)` loop over the same pages (decoded once beforehand).
 
 It prints sources per second for both, the ratio (our overhead; the target is < 1.2x), the
-peak RSS of the process and the tracemalloc peak of our run.
+peak RSS of the process and the tracemalloc peak of our run. With --steps, one more round
+with timers around the steps of `ingest_item` prints where our time goes, in ms per source.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def setup_django(folder: str) -> None:
 
 def run_ours(docs: list[tuple[str, bytes]], round_no: int) -> float:
     from coding.models import Codebook, Project
-    from sources.ingest import create_job, ingest_item
+    from sources.ingest import create_job, run_job
     from sources.inputs import ItemSpec
     from sources.models import ItemKind, ItemStatus
 
@@ -79,16 +81,61 @@ def run_ours(docs: list[tuple[str, bytes]], round_no: int) -> float:
     )
     specs = [ItemSpec(ItemKind.HTML, name, data) for name, data in docs]
     job = create_job(project, None, specs, enqueue=False)
-    items = list(job.items.select_related("job__project", "job__created_by"))
     start = time.perf_counter()
-    for item in items:
-        ingest_item(item)
+    run_job(job)  # what the `ingest` command does: loads the items, runs `ingest_item` on each
     elapsed = time.perf_counter() - start
     ok = job.items.filter(status=ItemStatus.OK).count()
     if ok != len(docs):
         reasons = set(job.items.exclude(status=ItemStatus.OK).values_list("reason", flat=True))
         raise SystemExit(f"only {ok} of {len(docs)} ingested: {reasons}")
     return elapsed
+
+
+# (label, module, function): the steps of ingest_item, nested by indentation. Private names:
+# a step that no longer exists is reported as not timed, the others are still timed.
+STEPS = [
+    ("claim the item (SQL UPDATE, autocommit)", "sources.ingest", "_claim"),
+    ("prepare (read payload, decode, extract)", "sources.ingest", "_prepare"),
+    ("  decode_html", "sources.ingest", "decode_html"),
+    ("  extract_html", "sources.ingest", "extract_html"),
+    ("    trafilatura bare_extraction", "sources.extract", "bare_extraction"),
+    ("      of which metadata", "trafilatura.core", "extract_metadata"),
+    ("store and finish (one transaction)", "sources.ingest", "_store_and_finish"),
+    ("  store_source (Source INSERT, savepoint)", "sources.ingest", "store_source"),
+    ("  item outcome + job counter (SQL)", "sources.ingest", "_record"),
+]
+
+
+def time_steps(docs: list[tuple[str, bytes]], round_no: int) -> tuple[float, dict[str, float]]:
+    """Run `run_ours` once with a timer around each step; (total, seconds per step)."""
+    import importlib
+
+    spent: dict[str, float] = {}
+    patched = []
+
+    def timer(label, func):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+
+        return timed
+
+    for label, module_name, name in STEPS:
+        module = importlib.import_module(module_name)
+        func = getattr(module, name, None)
+        if func is None:
+            continue
+        patched.append((module, name, func))
+        setattr(module, name, timer(label, func))
+    try:
+        total = run_ours(docs, round_no)
+    finally:
+        for module, name, func in patched:
+            setattr(module, name, func)
+    return total, spent
 
 
 def run_bare(texts: list[str]) -> float:
@@ -104,6 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--n", type=int, default=200, help="documents per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", action="store_true", help="also time the steps of ours")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -122,11 +170,13 @@ def main() -> None:
         traced_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         rss = peak_rss_mb()
+        if args.steps:
+            steps_total, steps = time_steps(docs, args.rounds + 2)
 
     n = len(docs)
     print(f"{n} distinct documents, best of {args.rounds} rounds")
     print(
-        f"  ingest_item (ours, with DB writes) {n / best_ours:8.1f} sources/s "
+        f"  run_job/ingest_item (ours, DB)     {n / best_ours:8.1f} sources/s "
         f"{1000 * best_ours / n:6.2f} ms/source"
     )
     print(
@@ -139,6 +189,14 @@ def main() -> None:
         f"  tracemalloc peak over 50 sources (Python objects only): "
         f"{traced_peak / 1024 / 1024:.1f} MB"
     )
+    if args.steps:
+        ms = 1000 * steps_total / n
+        print(f"steps of ours, one more round with timers ({ms:.2f} ms/source):")
+        for label, _, _ in STEPS:
+            if label in steps:
+                print(f"  {label:44s} {1000 * steps[label] / n:6.3f} ms/source")
+            else:
+                print(f"  {label:44s} (not timed: renamed, or never called)")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ per item, so several workers share a job. `ingest_item` does the work for one it
 records its outcome; the task is a thin wrapper around it, and the `ingest` command and the
 tests call it directly. An item ends as OK (a new source), DUPLICATE (the existing source
 with the same URL, canonical URL or text) or FAILED with a user-facing reason; a failed item
-never fails its job. Job counters move with F() expressions, and the job is marked done by a
-conditional update once every item is final, so concurrent workers cannot lose a count.
+never fails its job. Job counters are incremented in the database, never read and written
+back, and the statement that counts an item's outcome also closes the job when that item was
+its last, so concurrent workers cannot lose a count. The new source and its item's outcome
+are written in one transaction, after the slow work, which runs outside any.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -37,7 +39,6 @@ from .models import (
     JobStatus,
     Origin,
     Source,
-    hash_text,
 )
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,10 @@ def run_item(item_id: int, *, final_attempt: bool = True) -> None:
 def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
     """Ingest one item and record its outcome.
 
+    The slow part (fetching, decoding, extracting) runs outside any transaction; the new
+    source and the item's outcome are then written in one transaction, so a source never
+    exists without its item saying so.
+
     A `TransientFetchError` on an attempt that is not the last puts the item back to pending
     and is raised again, for the Celery task to retry with backoff.
     """
@@ -166,7 +171,11 @@ def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
         return item
     item._claimed = True
     try:
-        stored = _ingest(item)
+        prepared = _prepare(item)
+        if isinstance(prepared, Stored):  # its URL is known already
+            _finish(item, *_outcome(prepared))
+        else:
+            _store_and_finish(item, prepared)
     except TransientFetchError as exc:
         if not final_attempt:
             IngestItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
@@ -180,16 +189,17 @@ def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
     except Exception:
         logger.exception("ingest item %s crashed", item.pk)
         _finish(item, ItemStatus.FAILED, "internal error while ingesting")
-    else:
-        if stored.duplicate:
-            _finish(item, ItemStatus.DUPLICATE, duplicate_reason(stored.source), stored.source)
-        else:
-            _finish(item, ItemStatus.OK, "", stored.source)
     return item
 
 
 def duplicate_reason(source: Source) -> str:
     return f"duplicate of “{source.title}”"[:300]
+
+
+def _outcome(stored: Stored) -> tuple[str, str, Source]:
+    if stored.duplicate:
+        return ItemStatus.DUPLICATE, duplicate_reason(stored.source), stored.source
+    return ItemStatus.OK, "", stored.source
 
 
 def _claim(item: IngestItem) -> bool:
@@ -200,17 +210,15 @@ def _claim(item: IngestItem) -> bool:
     """
     now = timezone.now()
     stale = now - dt.timedelta(seconds=_stale_after())
-    claimed = (
-        IngestItem.objects.filter(pk=item.pk)
-        .filter(Q(status=ItemStatus.PENDING) | Q(status=ItemStatus.RUNNING, updated_at__lt=stale))
-        .update(status=ItemStatus.RUNNING, attempts=F("attempts") + 1, updated_at=now)
-    )
+    claimed = _take_item(item.pk, now, stale)
     if claimed:
         item.status, item.attempts = ItemStatus.RUNNING, item.attempts + 1
-        if item.job.status == JobStatus.QUEUED:  # as loaded; the update re-checks it
-            IngestJob.objects.filter(pk=item.job_id, status=JobStatus.QUEUED).update(
+        job = item.job
+        if job.status == JobStatus.QUEUED:  # as loaded; the update re-checks it
+            IngestJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
                 status=JobStatus.RUNNING
             )
+            job.status = JobStatus.RUNNING  # items of run_job share this job object
     return bool(claimed)
 
 
@@ -219,51 +227,162 @@ def _stale_after() -> float:
 
 
 def _finish(item: IngestItem, status: str, reason: str, source: Source | None = None) -> None:
+    with transaction.atomic():
+        recorded = _record(item, status, reason, source)
+    if not recorded:  # another worker finished it first
+        item.refresh_from_db()
+
+
+def _store_and_finish(item: IngestItem, pending: _Pending) -> None:
+    """Store the source and record the item's outcome in one transaction (one commit)."""
+    job = item.job
+    with transaction.atomic():
+        stored = store_source(
+            job.project,
+            job.created_by,
+            pending.extracted,
+            origin=pending.origin,
+            original=pending.original,
+            original_compressed=pending.original_compressed,
+            url=pending.url,
+            filename=pending.filename,
+        )
+        recorded = _record(item, *_outcome(stored))
+        if not recorded:  # another worker finished it first: its outcome stands, ours goes
+            transaction.set_rollback(True)
+    if not recorded:
+        item.refresh_from_db()
+
+
+def _record(item: IngestItem, status: str, reason: str, source: Source | None) -> bool:
+    """Write the item's final status and count it on its job (inside a transaction).
+
+    Returns False, changing nothing, if the item is no longer running: another worker
+    finished it.
+    """
     now = timezone.now()
     changes = {"status": status, "reason": reason[:300], "source": source}
     changes["finished_at"] = changes["updated_at"] = now
-    if status != ItemStatus.FAILED:
+    keep_payload = status == ItemStatus.FAILED  # else the source has the original now
+    if not keep_payload:
         changes["payload_compressed"] = None
-    counter = "failed" if status == ItemStatus.FAILED else "done"
-    with transaction.atomic():
-        finished = IngestItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
-            **changes
-        )
-        if not finished:  # another worker finished it first
-            item.refresh_from_db()
-            return
-        IngestJob.objects.filter(pk=item.job_id).update(**{counter: F(counter) + 1})
-        _complete_if_finished(item.job_id)
+    if not _set_outcome(item.pk, status, changes["reason"], source, now, keep_payload):
+        return False
+    _count_finished(item.job_id, "failed" if status == ItemStatus.FAILED else "done", now)
     for field, value in changes.items():
         setattr(item, field, value)
+    return True
 
 
-def _ingest(item: IngestItem) -> Stored:
-    job = item.job
-    project, user = job.project, job.created_by
-    try:
-        if item.kind == ItemKind.URL:
-            return _ingest_url(project, user, item.label)
-        data = item.payload or b""
-        if item.kind == ItemKind.HTML:
-            extracted = extract_html(decode_html(data, None))
-            return store_source(
-                project, user, extracted, origin=Origin.HTML, original=data, filename=item.label
-            )
-        if item.kind == ItemKind.TEXT:
-            extracted = extract_text_document(decode_text_file(data), item.label)
-            return store_source(
-                project, user, extracted, origin=Origin.TEXT, original=data, filename=item.label
-            )
+# --- item and job state, in SQL ---------------------------------------------------------
+# Three UPDATEs run for every item: claim, outcome, job counter. They are written in SQL
+# because the ORM takes several times longer to build each of them than SQLite takes to run
+# it, the counter's conditional SET (Case/When) slowest of all (see bench/ingest.py).
+
+
+def _take_item(pk: int, now: dt.datetime, stale: dt.datetime) -> bool:
+    """Mark the item running if it is pending, or running but not updated since `stale`."""
+    stale = _db_time(stale)
+    taken = _update(
+        "UPDATE {items} SET status = %s, attempts = attempts + 1, updated_at = %s"
+        " WHERE id = %s AND (status = %s OR (status = %s AND updated_at < %s))",
+        [ItemStatus.RUNNING, _db_time(now), pk, ItemStatus.PENDING, ItemStatus.RUNNING, stale],
+    )
+    return taken == 1
+
+
+def _set_outcome(
+    pk: int, status: str, reason: str, source: Source | None, now: dt.datetime, keep_payload: bool
+) -> bool:
+    """Give a running item its final status; False if it was not running any more."""
+    drop_payload = "" if keep_payload else ", payload_compressed = NULL"
+    source_pk, time = (source.pk if source else None), _db_time(now)
+    changed = _update(
+        "UPDATE {items} SET status = %s, reason = %s, source_id = %s, finished_at = %s,"
+        f" updated_at = %s{drop_payload} WHERE id = %s AND status = %s",
+        [status, reason, source_pk, time, time, pk, ItemStatus.RUNNING],
+    )
+    return changed == 1
+
+
+def _count_finished(job_pk: int, counter: str, now: dt.datetime) -> None:
+    """Add one to the job's `done` or `failed` counter; close the job if that was its last.
+
+    The SET expressions read the row as it was before this statement, once any concurrent
+    update of it has committed, so of two workers finishing the last two items exactly one
+    closes the job.
+    """
+    if counter not in ("done", "failed"):
+        raise ValueError(f"no such counter: {counter}")
+    last = "status IN (%s, %s) AND total = done + failed + 1"
+    open_statuses = [JobStatus.QUEUED, JobStatus.RUNNING]
+    _update(
+        f"UPDATE {{jobs}} SET {counter} = {counter} + 1,"
+        f" status = CASE WHEN {last} THEN %s ELSE status END,"
+        f" finished_at = CASE WHEN {last} THEN %s ELSE finished_at END WHERE id = %s",
+        [*open_statuses, JobStatus.DONE, *open_statuses, _db_time(now), job_pk],
+    )
+
+
+def _update(statement: str, params: Sequence[object]) -> int:
+    """Run an UPDATE of {items} or {jobs} (the ingestion tables); the number of rows changed."""
+    quote = connection.ops.quote_name
+    statement = statement.format(
+        items=quote(IngestItem._meta.db_table), jobs=quote(IngestJob._meta.db_table)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount
+
+
+def _db_time(value: dt.datetime) -> object:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+# --- preparing an item ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An extracted item, waiting to be stored (the arguments of `store_source`)."""
+
+    extracted: Extracted
+    origin: str
+    original: bytes | None = None
+    original_compressed: bytes | None = None
+    url: str = ""
+    filename: str = ""
+
+
+def _prepare(item: IngestItem) -> _Pending | Stored:
+    """Fetch or read, decode and extract the item; a Stored duplicate if its URL is known."""
+    if item.kind == ItemKind.URL:
+        try:
+            return _prepare_url(item.job.project, item.label)
+        except Duplicate as dup:
+            return Stored(dup.source, True)
+    data = item.payload or b""
+    if item.kind == ItemKind.PASTE:
         extracted = extract_text_document(data.decode("utf-8"), "pasted.txt")
         if item.label:
             extracted = _with(extracted, title=item.label)
-        return store_source(project, user, extracted, origin=Origin.PASTE)
-    except Duplicate as dup:
-        return Stored(dup.source, True)
+        return _Pending(extracted, Origin.PASTE)
+    if item.kind == ItemKind.HTML:
+        extracted, origin = extract_html(decode_html(data, None)), Origin.HTML
+    else:
+        extracted = extract_text_document(decode_text_file(data), item.label)
+        origin = Origin.TEXT
+    # the payload is the original, compressed as a source keeps it: stored as it is
+    compressed = item.payload_compressed
+    return _Pending(
+        extracted,
+        origin,
+        original_compressed=None if compressed is None else bytes(compressed),
+        filename=item.label,
+    )
 
 
-def _ingest_url(project: Project, user, url: str) -> Stored:
+def _prepare_url(project: Project, url: str) -> _Pending:
     target = parse_target(url)  # refuses non-http(s) and malformed URLs before any lookup
     _raise_if_url_known(project, [url, target.url])
     result = fetch(
@@ -278,7 +397,7 @@ def _ingest_url(project: Project, user, url: str) -> Stored:
     _raise_if_url_known(project, [result.url_final, extracted.canonical_url])
     if not extracted.canonical_url:
         extracted = _with(extracted, canonical_url=result.url_final)
-    return store_source(project, user, extracted, origin=Origin.URL, original=result.body, url=url)
+    return _Pending(extracted, Origin.URL, original=result.body, url=url)
 
 
 def _raise_if_url_known(project: Project, urls: Iterable[str | None]) -> None:
@@ -303,18 +422,23 @@ def store_source(
     *,
     origin: str,
     original: bytes | None = None,
+    original_compressed: bytes | None = None,
     url: str = "",
     filename: str = "",
 ) -> Stored:
     """Create the source, or return the project's source with the same text.
 
+    The original document comes as bytes, or already compressed (`sources.models.compress`,
+    as an uploaded item's payload is), which saves compressing it again.
+
     The insert itself detects the duplicate (the unique constraint on project and text hash),
     which also holds when two workers store the same text at the same moment.
     """
+    if original is not None and original_compressed is not None:
+        raise ValueError("give the original either as bytes or compressed, not both")
     text = extracted.text  # canonical already (sources.extract)
     if not text.strip():
         raise IngestError("no article text found")
-    digest = hash_text(text)
     canonical = extracted.canonical_url or ""
     source = Source(
         project=project,
@@ -330,12 +454,15 @@ def store_source(
         text=text,
         ingested_by=user,
     )
-    source.original = original
+    if original_compressed is not None:
+        source.original_compressed = original_compressed
+    else:
+        source.original = original
     try:
         with transaction.atomic():
             source.save()
     except IntegrityError:  # the project has this text already (unique project + text_hash)
-        existing = project.sources.filter(text_hash=digest).order_by("pk").first()
+        existing = project.sources.filter(text_hash=source.text_hash).order_by("pk").first()
         if existing is None:
             raise
         return Stored(existing, True)

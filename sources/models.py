@@ -7,6 +7,18 @@ from django.urls import reverse
 
 from .text import canonicalize, hash_text
 
+# Stored documents (a source's original, an item's payload) are zlib streams at this level:
+# the same format for both, so an uploaded payload becomes the source's original as it is
+COMPRESSION_LEVEL = 6
+
+
+def compress(data: bytes) -> bytes:
+    return zlib.compress(data, COMPRESSION_LEVEL)
+
+
+def decompress(data: bytes | memoryview) -> bytes:
+    return zlib.decompress(bytes(data))
+
 
 class TextLockedError(ValidationError):
     """Raised when the text of a source that already has codings would change."""
@@ -80,11 +92,11 @@ class Source(models.Model):
     def original(self) -> bytes | None:
         if self.original_compressed is None:
             return None
-        return zlib.decompress(bytes(self.original_compressed))
+        return decompress(self.original_compressed)
 
     @original.setter
     def original(self, data: bytes | None) -> None:
-        self.original_compressed = None if data is None else zlib.compress(data, 6)
+        self.original_compressed = None if data is None else compress(data)
 
     def _text_changed(self) -> bool:
         loaded = getattr(self, "_loaded_text", None)
@@ -126,7 +138,8 @@ class IngestJob(models.Model):
     """A batch of items to ingest into a project, run by Celery item by item.
 
     `done` counts items that finished without error (added or duplicate), `failed` those that
-    failed; both are updated with F() expressions so several workers can share one job.
+    failed; both are incremented in the database (sources.ingest) so several workers can
+    share one job.
     """
 
     project = models.ForeignKey(
@@ -195,11 +208,11 @@ class IngestItem(models.Model):
     def payload(self) -> bytes | None:
         if self.payload_compressed is None:
             return None
-        return zlib.decompress(bytes(self.payload_compressed))
+        return decompress(self.payload_compressed)
 
     @payload.setter
     def payload(self, data: bytes | None) -> None:
-        self.payload_compressed = None if data is None else zlib.compress(data, 6)
+        self.payload_compressed = None if data is None else compress(data)
 
     @property
     def is_final(self) -> bool:

@@ -25,6 +25,10 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.M)
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# what would make canonicalize change a text, for its quick test: the characters above (line
+# separators other than "\n", controls, surrogates), and whitespace ending a line
+_CHANGED_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_SPACE_BEFORE_NEWLINE = re.compile(r"[^\S\n]\n")
 
 
 def canonicalize(text: str) -> str:
@@ -35,6 +39,23 @@ def canonicalize(text: str) -> str:
     runs of blank lines collapse into one, so paragraphs are separated by exactly "\\n\\n";
     the whole is stripped. Idempotent. Everything else, ZWNJ and ZWJ included, is kept.
     """
+    if is_canonical(text):  # the usual case, and three times faster to test than to redo
+        return text
+    return _canonicalize(text)
+
+
+def is_canonical(text: str) -> bool:
+    """True if `canonicalize` would return `text` unchanged."""
+    return (
+        text == text.strip()
+        and "\n\n\n" not in text
+        and _CHANGED_CHARS.search(text) is None
+        and _SPACE_BEFORE_NEWLINE.search(text) is None
+        and unicodedata.is_normalized("NFC", text)
+    )
+
+
+def _canonicalize(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROLS.sub("", text)
     if _SURROGATES.search(text):

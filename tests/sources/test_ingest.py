@@ -12,7 +12,15 @@ from django.test import override_settings
 from sources.errors import TransientFetchError
 from sources.ingest import create_job, ingest_item, reextract
 from sources.inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
-from sources.models import IngestJob, ItemKind, ItemStatus, JobStatus, Origin, Source
+from sources.models import (
+    IngestItem,
+    IngestJob,
+    ItemKind,
+    ItemStatus,
+    JobStatus,
+    Origin,
+    Source,
+)
 from tests.factories import SourceFactory
 from tests.sources.httpserver import PAGES, Server, running_server
 
@@ -238,6 +246,34 @@ def test_html_file_windows_1251_undeclared(project, pi):
     (item,) = run(project, pi, html_file("ru_cp1251_undeclared.html"))
     assert item.status == ItemStatus.OK, item.reason
     assert any("\u0430" <= ch <= "\u044f" for ch in item.source.text)
+
+
+def test_uploaded_html_becomes_the_original_and_leaves_the_item(project, pi):
+    (item,) = run(project, pi, html_file("ru_cp1251_undeclared.html"))
+    assert item.status == ItemStatus.OK, item.reason
+    assert item.source.original == (PAGES / "ru_cp1251_undeclared.html").read_bytes()
+    item.refresh_from_db()
+    assert item.payload_compressed is None
+
+
+def test_an_item_finished_elsewhere_meanwhile_leaves_no_source_behind(project, pi, monkeypatch):
+    """A worker presumed dead finishes the item while ours extracts: its outcome stands."""
+    import sources.ingest
+
+    job = create_job(project, pi, [html_file("zh_news.html")], enqueue=False)
+    item = job.items.get()
+    extract_html = sources.ingest.extract_html
+
+    def extract_while_the_other_worker_finishes(*args, **kwargs):
+        IngestItem.objects.filter(pk=item.pk).update(status=ItemStatus.FAILED, reason="timed out")
+        return extract_html(*args, **kwargs)
+
+    monkeypatch.setattr(sources.ingest, "extract_html", extract_while_the_other_worker_finishes)
+    ingest_item(item)
+    assert (item.status, item.reason, item.source) == (ItemStatus.FAILED, "timed out", None)
+    assert not project.sources.exists()
+    job.refresh_from_db()
+    assert (job.done, job.failed, job.status) == (0, 0, JobStatus.RUNNING)
 
 
 def test_pasted_text_keeps_title_and_is_stored_canonical(project, pi):

@@ -9,7 +9,7 @@ import json
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sources.text import canonicalize, codepoint_to_utf16, text_hash, utf16_to_codepoint
@@ -146,6 +146,32 @@ def test_canonicalize_is_idempotent_and_keeps_its_promises(text: str) -> None:
     assert all(not line.endswith((" ", "\t")) for line in once.split("\n"))
     assert once.count(ZWNJ) == text.count(ZWNJ)
     assert once.count(ZWJ) == text.count(ZWJ)
+
+
+# short texts over few characters, so that each thing canonicalize changes often comes alone
+awkward_text = st.text(
+    alphabet=st.sampled_from(
+        [*"ab\n \t\xa0\u3000\u0301\u212b", ZWNJ, ZWJ, *"\r\x0b\x85\u2028\x00\x1f\x7f\x9f\ud800"]
+    ),
+    max_size=8,
+)
+
+
+@given(awkward_text)
+@example("a \nb")  # whitespace ending a line
+@example("a\xa0\nb")
+@example("a\n\n\nb")  # a run of blank lines
+@example("a\x85b")  # a line separator
+@example("a\u0301")  # not NFC
+@example("\u212b")
+@example(" a")
+def test_canonical_text_is_recognised_exactly(text: str) -> None:
+    from sources.text import _canonicalize, is_canonical
+
+    full = _canonicalize(text)  # the normalization without the quick test
+    assert canonicalize(text) == full
+    assert is_canonical(text) == (full == text)
+    assert is_canonical(full)
 
 
 @given(text_strategy)
