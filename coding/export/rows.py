@@ -1,7 +1,8 @@
 """Events, evidence and dyad-year rows, read in batches of plain values (no model instances).
 
-Events are read in keyset-paginated batches (event_id > the last one seen), each with two more
-queries for its evidence and participants, so memory stays flat however many events there are.
+Events are read by one query in batches (a cursor, never the whole result in memory), each
+batch with two more queries for its evidence and participants, so memory stays flat however
+many events there are.
 One record per event holds typed values (lists stay lists); CSV and XLSX flatten lists with
 ';' (shared/formats.md). A ';' inside an item (a headline, say) becomes ',' in the flat tables
 only; the JSON keeps the exact text.
@@ -28,6 +29,8 @@ EVENT_COLUMNS = [
 LIST_COLUMNS = {
     "participants_iso3", "source", "source_url", "source_date", "source_headline", "coders",
 }  # fmt: skip
+
+_LIST_POSITIONS = [i for i, column in enumerate(EVENT_COLUMNS) if column in LIST_COLUMNS]
 
 EVIDENCE_COLUMNS = [
     "coding_id", "event_id", "source_id", "article_url", "start", "end", "exact", "coder",
@@ -63,13 +66,16 @@ class EventRows:
 
 
 def iter_event_rows(events: QuerySet[Event], batch: int = BATCH) -> Iterator[EventRows]:
-    ordered = events.order_by("event_id")
-    last = None
-    while True:
-        page = ordered if last is None else ordered.filter(event_id__gt=last)
-        values = list(page.values_list(*EVENT_VALUES)[:batch])
-        if not values:
-            return
+    """The events in event_id order, read by one query whose rows arrive `batch` at a time
+    (a server-side cursor on PostgreSQL, fetchmany on SQLite), with two more queries per batch
+    for its evidence and participants.
+
+    One query rather than keyset pages (event_id > the last one seen): SQLite's planner answers
+    each page through the project index and sorts all the project's events again, so paging
+    cost grew with the square of the number of events.
+    """
+    rows = events.order_by("event_id").values_list(*EVENT_VALUES).iterator(chunk_size=batch)
+    while values := list(itertools.islice(rows, batch)):
         pks = [v[0] for v in values]
         evidence: dict[int, list[tuple]] = defaultdict(list)
         for item in (
@@ -88,17 +94,17 @@ def iter_event_rows(events: QuerySet[Event], batch: int = BATCH) -> Iterator[Eve
             participants[event_pk].append((iso3, ccode))
         for value in values:
             yield _rows(value, evidence[value[0]], participants[value[0]])
-        last = values[-1][1]
 
 
 def _rows(v: tuple, evidence: list[tuple], participants: list[tuple]) -> EventRows:
     (_pk, event_id, date, date_end, prec, area, activity, dyad_type, a_iso3, b_iso3, a_cow,
      b_cow, setting, forum, confidence, note, approver, approved_at, modified, cb_name,
      cb_version) = v  # fmt: skip
-    sources: dict[int, tuple] = {}
+    first: dict[int, tuple] = {}  # each source's first evidence item
     for item in evidence:
-        sources.setdefault(item[2], item)
-    everyone = {iso3: ccode for iso3, ccode in participants}
+        first.setdefault(item[2], item)
+    sources = list(first.values())
+    everyone = dict(participants)
     if a_iso3:
         everyone[a_iso3] = a_cow
     if b_iso3:
@@ -122,16 +128,19 @@ def _rows(v: tuple, evidence: list[tuple], participants: list[tuple]) -> EventRo
         "confidence": confidence,
         "notes": note,
         "number_of_sources": len(sources),
-        "source": [s[8] for s in sources.values()],
-        "source_url": [s[10] or s[9] for s in sources.values()],
-        "source_date": [s[11].isoformat() if s[11] else "" for s in sources.values()],
-        "source_headline": [s[12] for s in sources.values()],
+        "source": [s[8] for s in sources],
+        "source_url": [s[10] or s[9] for s in sources],
+        "source_date": [s[11].isoformat() if s[11] else "" for s in sources],
+        "source_headline": [s[12] for s in sources],
         "coders": sorted({item[6] for item in evidence}),
         "approved_by": approver,
         "coded_date": approved_at.date().isoformat(),
         "last_modified": modified.isoformat(),
         "codebook_version": f"{cb_name} v{cb_version}",
     }
+    flat_row = list(record.values())
+    for i in _LIST_POSITIONS:
+        flat_row[i] = _join(flat_row[i])
     rows = [
         [item[1], event_id, item[2], item[10] or item[9], item[3], item[4], item[5], item[6],
          item[7]]
@@ -145,7 +154,6 @@ def _rows(v: tuple, evidence: list[tuple], participants: list[tuple]) -> EventRo
         pairs = [
             (*_ordered(x, y), False) for x, y in itertools.combinations(sorted(everyone.items()), 2)
         ]
-    flat_row = [_join(v) if type(v) is list else v for v in record.values()]
     return EventRows(record, flat_row, rows, pairs, date.year if date else None, area)
 
 
@@ -168,11 +176,11 @@ def flat(value: Any) -> str:
     return str(value)
 
 
-def _join(items: list[Any]) -> str:
-    text = ";".join(map(str, items))
-    if text.count(";") == max(len(items) - 1, 0):  # no ';' inside an item: nothing to replace
+def _join(items: list[str]) -> str:
+    text = ";".join(items)
+    if ";" not in text or text.count(";") == len(items) - 1:  # no ';' inside an item
         return text
-    return ";".join([str(v).replace(";", ",") for v in items])
+    return ";".join([v.replace(";", ",") for v in items])
 
 
 class DyadYearCounter:
