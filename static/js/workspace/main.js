@@ -409,12 +409,13 @@ reader.addEventListener("click", (e) => {
   chooser.style.left = `${rect.left + window.scrollX}px`;
   chooser.style.top = `${rect.bottom + window.scrollY + 6}px`;
   chooser.hidden = false;
+  tip.hidden = true; // the chooser lists the same codings
   chooser.querySelector("button").focus();
 });
 
 reader.addEventListener("mouseover", (e) => {
   const seg = e.target.closest(".seg.hl");
-  if (!seg) { tip.hidden = true; return; }
+  if (!seg || !chooser.hidden) { tip.hidden = true; return; }
   const lines = seg.dataset.ids.split(" ").filter((k) => codings.has(k)).map((k) => {
     const c = codings.get(k);
     return (me.is_pi ? `${c.coder}: ` : "") + summary(c) + (c.pending ? " (pending)" : "");
