@@ -78,14 +78,22 @@ class PastedTextSerializer(serializers.Serializer):
 
 
 class IngestJobCreateSerializer(serializers.Serializer):
-    """What to ingest: URLs and/or pasted texts (upload files through the web page)."""
+    """What to ingest: URLs, pasted texts (JSON) and/or files (multipart/form-data, where `urls`
+    may be repeated and `texts` is not available)."""
 
     urls = serializers.ListField(
         child=serializers.CharField(max_length=2000), required=False, default=list
     )
     texts = PastedTextSerializer(many=True, required=False, default=list)
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="HTML (.html, .htm, .xhtml), text (.txt, .md) or .zip files of them; "
+        "multipart/form-data, the field repeated once per file.",
+    )
 
     def validate(self, data):
-        if not data["urls"] and not data["texts"]:
-            raise serializers.ValidationError("Give at least one URL or text.")
+        if not data["urls"] and not data["texts"] and not data["files"]:
+            raise serializers.ValidationError("Give at least one URL, text or file.")
         return data

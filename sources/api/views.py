@@ -12,7 +12,7 @@ from coding import access
 
 from ..ingest import create_job
 from ..ingest_access import project_for_ingest, visible_jobs
-from ..inputs import InputError, ItemSpec, paste_spec
+from ..inputs import InputError, ItemSpec, file_specs, paste_spec
 from ..listing import filtered_sources
 from ..models import IngestJob, ItemKind, Source
 from .serializers import (
@@ -94,8 +94,13 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             specs += [paste_spec(t["title"], t["text"]) for t in data["texts"]]
         except InputError as exc:
             raise ValidationError({"texts": [str(exc)]}) from None
+        try:
+            for upload in data["files"]:
+                specs += file_specs(upload.name, upload.read())
+        except InputError as exc:
+            raise ValidationError({"files": [str(exc)]}) from None
         if not specs:
-            raise ValidationError({"urls": ["Give at least one URL or text."]})
+            raise ValidationError({"urls": ["Give at least one URL, text or file."]})
         if len(specs) > settings.INGEST_MAX_ITEMS:
             raise ValidationError({"urls": [f"At most {settings.INGEST_MAX_ITEMS} items."]})
         job = create_job(project, request.user, specs, kind="api")

@@ -119,3 +119,56 @@ def test_ingesting_coder_may_create_jobs(api, project):
         "json",
     )
     assert response.status_code == 201
+
+
+def test_pi_uploads_files_through_the_api(api, project, pi):
+    import io
+    import zipfile
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sources.ingest import ingest_item
+
+    page = (Path(__file__).parent / "pages" / "en_thinktank_note.html").read_bytes()
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("notes/brief.md", "# Brief\n\nRussia and Iran signed a treaty.\n")
+    files = [
+        SimpleUploadedFile("article.html", page, "text/html"),
+        SimpleUploadedFile("memo.txt", "Москва и Тегеран: 中俄 🙂.".encode(), "text/plain"),
+        SimpleUploadedFile("more.zip", packed.getvalue(), "application/zip"),
+    ]
+    response = api(pi).post(
+        f"/api/projects/{project.slug}/ingest-jobs/",
+        {"files": files, "urls": ["https://a.example/one"]},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    job = IngestJob.objects.get(pk=response.json()["id"])
+    items = list(job.items.order_by("position"))
+    assert [(i.kind, i.label) for i in items] == [
+        ("url", "https://a.example/one"),
+        ("html", "article.html"),
+        ("text", "memo.txt"),
+        ("text", "notes/brief.md"),
+    ]
+    for item in items[1:]:
+        ingest_item(item)
+    texts = {i.label: i.source.text for i in job.items.exclude(source=None)}
+    assert texts["memo.txt"] == "Москва и Тегеран: 中俄 🙂."
+    assert "Russia and Iran signed a treaty." in texts["notes/brief.md"]
+    assert len(texts["article.html"]) > 200
+
+
+def test_an_upload_that_is_not_a_zip_is_a_400_and_starts_nothing(api, project, pi):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = api(pi).post(
+        f"/api/projects/{project.slug}/ingest-jobs/",
+        {"files": [SimpleUploadedFile("batch.zip", b"not a zip at all")]},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["files"][0].startswith("batch.zip:")
+    assert not IngestJob.objects.exists()
