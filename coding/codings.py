@@ -13,18 +13,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sources.models import Source
-
-from .models import Assignment, Coding, CodingChange, EventEvidence, Membership, Project, Role
+from .models import Assignment, Coding, CodingChange, EventEvidence
 from .models.assignments import AssignmentStatus
-from .source_texts import source_text
 from .validation import (
     Codes,
     CodingInvalid,
@@ -32,7 +28,6 @@ from .validation import (
     check_codebook,
     check_codes,
     check_span,
-    span_from,
 )
 
 LOOKUP: Any = object()  # create_coding: look the assignment up
@@ -73,65 +68,17 @@ class CodingApproved(Exception):
         )
 
 
-def _refuse_if_approved(coding: Coding) -> None:
-    if EventEvidence.objects.filter(coding_id=coding.pk).exists():
+def _refuse_if_approved(coding: Coding, approved: bool | None) -> None:
+    """`approved`: whether the caller found the coding approved; None: look it up."""
+    if approved is None:
+        approved = EventEvidence.objects.filter(coding_id=coding.pk).exists()
+    if approved:
         raise CodingApproved
 
 
 class NotAssigned(Exception):
     def __init__(self):
         super().__init__("This source is not assigned to you.")
-
-
-@dataclass(frozen=True)
-class SaveTarget:
-    """What a save needs to know, read by `load_for_save`."""
-
-    project_id: int
-    codebook_id: int
-    is_pi: bool
-    pk: int | None  # the source's; None when the project has no such source
-    text: SpanText | None
-    my_status: str | None
-    stored_under_client_id: int | None
-
-
-def load_for_save(
-    project_slug: str, source_pk: int, user_id: int, client_id: uuid.UUID | None = None
-) -> SaveTarget | None:
-    """The hot read of every save, in one plain-SQL query: the user's membership of the project
-    (None if not a member), the source if it is in the project, the user's assignment status,
-    and the pk of the user's coding already stored under `client_id` (a retried save). One round
-    trip instead of four ORM queries, whose compilation alone costs more than the queries (issue
-    5's latency aim). The text comes from `source_texts`, which keeps it between saves."""
-    sql = (
-        f"SELECT p.id, p.codebook_id, m.role, s.id, s.text_hash, "
-        f"(SELECT a.status FROM {Assignment._meta.db_table} a "
-        f"  WHERE a.source_id = s.id AND a.coder_id = %s), "
-        f"(SELECT c.id FROM {Coding._meta.db_table} c "
-        f"  WHERE c.coder_id = %s AND c.client_id = %s) "
-        f"FROM {Membership._meta.db_table} m "
-        f"JOIN {Project._meta.db_table} p ON p.id = m.project_id "
-        f"LEFT JOIN {Source._meta.db_table} s ON s.project_id = p.id AND s.id = %s "
-        f"WHERE p.slug = %s AND m.user_id = %s"
-    )
-    client = Coding._meta.get_field("client_id").get_db_prep_value(client_id, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, user_id, client, source_pk, project_slug, user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    project_id, codebook_id, role, pk, text_hash, status, stored = row
-    text = source_text(pk, text_hash) if pk is not None else None
-    return SaveTarget(
-        project_id=project_id,
-        codebook_id=codebook_id,
-        is_pi=role == Role.PI,
-        pk=pk if text is not None else None,
-        text=SpanText.of(text) if text is not None else None,
-        my_status=status,
-        stored_under_client_id=stored,
-    )
 
 
 def coding_state(coding: Coding, participants: list[int] | None = None) -> dict[str, Any]:
@@ -225,8 +172,8 @@ def create_coding(
 ) -> Coding:
     """Validate and store a new coding by `coder` on `source`, with its history row.
 
-    `source` is a Source with its text, or one annotated by `validation.window_annotations`, or
-    anything with a `pk` when `text` (the source's text, or a window of it) is given.
+    `source` is a Source with its text, or anything with a `pk` when `text` (the source's text,
+    or a window of it) is given.
     `assignment_status` is the coder's assignment status (None: no assignment) when the caller
     already fetched it; otherwise it is looked up. PIs may code without an assignment
     (`require_assignment=False`).
@@ -235,7 +182,7 @@ def create_coding(
     coding under it (a retried save whose answer was lost), that coding is returned unchanged,
     with `created = False`; a new one has `created = True`. Keys are unique per coder only, so
     another coder's key is never looked at. `stored_under_client_id` is that coding's pk (None:
-    no such coding) when the caller already looked it up (`load_for_save`).
+    no such coding) when the caller already looked it up (`save_lookups.load_for_save`).
     """
     if client_id is not None and stored_under_client_id is not None:
         existing = _by_client_id(coder, client_id)
@@ -250,7 +197,7 @@ def create_coding(
     _check_assignment(assignment_status, required=require_assignment)
     if codebook_id is None:
         codebook_id = source.project.codebook_id
-    span, codes = _validate(text or span_from(source), codebook_id, data)
+    span, codes = _validate(text or SpanText.of(source.text), codebook_id, data)
     coding = Coding(source_id=source.pk, coder=coder, client_id=client_id)
     _apply(coding, span, codes)
     try:
@@ -304,14 +251,15 @@ def update_coding(
     text: SpanText | None = None,
     codebook_id: int | None = None,
     assignment_status: str | None = None,
+    approved: bool | None = None,
 ) -> Coding:
     """Apply `data` (a partial change: missing fields keep their value) if the coding is still at
     `expected_version`; otherwise raise StaleVersion with the current state.
 
-    `text` must cover the new span (validation.window_annotations); by default the source's
-    whole text is loaded."""
+    `text` must cover the new span (`SpanText.around_stored` when it does not move); by default
+    the source's whole text is loaded."""
     _check_assignment(assignment_status, required=False)
-    _refuse_if_approved(coding)
+    _refuse_if_approved(coding, approved)
     before = coding_state(coding)
     if coding.version != expected_version:
         raise StaleVersion({"id": coding.pk, "version": coding.version, **before})
@@ -351,11 +299,16 @@ def update_coding(
 
 
 def delete_coding(
-    coding: Coding, user, expected_version: int, *, assignment_status: str | None = None
+    coding: Coding,
+    user,
+    expected_version: int,
+    *,
+    assignment_status: str | None = None,
+    approved: bool | None = None,
 ) -> None:
     """Delete the coding if it is still at `expected_version`, keeping its history."""
     _check_assignment(assignment_status, required=False)
-    _refuse_if_approved(coding)
+    _refuse_if_approved(coding, approved)
     before = coding_state(coding)
     with transaction.atomic():
         claimed = Coding.objects.filter(pk=coding.pk, version=expected_version).update(

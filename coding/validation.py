@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import IntegerField, Value
-from django.db.models.functions import Length, Substr
 
 from .models import Activity, Actor, Area, ConfidenceLevel
 from .models.codings import DatePrecision, DyadType, Setting
@@ -33,9 +31,9 @@ class CodingInvalid(ValidationError):
 
 @dataclass(frozen=True)
 class SpanText:
-    """A window of a source's text: `chunk` starts at code point `offset`; `length` is the
-    length of the whole text. Lets a save check its span without loading a 100,000-character
-    text (see `span_window`)."""
+    """A source's text, or a window of it: `chunk` starts at code point `offset`; `length` is
+    the length of the whole text. A change that keeps its span is checked against the stored
+    context alone (`around_stored`), without the source's text."""
 
     offset: int
     chunk: str
@@ -58,25 +56,6 @@ class SpanText:
         start, end = max(start, 0), min(end, self.length)
         assert self.offset <= start and end <= self.offset + len(self.chunk), "outside window"
         return self.chunk[start - self.offset : end - self.offset]
-
-
-def window_annotations(start: int, end: int, text_field: str = "text") -> dict:
-    """Annotations that fetch the text around [start, end) and the text's length in SQL
-    (SUBSTR and LENGTH count characters on both SQLite and PostgreSQL)."""
-    lo = max(int(start) - CONTEXT, 0)
-    hi = max(int(end) + CONTEXT, lo)
-    return {
-        "span_chunk": Substr(text_field, lo + 1, max(hi - lo, 1)),
-        "span_offset": Value(lo, output_field=IntegerField()),
-        "text_length": Length(text_field),
-    }
-
-
-def span_from(obj) -> SpanText:
-    """The SpanText of an object annotated by `window_annotations` (or with its text loaded)."""
-    if hasattr(obj, "span_chunk"):
-        return SpanText(obj.span_offset, obj.span_chunk or "", obj.text_length)
-    return SpanText.of(obj.text)
 
 
 @dataclass(frozen=True)

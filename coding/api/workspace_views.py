@@ -4,7 +4,6 @@ Blind coding: a coder only ever reads and writes their own codings (another code
 404, and nothing counts it); a project's PIs read everyone's, filtered with `?coder=<username>`.
 """
 
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,11 +20,12 @@ from ..codings import (
     StaleVersion,
     create_coding,
     delete_coding,
-    load_for_save,
     update_coding,
 )
-from ..models import Assignment, Coding
-from ..validation import CodingInvalid, SpanText, span_from, window_annotations
+from ..models import Assignment
+from ..save_lookups import load_for_change, load_for_save
+from ..source_texts import source_text
+from ..validation import CodingInvalid, SpanText
 from ..visibility import visible_codings
 from ..workqueue import WrongStatus, mark_done, queue_for, reopen
 from .workspace_serializers import (
@@ -65,14 +65,6 @@ def _parse(body, *, partial: bool = False) -> dict:
 
 def _invalid(exc: CodingInvalid) -> ValidationError:
     return ValidationError(exc.message_dict)
-
-
-def _status_of(source_pk_ref: str, user) -> Subquery:
-    return Subquery(
-        Assignment.objects.filter(source_id=OuterRef(source_pk_ref), coder=user).values("status")[
-            :1
-        ]
-    )
 
 
 class SourceCodingsView(APIView):
@@ -137,19 +129,19 @@ class SourceCodingsView(APIView):
 class CodingDetailView(APIView):
     """One coding. Only its coder changes or deletes it; PIs may read any in their project."""
 
-    def _coding(self, request, project_slug: str, pk: int, *, write: bool, window=None):
-        project, me = access.project_for(request.user, project_slug)
-        codings = Coding.objects.filter(pk=pk, source__project=project).select_related("coder")
-        if write or not me.is_pi:
-            codings = codings.filter(coder=request.user)
-        codings = codings.annotate(my_status=_status_of("source_id", request.user))
-        if window is not None:
-            codings = codings.annotate(**window_annotations(*window, text_field="source__text"))
-        coding = codings.prefetch_related("participants").first()
-        if coding is None or (write and not me.is_pi and coding.my_status is None):
-            # A coder changes codings only on sources still assigned to them.
+    def _target(self, request, project_slug: str, pk: int, *, write: bool):
+        """The coding with what a change needs (`load_for_change`), or 404: a coder reaches only
+        their own codings, and changes them only on sources still assigned to them; PIs read
+        everyone's in their project."""
+        target = load_for_change(project_slug, pk, request.user.pk)
+        if target is None:
             raise Http404("No such coding among yours.")
-        return project, coding
+        mine = target.coding.coder_id == request.user.pk
+        if ((write or not target.is_pi) and not mine) or (
+            write and not target.is_pi and target.my_status is None
+        ):
+            raise Http404("No such coding among yours.")
+        return target
 
     def _version(self, request) -> int:
         body = request.data if isinstance(request.data, dict) else {}
@@ -165,8 +157,8 @@ class CodingDetailView(APIView):
 
     @extend_schema(responses=CodingSerializer)
     def get(self, request, project_slug: str, pk: int):
-        _, coding = self._coding(request, project_slug, pk, write=False)
-        return Response(coding_as_api(coding))
+        target = self._target(request, project_slug, pk, write=False)
+        return Response(coding_as_api(target.coding, target.coder_name))
 
     @extend_schema(
         request=CodingPatchSerializer,
@@ -178,25 +170,26 @@ class CodingDetailView(APIView):
         data = _parse(request.data, partial=True)
         expected = self._version(request)
         data.pop("version", None)
-        window = None
-        if {"start", "end", "quote"} & data.keys():
-            current = Coding.objects.filter(pk=pk).values("start", "end").first() or {}
-            window = (
-                data.get("start", current.get("start", 0)),
-                data.get("end", current.get("end", 1)),
-            )
-        project, coding = self._coding(request, project_slug, pk, write=True, window=window)
-        text = span_from(coding) if window else SpanText.around_stored(coding)
+        target = self._target(request, project_slug, pk, write=True)
+        coding = target.coding
+        if {"start", "end", "quote"} & data.keys():  # a new span: check it against the text
+            text = source_text(coding.source_id, target.text_hash)
+            if text is None:
+                raise Http404("No such coding among yours.")
+            span_text = SpanText.of(text)
+        else:
+            span_text = SpanText.around_stored(coding)
         try:
             coding = update_coding(
-                coding, request.user, data, expected,
-                text=text, codebook_id=project.codebook_id, assignment_status=coding.my_status,
+                coding, request.user, data, expected, text=span_text,
+                codebook_id=target.codebook_id, assignment_status=target.my_status,
+                approved=target.approved,
             )  # fmt: skip
         except CodingInvalid as exc:
             raise _invalid(exc) from exc
         except (StaleVersion, AssignmentDone, CodingApproved) as exc:
             return _conflict(exc)
-        return Response(coding_as_api(coding))
+        return Response(coding_as_api(coding, target.coder_name))
 
     @extend_schema(
         parameters=[IF_MATCH, OpenApiParameter("version", int, description="Or If-Match.")],
@@ -204,9 +197,12 @@ class CodingDetailView(APIView):
     )
     def delete(self, request, project_slug: str, pk: int):
         expected = self._version(request)
-        _, coding = self._coding(request, project_slug, pk, write=True)
+        target = self._target(request, project_slug, pk, write=True)
         try:
-            delete_coding(coding, request.user, expected, assignment_status=coding.my_status)
+            delete_coding(
+                target.coding, request.user, expected,
+                assignment_status=target.my_status, approved=target.approved,
+            )  # fmt: skip
         except (StaleVersion, AssignmentDone, CodingApproved) as exc:
             return _conflict(exc)
         return Response(status=204)

@@ -194,6 +194,30 @@ def test_multilateral_coding_with_forum(api, project, coder, source):
     }  # fmt: skip
 
 
+def test_editing_a_multilateral_coding_keeps_and_changes_its_participants(
+    api, project, coder, source
+):
+    found = ids(project)
+    three = sorted([found["irn"], found["chn"], found["rus"]])
+    created = post(
+        api, coder, project, source, dyad_type="multilateral", side_a=None, side_b=None,
+        participants=three, forum="Harmony Belt",
+    ).data  # fmt: skip
+    note = api.patch(detail(project, created["id"]), {"note": "Re-read.", "version": 1}, "json")
+    assert note.status_code == 200, note.data
+    assert note.data["participants"] == three and note.data["version"] == 2
+    change = CodingChange.objects.get(coding_pk=created["id"], action="update")
+    assert change.before["participants"] == change.after["participants"] == three
+    pair = api.patch(
+        detail(project, created["id"]),
+        {"dyad_type": "undirected", "side_a": found["chn"], "side_b": found["rus"],
+         "participants": [], "forum": "", "version": 2},
+        "json",
+    )  # fmt: skip
+    assert pair.status_code == 200, pair.data
+    assert pair.data["participants"] == [] and not Coding.objects.get().participants.exists()
+
+
 def test_month_precision_normalizes_to_the_first_day(api, project, coder, source):
     response = post(api, coder, project, source, event_date="2024-02-17", date_precision="month")
     assert response.data["event_date"] == "2024-02-01"
@@ -253,7 +277,8 @@ def test_pi_sees_everyones_codings_with_a_coder_filter(api, project, pi, coder, 
     assert [c["quote"] for c in only_b] == ["officials said"]
     # A PI reads a coder's coding but does not change it.
     coding = Coding.objects.get(coder=coder)
-    assert api.get(detail(project, coding)).status_code == 200
+    read = api.get(detail(project, coding))
+    assert read.status_code == 200 and read.json()["coder"] == "coder-a"
     assert api.patch(detail(project, coding), {"version": 1}, format="json").status_code == 404
 
 
