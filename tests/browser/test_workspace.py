@@ -168,6 +168,26 @@ def test_keyboard_only_coding(page, live_server, login, study):
     assert coding.activity.area.slug == "preparations_for_war"
 
 
+def test_keyboard_selects_a_long_passage_by_its_first_and_last_words(
+    page, live_server, login, study
+):
+    project, source = study
+    login("coder1")
+    open_workspace(page, live_server, project, source)
+    page.keyboard.press("/")
+    page.keyboard.type("THE NAVIES … joint patrol")  # any case; the middle is not typed
+    page.keyboard.press("Enter")
+    expect(page.locator("#cf-quote")).to_have_text(
+        "the navies of 中国 and Россия began a joint patrol"
+    )
+    page.keyboard.press("Escape")
+    page.keyboard.press("/")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("routine. officials said")  # across the paragraph break
+    page.keyboard.press("Enter")
+    expect(page.locator("#cf-quote")).to_have_text(re.compile(r"^routine\.\s+Officials said$"))
+
+
 def test_offline_save_is_kept_pending_across_reload_then_saved(page, live_server, login, study):
     project, source = study
     start = TEXT.index("Analysts in Tehran")

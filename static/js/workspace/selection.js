@@ -34,12 +34,21 @@ export function select(root, s, e) {
   return range;
 }
 
-// Find `needle` (case-insensitive where lower-casing keeps offsets) after `from`; wraps around.
+// Find `needle` in the text at or after `from` (wrapping around): case-insensitive, any run of
+// whitespace (a line or paragraph break too) matching any other. "first words … last words"
+// (or "..." between them) finds the passage from the one to the other, so a long passage can be
+// selected with the keyboard without typing it all. Returns a UTF-16 span, or null.
 export function find(text, needle, from = 0) {
-  if (!needle) return null;
-  let hay = text.toLowerCase(), n = needle.toLowerCase();
-  if (hay.length !== text.length || n.length !== needle.length) { hay = text; n = needle; }
-  let i = hay.indexOf(n, from);
-  if (i < 0) i = hay.indexOf(n);
-  return i < 0 ? null : [i, i + n.length];
+  const [head, tail = ""] = needle.split(/\s*(?:\.\.\.|…)\s*/, 2);
+  if (!head.trim()) return null;
+  const source = tail.trim() ? `${words(head)}[\\s\\S]*?${words(tail)}` : words(head);
+  const re = new RegExp(source, "giu");
+  re.lastIndex = from;
+  let match = re.exec(text);
+  if (!match && from > 0) { re.lastIndex = 0; match = re.exec(text); }
+  return match ? [match.index, match.index + match[0].length] : null;
+}
+
+function words(part) {
+  return part.trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+");
 }
