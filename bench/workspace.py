@@ -13,7 +13,7 @@ free 127.0.0.1 port (gthread workers, DEBUG off) — the deployment the README d
 
 It then measures, with persistent HTTP connections and token authentication:
 - one coder saving one coding at a time (POST .../codings/, with a fresh client_id as the page
-  sends): p50 and p95 over --saves saves;
+  sends): p50 and p95 over --saves saves; then editing each of them once (PATCH);
 - --coders coders saving at once, one process each (--per-coder saves each): saves/s, p50, p95;
 and, unless --no-browser, opens a source with 1,000 codings in Chromium (a second gunicorn with
 DEBUG on, so it serves the static files) and reports the time from navigation to the highlights
@@ -162,7 +162,7 @@ def save_many(args) -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Token {client['token']}", "Content-Type": "application/json"}
     path = f"/api/projects/{SLUG}/sources/{client['source']}/codings/"
-    times = []
+    times, ids = [], []
     for i in range(n):
         start = ((offset + i) * 97) % 99_000
         end = start + 30
@@ -178,6 +178,30 @@ def save_many(args) -> list[float]:
         times.append(time.perf_counter() - began)
         if response.status != 201:
             raise RuntimeError(f"save failed: {response.status} {data[:300]!r}")
+        ids.append(json.loads(data)["id"])
+    conn.close()
+    SAVED.extend(ids)
+    return times
+
+
+SAVED: list[int] = []  # the codings save_many stored in this process, for edit_many
+
+
+def edit_many(port: int, client: dict, ids: list[int]) -> list[float]:
+    """Edit each coding once (PATCH its confidence and note, from version 1), as a coder does
+    after opening a highlight; returns each edit's seconds."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Token {client['token']}", "Content-Type": "application/json"}
+    times = []
+    for pk in ids:
+        body = json.dumps({"confidence": 2, "note": "Edited in the bench.", "version": 1})
+        began = time.perf_counter()
+        conn.request("PATCH", f"/api/projects/{SLUG}/codings/{pk}/", body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        times.append(time.perf_counter() - began)
+        if response.status != 200:
+            raise RuntimeError(f"edit failed: {response.status} {data[:300]!r}")
     conn.close()
     return times
 
@@ -259,7 +283,9 @@ def main() -> None:
         server = start_gunicorn(url, port, workers=args.workers, threads=args.threads, debug=False)
         payload, text, clients = data["payload"], data["text"], data["clients"]
         save_many((port, clients[0], payload, text, 20, 10_000))  # warm up every worker
+        SAVED.clear()
         single = save_many((port, clients[0], payload, text, args.saves, 0))
+        edits = edit_many(port, clients[0], list(SAVED))
         jobs = [
             (port, clients[i], payload, text, args.per_coder, 20_000 + i * 1000)
             for i in range(args.coders)
@@ -288,6 +314,8 @@ def main() -> None:
         ("", "ours", "peer", "aim"),
         (f"1 coder, p50 ({args.saves} saves)", f"{pct(single, 0.5):.1f} ms", "13-17 ms", "< 5 ms"),
         (f"1 coder, p95 ({args.saves} saves)", f"{pct(single, 0.95):.1f} ms", "", ""),
+        ("1 coder, edits p50 / p95", f"{pct(edits, 0.5):.1f} / {pct(edits, 0.95):.1f} ms",
+         "", ""),
         (f"{args.coders} coders, saves/s", f"{len(together) / wall:.0f} saves/s",
          PEER["rate"], AIM["rate"]),
         (f"{args.coders} coders, p50", f"{pct(together, 0.5):.1f} ms", "", ""),
