@@ -28,7 +28,6 @@ from .validation import SpanText
 class SaveTarget:
     """What a save needs to know, read by `load_for_save`."""
 
-    project_id: int
     codebook_id: int
     is_pi: bool
     pk: int | None  # the source's; None when the project has no such source
@@ -46,7 +45,7 @@ def load_for_save(
     trip instead of four ORM queries, whose compilation alone costs more than the queries (issue
     5's latency aim). The text comes from `source_texts`, which keeps it between saves."""
     sql = (
-        f"SELECT p.id, p.codebook_id, m.role, s.id, s.text_hash, "
+        f"SELECT p.codebook_id, m.role, s.id, s.text_hash, "
         f"(SELECT a.status FROM {Assignment._meta.db_table} a "
         f"  WHERE a.source_id = s.id AND a.coder_id = %s), "
         f"(SELECT c.id FROM {Coding._meta.db_table} c "
@@ -62,10 +61,9 @@ def load_for_save(
         row = cursor.fetchone()
     if row is None:
         return None
-    project_id, codebook_id, role, pk, text_hash, status, stored = row
+    codebook_id, role, pk, text_hash, status, stored = row
     text = source_text(pk, text_hash) if pk is not None else None
     return SaveTarget(
-        project_id=project_id,
         codebook_id=codebook_id,
         is_pi=role == Role.PI,
         pk=pk if text is not None else None,
