@@ -17,10 +17,8 @@ urlpatterns = [
     path("projects/<slug:slug>/", views.project_detail, name="project-detail"),
     path("projects/<slug:slug>/codebook/", views.codebook_detail, name="codebook-detail"),
     path("projects/<slug:slug>/members/add/", views.member_add, name="member-add"),
-    path("projects/<slug:slug>/members/<int:pk>/", views.member_update, name="member-update"),
-    path(
-        "projects/<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member-remove"
-    ),
+    path("projects/<slug:slug>/members/<id:pk>/", views.member_update, name="member-update"),
+    path("projects/<slug:slug>/members/<id:pk>/remove/", views.member_remove, name="member-remove"),
     path(
         "projects/<slug:slug>/reliability/",
         reliability_views.reliability_page,
@@ -39,29 +37,29 @@ urlpatterns = [
     path("queue/", workspace_views.my_queue, name="my-queue"),
     path("projects/<slug:slug>/queue/", workspace_views.coder_queue, name="coder-queue"),
     path(
-        "projects/<slug:slug>/sources/<int:pk>/code/",
+        "projects/<slug:slug>/sources/<id:pk>/code/",
         workspace_views.workspace,
         name="workspace",
     ),
     # review, adjudication and export (issue 7)
     path("projects/<slug:slug>/review/", review_views.queue, name="review-queue"),
     path(
-        "projects/<slug:slug>/review/sources/<int:pk>/",
+        "projects/<slug:slug>/review/sources/<id:pk>/",
         review_views.review_source,
         name="review-source",
     ),
     path(
-        "projects/<slug:slug>/review/sources/<int:pk>/decide/",
+        "projects/<slug:slug>/review/sources/<id:pk>/decide/",
         review_views.decide,
         name="review-decide",
     ),
     path(
-        "projects/<slug:slug>/review/sources/<int:pk>/bulk/",
+        "projects/<slug:slug>/review/sources/<id:pk>/bulk/",
         review_views.bulk_accept,
         name="review-bulk",
     ),
     path(
-        "projects/<slug:slug>/review/decisions/<int:pk>/undo/",
+        "projects/<slug:slug>/review/decisions/<id:pk>/undo/",
         review_views.undo,
         name="review-undo",
     ),

@@ -1,6 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .converters import IdConverter
+
+register_converter(IdConverter, "id")  # before the apps' URLconfs, which use it
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -6,18 +6,18 @@ from . import workspace_views as views
 
 urlpatterns = [
     path(
-        "sources/<int:source_pk>/codings/",
+        "sources/<id:source_pk>/codings/",
         views.SourceCodingsView.as_view(),
         name="api-source-codings",
     ),
-    path("codings/<int:pk>/", views.CodingDetailView.as_view(), name="api-coding"),
+    path("codings/<id:pk>/", views.CodingDetailView.as_view(), name="api-coding"),
     path(
-        "sources/<int:source_pk>/done/",
+        "sources/<id:source_pk>/done/",
         views.AssignmentStatusView.as_view(action="done"),
         name="api-source-done",
     ),
     path(
-        "sources/<int:source_pk>/reopen/",
+        "sources/<id:source_pk>/reopen/",
         views.AssignmentStatusView.as_view(action="reopen"),
         name="api-source-reopen",
     ),

@@ -531,3 +531,17 @@ def test_a_save_checks_its_quote_against_the_text_as_edited_before_coding(
     again = post(api, coder, project, source, text=edited, quote="Preface 🙂 text.")
     assert again.status_code == 201
     assert Coding.objects.get(source=source).quote == "Preface 🙂 text."
+
+
+def test_ids_too_large_for_the_database_are_404_not_500(api, project, coder, source):
+    huge = 10**25
+    api.force_authenticate(coder)
+    answers = [
+        api.post(f"/api/projects/{project.slug}/sources/{huge}/codings/", payload(project),
+                 format="json"),
+        api.get(f"/api/projects/{project.slug}/sources/{huge}/codings/"),
+        api.get(detail(project, huge)),
+        api.patch(detail(project, huge), {"note": "x", "version": 1}, format="json"),
+        api.delete(detail(project, huge) + "?version=1"),
+    ]  # fmt: skip
+    assert [a.status_code for a in answers] == [404] * 5
