@@ -152,8 +152,9 @@ def _choice(choices):
     allowed = {value for value, _ in choices}
 
     def check(value):
-        if value not in allowed:
-            raise ValueError(f"“{value}” is not a valid choice: {', '.join(sorted(allowed))}.")
+        if not isinstance(value, str) or value not in allowed:
+            shown = value if isinstance(value, str | int | float) else type(value).__name__
+            raise ValueError(f"“{shown}” is not a valid choice: {', '.join(sorted(allowed))}.")
         return value
 
     return check

@@ -367,7 +367,8 @@ def test_factory_coding_is_listed(api, project, coder, source):
 @pytest.mark.parametrize(
     "change",
     [{"start": 10**12}, {"side_a": 10**12}, {"participants": "CHN"}, {"confidence": "high"},
-     {"event_date": "15 July"}, {"dyad_type": "trilateral"}, {"activity": None}],
+     {"event_date": "15 July"}, {"dyad_type": "trilateral"}, {"activity": None},
+     {"date_precision": {}}, {"dyad_type": ["undirected"]}, {"setting": 3}],
 )  # fmt: skip
 def test_wild_values_are_400_not_500(api, project, coder, source, change):
     response = post(api, coder, project, source, **change)
