@@ -1,5 +1,5 @@
-"""Every URL with a database id (config.converters.IdConverter) answers an id that no database
-column can hold with a 4xx, never a 500."""
+"""Every URL with a database id (config.converters.IdConverter, and the API routers' lookups)
+answers an id that no database column can hold, or no id at all, with a 4xx, never a 500."""
 
 import re
 
@@ -35,3 +35,18 @@ def test_ids_too_large_for_any_database_are_not_a_server_error():
         for method in (client.get, client.post):
             assert method(url).status_code < 500, url
         assert client.get(re.sub(r"1(0{25})", "9" * 18, url)).status_code < 500, url
+
+
+@pytest.mark.parametrize("pk", ["null,null", "1.5", str(10**25), "-1"])
+@pytest.mark.parametrize(
+    "path", ["members/{pk}/", "ingest-jobs/{pk}/", "sources/{pk}/", "../../codebooks/{pk}/"]
+)
+def test_api_objects_by_a_malformed_or_oversized_id_are_404(path, pk):
+    project = ProjectFactory(slug="p")
+    pi = PIUserFactory()
+    MembershipFactory(project=project, user=pi, role=Role.PI)
+    client = APIClient()
+    client.force_authenticate(pi)
+    url = f"/api/projects/p/{path.format(pk=pk)}".replace("projects/p/../../", "")
+    for method in (client.get, client.put, client.patch, client.delete):
+        assert method(url, {}, format="json").status_code in (404, 405), (method, url)

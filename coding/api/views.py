@@ -5,6 +5,8 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 
+from config.converters import IdConverter
+
 from .. import access
 from ..models import Activity, Area, Codebook, Membership, Project
 from ..projects import create_project, remove_member, set_member
@@ -69,6 +71,8 @@ class MembershipViewSet(
 ):
     """Members of a project: members list them; only its PIs add, change and remove them."""
 
+    lookup_value_regex = IdConverter.regex  # an id, else the route does not match: 404
+
     serializer_class = MembershipSerializer
     pagination_class = None
     queryset = Membership.objects.none()
@@ -122,6 +126,8 @@ class MembershipViewSet(
 
 class CodebookViewSet(viewsets.ReadOnlyModelViewSet):
     """Codebooks of the user's projects (PIs who create projects see every codebook)."""
+
+    lookup_value_regex = IdConverter.regex  # an id, else the route does not match: 404
 
     def get_queryset(self):
         user = self.request.user

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from coding import access
+from config.converters import IdConverter
 
 from ..ingest import create_job
 from ..ingest_access import project_for_ingest, visible_jobs
@@ -37,6 +38,8 @@ LIST_PARAMETERS = [
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     """Sources of a project: PIs see all, coders the ones assigned to them."""
 
+    lookup_value_regex = IdConverter.regex  # an id, else the route does not match: 404
+
     queryset = Source.objects.none()
     filter_backends = []
 
@@ -63,6 +66,8 @@ def sources_for_detail(project, me):
 
 class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Ingestion jobs: PIs and coders allowed to add sources start them and follow them."""
+
+    lookup_value_regex = IdConverter.regex  # an id, else the route does not match: 404
 
     queryset = IngestJob.objects.none()
     filter_backends = []
