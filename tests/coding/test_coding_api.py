@@ -546,3 +546,26 @@ def test_ids_too_large_for_the_database_are_404_not_500(api, project, coder, sou
         api.delete(detail(project, huge) + "?version=1"),
     ]  # fmt: skip
     assert [a.status_code for a in answers] == [404] * 5
+
+
+ODD_VALUES = [None, [], {}, "x", "", 1.5, True, -1, 10**30, "💥" * 3, [1, "a"], {"a": 1}]
+FIELDS = [
+    "start", "end", "quote", "dyad_type", "side_a", "side_b", "participants", "setting", "forum",
+    "area", "activity", "confidence", "event_date", "date_precision", "note", "client_id",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_any_json_value_in_any_field_is_answered_without_a_server_error(
+    api, project, coder, source, field
+):
+    created = post(api, coder, project, source).data
+    for value in ODD_VALUES:
+        made = api.post(url(project, source), {**payload(project), field: value}, format="json")
+        assert made.status_code in (200, 201, 400), (field, value, made.status_code)
+        changed = api.patch(
+            detail(project, created["id"]), {field: value, "version": created["version"]}, "json"
+        )
+        assert changed.status_code in (200, 400, 409), (field, value, changed.status_code)
+        if changed.status_code == 200:
+            created = changed.data

@@ -152,3 +152,27 @@ def test_members_of_another_project_are_not_reachable(api, project, pi):
     foreign = MembershipFactory()
     response = as_user(api, pi).delete(f"/api/projects/{project.slug}/members/{foreign.pk}/")
     assert response.status_code == 404
+
+
+ODD_VALUES = [None, [], {}, "x", "", 1.5, True, 10**30, "💥", [1], {"a": 1}]
+
+
+@pytest.mark.parametrize(
+    "path, fields",
+    [
+        ("/api/projects/", ["name", "slug", "codebook", "description"]),
+        ("/api/projects/{slug}/members/", ["username", "role", "can_ingest"]),
+    ],
+)
+def test_any_json_value_is_answered_without_a_server_error(api, project, pi, coder, path, fields):
+    client = as_user(api, pi)
+    url = path.format(slug=project.slug)
+    member = Membership.objects.get(project=project, user=coder)
+    for field in fields:
+        for value in ODD_VALUES:
+            made = client.post(url, {field: value}, format="json")
+            assert made.status_code in (201, 400, 403), (url, field, value, made.status_code)
+        for value in ODD_VALUES:
+            if "members" in url:
+                changed = client.patch(f"{url}{member.pk}/", {field: value}, format="json")
+                assert changed.status_code in (200, 400), (field, value, changed.status_code)

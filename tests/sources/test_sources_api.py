@@ -172,3 +172,18 @@ def test_an_upload_that_is_not_a_zip_is_a_400_and_starts_nothing(api, project, p
     assert response.status_code == 400
     assert response.json()["files"][0].startswith("batch.zip:")
     assert not IngestJob.objects.exists()
+
+
+ODD_VALUES = [None, [], {}, "x", 1.5, True, 10**30, [None], [{}], [[1]], [{"title": None}]]
+
+
+@pytest.mark.parametrize("field", ["urls", "texts", "files"])
+def test_any_json_value_in_a_job_request_is_answered_without_a_server_error(
+    api, project, pi, field
+):
+    client = api(pi)
+    for value in ODD_VALUES:
+        response = client.post(
+            f"/api/projects/{project.slug}/ingest-jobs/", {field: value}, format="json"
+        )
+        assert response.status_code in (201, 400), (field, value, response.status_code)
