@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from .form_fields import ModelIdsField
 from .models import Codebook, Project, Role
 from .reliability_data import Filters
 
@@ -12,7 +13,7 @@ HEATMAP_VARIABLES = [("activity", "Activity"), ("area", "Area"), ("dyad", "Dyad"
 
 
 class ReliabilityFilterForm(forms.Form):
-    coders = forms.ModelMultipleChoiceField(
+    coders = ModelIdsField(
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -27,9 +28,7 @@ class ReliabilityFilterForm(forms.Form):
     date_to = forms.DateField(
         required=False, label="Coded to", widget=forms.DateInput(attrs={"type": "date"})
     )
-    sources = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, help_text="None selected: every source."
-    )
+    sources = ModelIdsField(queryset=None, required=False, help_text="None selected: every source.")
     heatmap = forms.ChoiceField(
         choices=HEATMAP_VARIABLES, required=False, label="Heatmaps for", initial="activity"
     )

@@ -138,17 +138,21 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, _me = access.project_for(request.user, slug, pi=True)
     source = get_object_or_404(project.sources, pk=pk)
     back = reverse("review-source", args=[project.slug, source.pk])
-    ids = [int(x) for x in request.POST.getlist("codings") if x.isdigit()]
-    codings = list(Coding.objects.filter(source=source, pk__in=ids).select_related("source"))
+    ids = [_int(x) for x in request.POST.getlist("codings")]  # None: not an id
+    codings = list(
+        Coding.objects.filter(
+            source=source, pk__in=[i for i in ids if i is not None]
+        ).select_related("source")
+    )
     by_pk = {c.pk: c for c in codings}
     action, _, arg = request.POST.get("action", "").partition(":")
     comment = request.POST.get("comment", "")
     user = request.user
     try:
-        if len(codings) != len(set(ids)):
+        if None in ids or len(codings) != len(set(ids)):
             raise ValidationError("Some of these codings are not on this source.")
         if action == "accept":
-            chosen = by_pk.get(int(arg)) if arg.isdigit() else None
+            chosen = by_pk.get(_int(arg))
             if chosen is None:
                 raise ValidationError("Choose the coding to accept.")
             done = decisions.accept(user, project, codings, chosen, comment)
@@ -165,11 +169,11 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 raise ValidationError("Choose whose span represents the event.")
             field_from = {}
             for column, (_, fields) in COLUMNS.items():
-                choice = request.POST.get(f"merge_{column}", "")
-                if choice.isdigit() and int(choice) in by_pk:
+                choice = _int(request.POST.get(f"merge_{column}"))
+                if choice in by_pk:
                     for name in fields:
                         if name != "date_precision":  # the date carries its precision
-                            field_from[name] = by_pk[int(choice)]
+                            field_from[name] = by_pk[choice]
             done = decisions.merge(user, project, codings, span_from, field_from, None, comment)
         elif action == "reject":
             done = decisions.reject(user, project, codings, comment)
@@ -192,7 +196,11 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """An id sent by a form: ASCII digits only ("²".isdigit() is true, int("²") fails) and at
+    most 18 of them (what a database column holds); else None."""
+    if value and len(value) <= 18 and value.isascii() and value.isdigit():
+        return int(value)
+    return None
 
 
 def _messages(error: ValidationError) -> list[str]:

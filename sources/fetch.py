@@ -452,7 +452,7 @@ def _open(
 
 def _read_body(response: urllib3.BaseHTTPResponse, max_bytes: int, deadline: float) -> bytes:
     length = response.headers.get("Content-Length", "").strip()
-    if length.isdigit() and int(length) > max_bytes:
+    if length.isascii() and length.isdigit() and int(length) > max_bytes:
         raise IngestError("too large", detail=f"Content-Length {length}")
     sock = getattr(response.connection, "sock", None)
     body = bytearray()
@@ -511,7 +511,7 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true too
         return float(value)
     try:
         when = parsedate_to_datetime(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from coding.form_fields import ModelIdsField
 from coding.models import Project
 
 from .inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
@@ -101,8 +102,8 @@ class SourceMetadataForm(forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    sources = forms.ModelMultipleChoiceField(queryset=Source.objects.none())
-    coders = forms.ModelMultipleChoiceField(
+    sources = ModelIdsField(queryset=Source.objects.none())
+    coders = ModelIdsField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"form": "assign-form"}),
     )

@@ -139,6 +139,11 @@ def test_bad_input_is_a_message_and_saves_nothing(client_for, pi, project, sourc
         {"codings": [a.pk], "action": "own", "own_start": "x"},
         {"codings": [a.pk], "action": "merge", "span_from": "x"},
         {"codings": [a.pk], "action": "edit", "base": "x", "f_confidence": "x"},
+        {"codings": [a.pk, "²"], "action": "reject"},  # a digit to isdigit(), not to int()
+        {"codings": [a.pk, "9" * 30], "action": "reject"},  # no database holds this id
+        {"codings": [a.pk], "action": "accept:²"},
+        {"codings": [a.pk], "action": "merge", "span_from": "9" * 30, "merge_dyad": "²"},
+        {"codings": [a.pk], "action": "own", "own_start": "²", "own_end": "9" * 30},
     ):
         assert client.post(url, data).status_code == 302
     assert not ReviewDecision.objects.exists()
