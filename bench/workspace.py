@@ -1,7 +1,7 @@
 """Benchmark: saving codings through the real HTTP API, and drawing 1,000 highlights in Chromium.
 
     .venv/bin/python bench/workspace.py [--saves 500] [--coders 8] [--per-coder 100]
-                                        [--workers 4] [--threads 2] [--no-browser]
+                                        [--workers CPUS] [--threads 4] [--no-browser]
 
 Runs on the database DATABASE_URL names: on PostgreSQL it creates a temporary database on that
 server (dropped afterwards); without DATABASE_URL (or on SQLite) a temporary SQLite file. It
@@ -265,8 +265,8 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=500)
     parser.add_argument("--coders", type=int, default=8)
     parser.add_argument("--per-coder", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
