@@ -1,13 +1,9 @@
 """Form fields shared by the apps' forms."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 
-from config.converters import IdConverter
-
-_ID = re.compile(IdConverter.regex)
+from config.converters import parse_id
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
@@ -17,7 +13,7 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for item in value:
-            if not _ID.fullmatch(str(item)):
+            if parse_id(str(item)) is None:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

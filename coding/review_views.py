@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.converters import parse_id
+
 from . import access
 from .models import Activity, Actor, Coding, DatePrec, ReviewDecision
 from .models.codings import DyadType, Setting
@@ -138,7 +140,7 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, _me = access.project_for(request.user, slug, pi=True)
     source = get_object_or_404(project.sources, pk=pk)
     back = reverse("review-source", args=[project.slug, source.pk])
-    ids = [_int(x) for x in request.POST.getlist("codings")]  # None: not an id
+    ids = [parse_id(x) for x in request.POST.getlist("codings")]  # None: not an id
     codings = list(
         Coding.objects.filter(
             source=source, pk__in=[i for i in ids if i is not None]
@@ -152,24 +154,24 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if None in ids or len(codings) != len(set(ids)):
             raise ValidationError("Some of these codings are not on this source.")
         if action == "accept":
-            chosen = by_pk.get(_int(arg))
+            chosen = by_pk.get(parse_id(arg))
             if chosen is None:
                 raise ValidationError("Choose the coding to accept.")
             done = decisions.accept(user, project, codings, chosen, comment)
         elif action == "edit":
-            chosen = by_pk.get(_int(request.POST.get("base"))) or (codings or [None])[0]
+            chosen = by_pk.get(parse_id(request.POST.get("base"))) or (codings or [None])[0]
             if chosen is None:
                 raise ValidationError("Choose at least one coding.")
             done = decisions.edit_and_accept(
                 user, project, codings, chosen, _changes(request.POST), comment
             )
         elif action == "merge":
-            span_from = by_pk.get(_int(request.POST.get("span_from")))
+            span_from = by_pk.get(parse_id(request.POST.get("span_from")))
             if span_from is None:
                 raise ValidationError("Choose whose span represents the event.")
             field_from = {}
             for column, (_, fields) in COLUMNS.items():
-                choice = _int(request.POST.get(f"merge_{column}"))
+                choice = parse_id(request.POST.get(f"merge_{column}"))
                 if choice in by_pk:
                     for name in fields:
                         if name != "date_precision":  # the date carries its precision
@@ -193,14 +195,6 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event_note = f" → event {done.event.event_id}" if done.event else ""
     messages.success(request, f"{done.get_kind_display()}{event_note}.")
     return redirect(back)
-
-
-def _int(value: str | None) -> int | None:
-    """An id sent by a form: ASCII digits only ("²".isdigit() is true, int("²") fails) and at
-    most 18 of them (what a database column holds); else None."""
-    if value and len(value) <= 18 and value.isascii() and value.isdigit():
-        return int(value)
-    return None
 
 
 def _messages(error: ValidationError) -> list[str]:

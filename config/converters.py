@@ -1,4 +1,7 @@
-"""URL converters shared by the apps' URLconfs (registered in config.urls)."""
+"""Database ids in URLs and forms: the URL converter the apps' URLconfs use (registered in
+config.urls) and the same rule for ids posted in forms."""
+
+import re
 
 
 class IdConverter:
@@ -13,3 +16,12 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+_ID = re.compile(IdConverter.regex)
+
+
+def parse_id(value: object) -> int | None:
+    """A database id sent as text (a form field), or None: ASCII digits only ("²".isdigit() is
+    true, int("²") fails), and at most 18 of them, as `IdConverter` takes in URLs."""
+    return int(value) if isinstance(value, str) and _ID.fullmatch(value) else None
