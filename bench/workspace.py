@@ -156,8 +156,9 @@ def stop(process) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def save_many(args) -> list[float]:
-    """One coder: `n` saves over one persistent connection; returns each save's seconds."""
+def save_many(args) -> tuple[list[float], list[int]]:
+    """One coder: `n` saves over one persistent connection; returns each save's seconds and the
+    ids of the codings stored."""
     port, client, payload, text, n, offset = args
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Token {client['token']}", "Content-Type": "application/json"}
@@ -180,11 +181,7 @@ def save_many(args) -> list[float]:
             raise RuntimeError(f"save failed: {response.status} {data[:300]!r}")
         ids.append(json.loads(data)["id"])
     conn.close()
-    SAVED.extend(ids)
-    return times
-
-
-SAVED: list[int] = []  # the codings save_many stored in this process, for edit_many
+    return times, ids
 
 
 def edit_many(port: int, client: dict, ids: list[int]) -> list[float]:
@@ -283,9 +280,8 @@ def main() -> None:
         server = start_gunicorn(url, port, workers=args.workers, threads=args.threads, debug=False)
         payload, text, clients = data["payload"], data["text"], data["clients"]
         save_many((port, clients[0], payload, text, 20, 10_000))  # warm up every worker
-        SAVED.clear()
-        single = save_many((port, clients[0], payload, text, args.saves, 0))
-        edits = edit_many(port, clients[0], list(SAVED))
+        single, saved = save_many((port, clients[0], payload, text, args.saves, 0))
+        edits = edit_many(port, clients[0], saved)
         jobs = [
             (port, clients[i], payload, text, args.per_coder, 20_000 + i * 1000)
             for i in range(args.coders)
@@ -296,7 +292,7 @@ def main() -> None:
             wall = time.perf_counter() - began
         stop(server)
         server = None
-        together = [t for r in results for t in r]
+        together = [t for times, _ in results for t in times]
         rendered = None if args.no_browser else browser(url, data)
     finally:
         if server is not None:
