@@ -20,12 +20,6 @@ def projects_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]:
     return Project.objects.filter(memberships__user=user)
 
 
-def membership(user: AbstractBaseUser | AnonymousUser, project: Project) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(project=project, user=user).first()
-
-
 def can_create_projects(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user.is_authenticated and user.has_perm("coding.add_project")
 

@@ -131,9 +131,6 @@ class ItemStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-FINAL_ITEM_STATUSES = (ItemStatus.OK, ItemStatus.DUPLICATE, ItemStatus.FAILED)
-
-
 class IngestJob(models.Model):
     """A batch of items to ingest into a project, run by Celery item by item.
 
@@ -213,7 +210,3 @@ class IngestItem(models.Model):
     @payload.setter
     def payload(self, data: bytes | None) -> None:
         self.payload_compressed = None if data is None else compress(data)
-
-    @property
-    def is_final(self) -> bool:
-        return self.status in FINAL_ITEM_STATUSES
