@@ -41,7 +41,7 @@ _FIRST_PROSE = re.compile(r"<p[^>]*>([^<]{80,})")
 
 def distinct_pages(n: int) -> list[tuple[str, bytes]]:
     """N (name, UTF-8 bytes) documents, each with its own first-paragraph sentence."""
-    from sources.decode import decode_html
+    from sources.fetching.decode import decode_html
 
     pages = [
         (path.name, decode_html(path.read_bytes(), None))
@@ -74,8 +74,8 @@ def setup_django(folder: str) -> None:
 
 def run_ours(docs: list[tuple[str, bytes]], round_no: int) -> float:
     from coding.models import Codebook, Project
-    from sources.ingest import create_job, run_job
     from sources.inputs import ItemSpec
+    from sources.jobs.ingest import create_job, run_job
     from sources.models import ItemKind, ItemStatus
 
     project = Project.objects.create(
@@ -96,15 +96,15 @@ def run_ours(docs: list[tuple[str, bytes]], round_no: int) -> float:
 # (label, module, function): the steps of ingest_item, nested by indentation. Private names:
 # a step that no longer exists is reported as not timed, the others are still timed.
 STEPS = [
-    ("claim the item (SQL UPDATE, autocommit)", "sources.ingest", "_claim"),
-    ("prepare (read payload, decode, extract)", "sources.ingest", "_prepare"),
-    ("  decode_html", "sources.ingest", "decode_html"),
-    ("  extract_html", "sources.ingest", "extract_html"),
-    ("    trafilatura bare_extraction", "sources.extract", "bare_extraction"),
+    ("claim the item (SQL UPDATE, autocommit)", "sources.jobs.ingest", "_claim"),
+    ("prepare (read payload, decode, extract)", "sources.jobs.ingest", "_prepare"),
+    ("  decode_html", "sources.jobs.ingest", "decode_html"),
+    ("  extract_html", "sources.jobs.ingest", "extract_html"),
+    ("    trafilatura bare_extraction", "sources.extraction.extract", "bare_extraction"),
     ("      of which metadata", "trafilatura.core", "extract_metadata"),
-    ("store and finish (one transaction)", "sources.ingest", "_store_and_finish"),
-    ("  store_source (Source INSERT, savepoint)", "sources.ingest", "store_source"),
-    ("  item outcome + job counter (SQL)", "sources.ingest", "_record"),
+    ("store and finish (one transaction)", "sources.jobs.ingest", "_store_and_finish"),
+    ("  store_source (Source INSERT, savepoint)", "sources.jobs.ingest", "store_source"),
+    ("  item outcome + job counter (SQL)", "sources.jobs.ingest", "_record"),
 ]
 
 

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from sources.decode import decode_html  # noqa: E402
-from sources.extract import extract_html  # noqa: E402
+from sources.extraction.extract import extract_html  # noqa: E402
+from sources.fetching.decode import decode_html  # noqa: E402
 
 PAGES = ROOT / "tests" / "sources" / "pages"
 SKIP = {"section_front.html"}  # has no article: extract_html refuses it by design

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Membership, Project, Role
+from coding.models import Membership, Project, Role
 
 PI_GROUP = "Principal investigators"
 

@@ -13,15 +13,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from coding.access import PI_GROUP
+from coding.codebook_io import import_codebook, load_default_codebook_data
+from coding.models import Activity, Assignment, CodingChange, Membership, Project, Role
+from coding.review.decisions import bulk_accept
+from coding.workspace.codings import create_coding
+from coding.workspace.queue import mark_done
 from sources.models import Origin, Source, hash_text
 from sources.text import canonicalize
-
-from .access import PI_GROUP
-from .codebook_io import import_codebook, load_default_codebook_data
-from .codings import create_coding
-from .models import Activity, Assignment, CodingChange, Membership, Project, Role
-from .review.decisions import bulk_accept
-from .workqueue import mark_done
 
 ARTICLES_DIR = Path(__file__).parent / "demo" / "articles"
 DEMO_SLUG = "demo"

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from .models import Codebook, Project, Role
+from coding.models import Codebook, Project, Role
 
 User = get_user_model()
 

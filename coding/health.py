@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
-from .models import WorkerHeartbeat
+from coding.models import WorkerHeartbeat
 
 
 def record_heartbeat(token: str) -> WorkerHeartbeat:

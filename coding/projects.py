@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Codebook, Membership, Project, Role
+from coding.models import Codebook, Membership, Project, Role
 
 User = get_user_model()
 

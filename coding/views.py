@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import access
-from .forms import MemberForm, MemberRoleForm, ProjectForm
-from .health import health_report
-from .models import Activity, Membership
-from .projects import create_project, remove_member, set_member
+from coding import access
+from coding.forms import MemberForm, MemberRoleForm, ProjectForm
+from coding.health import health_report
+from coding.models import Activity, Membership
+from coding.projects import create_project, remove_member, set_member
 
 
 @login_required

@@ -6,4 +6,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("tiesdb")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# each capability keeps its tasks in its own package
+app.autodiscover_tasks(["coding", "coding.reliability", "sources.jobs"])
+
+
+def enqueue(task_name: str, *args) -> None:
+    """Send a task by its registered name.
+
+    Modules that enqueue work call this instead of importing the task module, so the task
+    modules can import the functions they wrap without an import cycle.
+    """
+    app.signature(task_name, args=args).apply_async()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .converters import IdConverter
+from config.converters import IdConverter
 
 register_converter(IdConverter, "id")  # before the apps' URLconfs, which use it
 

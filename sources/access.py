@@ -4,8 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from coding.models import Membership, Project
-
-from .models import Source
+from sources.models import Source
 
 
 def visible_sources(project: Project, member: Membership) -> QuerySet[Source]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import IngestItem, IngestJob, Source
+from sources.models import IngestItem, IngestJob, Source
 
 
 @admin.register(Source)

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from coding.models import Assignment
-
-from .models import Source
+from sources.models import Source
 
 
 @dataclass(frozen=True)

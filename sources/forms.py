@@ -5,11 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from coding.form_fields import ModelIdsField
+from coding.fields import ModelIdsField
 from coding.models import Project
-
-from .inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
-from .models import Source
+from sources.inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
+from sources.models import Source
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -13,10 +13,10 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 
-from .archive import iter_zip_members
-from .decode import decode_text_file
-from .errors import IngestError
-from .models import ItemKind
+from sources.archive import iter_zip_members
+from sources.errors import IngestError
+from sources.fetching.decode import decode_text_file
+from sources.models import ItemKind
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")

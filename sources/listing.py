@@ -3,10 +3,9 @@
 from django.db.models import Q, QuerySet
 
 from coding.models import Membership, Project
-
-from .access import visible_sources
-from .forms import SORTS, SourceFilterForm
-from .models import Source
+from sources.access import visible_sources
+from sources.forms import SORTS, SourceFilterForm
+from sources.models import Source
 
 
 def filtered_sources(

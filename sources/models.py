@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from .text import canonicalize, hash_text
+from sources.text import canonicalize, hash_text
 
 # Stored documents (a source's original, an item's payload) are zlib streams at this level:
 # the same format for both, so an uploaded payload becomes the source's original as it is
@@ -135,7 +135,7 @@ class IngestJob(models.Model):
     """A batch of items to ingest into a project, run by Celery item by item.
 
     `done` counts items that finished without error (added or duplicate), `failed` those that
-    failed; both are incremented in the database (sources.ingest) so several workers can
+    failed; both are incremented in the database (sources.jobs.ingest) so several workers can
     share one job.
     """
 

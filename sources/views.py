@@ -9,15 +9,14 @@ from django.views.decorators.http import require_POST
 
 from coding import access
 from coding.models import Assignment
-
-from .access import source_for
-from .assignments import assign
-from .errors import IngestError
-from .forms import AssignForm, SourceMetadataForm
-from .ingest import duplicate_reason, reextract
-from .ingest_access import can_ingest
-from .listing import filtered_sources
-from .models import TextLockedError
+from sources.access import source_for
+from sources.assignments import assign
+from sources.errors import IngestError
+from sources.forms import AssignForm, SourceMetadataForm
+from sources.jobs.access import can_ingest
+from sources.jobs.ingest import duplicate_reason, reextract
+from sources.listing import filtered_sources
+from sources.models import TextLockedError
 
 
 @login_required

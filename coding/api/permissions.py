@@ -1,6 +1,6 @@
 from rest_framework.permissions import BasePermission
 
-from .. import access
+from coding import access
 
 
 class CanCreateProjects(BasePermission):

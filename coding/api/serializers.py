@@ -1,7 +1,16 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from ..models import Activity, Actor, Area, Codebook, ConfidenceLevel, Membership, Project, Role
+from coding.models import (
+    Activity,
+    Actor,
+    Area,
+    Codebook,
+    ConfidenceLevel,
+    Membership,
+    Project,
+    Role,
+)
 
 User = get_user_model()
 

@@ -2,8 +2,8 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
-from . import views
-from .events import EventViewSet
+from coding.api import views
+from coding.review.api import EventViewSet
 
 router = DefaultRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
@@ -16,7 +16,7 @@ members.register("events", EventViewSet, basename="event")  # review and export 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("projects/<slug:project_slug>/", include(members.urls)),
-    path("projects/<slug:project_slug>/", include("coding.api.workspace_urls")),
+    path("projects/<slug:project_slug>/", include("coding.workspace.api.urls")),
     path("", include("sources.api.urls")),  # sources and ingestion jobs (issue 4)
     path("", include(router.urls)),
 ]

@@ -5,18 +5,17 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 
-from config.converters import IdConverter
-
-from .. import access
-from ..models import Activity, Area, Codebook, Membership, Project
-from ..projects import create_project, remove_member, set_member
-from .permissions import CanCreateProjects
-from .serializers import (
+from coding import access
+from coding.api.permissions import CanCreateProjects
+from coding.api.serializers import (
     CodebookSerializer,
     CodebookSummarySerializer,
     MembershipSerializer,
     ProjectSerializer,
 )
+from coding.models import Activity, Area, Codebook, Membership, Project
+from coding.projects import create_project, remove_member, set_member
+from config.converters import IdConverter
 
 
 class ProjectViewSet(

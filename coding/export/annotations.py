@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from ..models import Coding, Project
-from .refi import dyad_label
+from coding.export.refi import dyad_label
+from coding.models import Coding, Project
 
 
 def annotation(coding: Coding, base: str, event_id: str | None) -> dict[str, Any]:

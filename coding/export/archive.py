@@ -21,18 +21,18 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 
-from ..codebook_io import codebook_as_data
-from ..models import Event, Project
-from .datapackage import datapackage
-from .refi import codebook_qdc
-from .rows import (
+from coding.codebook_io import codebook_as_data
+from coding.export.datapackage import datapackage
+from coding.export.refi import codebook_qdc
+from coding.export.rows import (
     EVENT_COLUMNS,
     EVIDENCE_COLUMNS,
     DyadYearCounter,
     flat,
     iter_event_rows,
 )
-from .xlsx import EventsSheet
+from coding.export.xlsx import EventsSheet
+from coding.models import Event, Project
 
 COPY_CHUNK = 1 << 16
 FLUSH_EVERY = 500

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from ..models import Activity, Codebook, DatePrec
-from ..models.codings import DyadType, Setting
+from coding.models import Activity, Codebook, DatePrec
+from coding.models.codings import DyadType, Setting
 
 LIST = {"type": "list", "delimiter": ";", "itemType": "string"}
 

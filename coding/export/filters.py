@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 
-from ..models import Event
+from coding.models import Event
 
 dyad_validator = RegexValidator(
     r"^[A-Za-z]{3}[->][A-Za-z]{3}$", "Write a dyad as two ISO3 codes: CHN-RUS or RUS>PRK."

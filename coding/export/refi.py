@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import IO
 from xml.etree import ElementTree as ET
 
-from ..models import Activity, Codebook, Coding, Project
+from coding.models import Activity, Codebook, Coding, Project
 
 NAMESPACE = uuid.UUID("6f1c1c1e-3b57-5a53-9d0e-5ec0717e5c11")
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"

@@ -16,8 +16,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ..models import Event, EventEvidence
-from ..models.codings import DyadType
+from coding.models import Event, EventEvidence
+from coding.models.codings import DyadType
 
 EVENT_COLUMNS = [
     "event_id", "event_date", "event_date_end", "date_prec", "year", "area", "activity",

@@ -1,10 +1,10 @@
-from .assignments import Assignment
-from .codebook import Activity, Actor, Area, Codebook, ConfidenceLevel
-from .codings import Coding, CodingChange
-from .events import DatePrec, Event, EventEvidence, EventSequence
-from .health import WorkerHeartbeat
-from .projects import Membership, Project, Role
-from .review import DecisionKind, ReviewDecision
+from coding.models.assignments import Assignment
+from coding.models.codebook import Activity, Actor, Area, Codebook, ConfidenceLevel
+from coding.models.codings import Coding, CodingChange
+from coding.models.events import DatePrec, Event, EventEvidence, EventSequence
+from coding.models.health import WorkerHeartbeat
+from coding.models.projects import Membership, Project, Role
+from coding.models.review import DecisionKind, ReviewDecision
 
 __all__ = [
     "Activity",

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .codings import DyadType, Setting
+from coding.models.codings import DyadType, Setting
 
 
 class DatePrec(models.IntegerChoices):

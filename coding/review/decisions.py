@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import (
+from coding.models import (
     Coding,
     DecisionKind,
     Event,
@@ -22,8 +22,14 @@ from ..models import (
     Project,
     ReviewDecision,
 )
-from .fields import EVENT_FIELDS, check_fields, fields_from_coding, normalize_sides, parse_fields
-from .grouping import groups_for_source
+from coding.review.fields import (
+    EVENT_FIELDS,
+    check_fields,
+    fields_from_coding,
+    normalize_sides,
+    parse_fields,
+)
+from coding.review.grouping import groups_for_source
 
 FK_FIELDS = ("side_a", "side_b", "area", "activity")
 
@@ -329,7 +335,7 @@ def add_own(
 ) -> ReviewDecision:
     """The PI codes the passage themself (through the workspace's create_coding, so the same
     validation applies); that coding becomes the event, with the group as further evidence."""
-    from ..codings import create_coding
+    from coding.workspace.codings import create_coding
 
     if source.project_id != project.pk:
         raise ValidationError("That source is not in this project.")

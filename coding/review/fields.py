@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from ..models import Activity, Actor, Coding, DatePrec, Project
-from ..models.codings import DatePrecision, DyadType, Setting
+from coding.models import Activity, Actor, Coding, DatePrec, Project
+from coding.models.codings import DatePrecision, DyadType, Setting
 
 EVENT_FIELDS = (
     "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "area", "activity",

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from ..models import Actor, Assignment, Coding, ReviewDecision
-from ..models.assignments import AssignmentStatus
+from coding.models import Actor, Assignment, Coding, ReviewDecision
+from coding.models.assignments import AssignmentStatus
 
 COMPARED_FIELDS = (
     "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "area", "activity",

@@ -4,8 +4,8 @@ each segment knowing its group, and per group the codings with their differing f
 import itertools
 from dataclasses import dataclass
 
-from ..models import Coding
-from .grouping import COMPARED_FIELDS, Group, comparable
+from coding.models import Coding
+from coding.review.grouping import COMPARED_FIELDS, Group, comparable
 
 
 @dataclass

@@ -4,9 +4,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from ..models import Project
-from ..models.assignments import AssignmentStatus
-from .grouping import Group, active_decisions_by_coding, group_codings, reviewable_codings
+from coding.models import Project
+from coding.models.assignments import AssignmentStatus
+from coding.review.grouping import (
+    Group,
+    active_decisions_by_coding,
+    group_codings,
+    reviewable_codings,
+)
 
 
 @dataclass

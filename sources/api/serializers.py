@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import IngestItem, IngestJob, Source
+from sources.models import IngestItem, IngestJob, Source
 
 
 class SourceSummarySerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from sources.api import views
 
 router = SimpleRouter()
 router.register("sources", views.SourceViewSet, basename="api-source")

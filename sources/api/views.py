@@ -1,4 +1,4 @@
-"""Sources and ingestion jobs over the API: thin views over sources.listing and sources.ingest."""
+"""Sources and ingestion jobs over the API: thin views over sources.listing and sources.jobs."""
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
@@ -10,19 +10,18 @@ from rest_framework.response import Response
 
 from coding import access
 from config.converters import IdConverter
-
-from ..ingest import create_job
-from ..ingest_access import project_for_ingest, visible_jobs
-from ..inputs import InputError, ItemSpec, file_specs, paste_spec
-from ..listing import filtered_sources
-from ..models import IngestJob, ItemKind, Source
-from .serializers import (
+from sources.api.serializers import (
     IngestJobCreateSerializer,
     IngestJobDetailSerializer,
     IngestJobSerializer,
     SourceSerializer,
     SourceSummarySerializer,
 )
+from sources.inputs import InputError, ItemSpec, file_specs, paste_spec
+from sources.jobs.access import project_for_ingest, visible_jobs
+from sources.jobs.ingest import create_job
+from sources.listing import filtered_sources
+from sources.models import IngestJob, ItemKind, Source
 
 LIST_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="search title, outlet and text"),
@@ -59,7 +58,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def sources_for_detail(project, me):
-    from ..access import visible_sources
+    from sources.access import visible_sources
 
     return visible_sources(project, me).select_related("ingested_by")
 

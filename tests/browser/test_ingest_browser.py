@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from coding.models import Assignment, Role
-from sources import ingest
+from sources.jobs import ingest
 from sources.models import IngestJob, ItemStatus, Source
 from tests.factories import (
     MembershipFactory,

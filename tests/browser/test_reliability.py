@@ -43,7 +43,8 @@ def test_pi_sees_alpha_table_and_heatmaps(page, live_server, login, screenshot):
 def test_large_project_shows_progress_and_reloads_when_ready(
     page, live_server, login, screenshot, monkeypatch
 ):
-    from coding import reliability_jobs, tasks
+    from coding.reliability import jobs as reliability_jobs
+    from coding.reliability import tasks
 
     project = ProjectFactory(name="Large study")
     pi = PIUserFactory(username="pi-large")
@@ -53,8 +54,10 @@ def test_large_project_shows_progress_and_reloads_when_ready(
     # a "worker" that starts a few seconds later, in another thread
     monkeypatch.setattr(
         tasks.compute_reliability,
-        "delay",
-        lambda *args: threading.Timer(3.0, tasks.compute_reliability.run, args).start(),
+        "apply_async",
+        lambda args, kwargs=None, **_: threading.Timer(
+            3.0, tasks.compute_reliability.run, args
+        ).start(),
     )
 
     login("pi-large")

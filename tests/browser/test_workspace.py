@@ -6,9 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from coding.codings import create_coding, update_coding
 from coding.models import Activity, Coding, Role
 from coding.offsets import points_to_utf16
+from coding.workspace.codings import create_coding, update_coding
 from tests.coding.test_offsets import SAMPLES
 from tests.factories import (
     AssignmentFactory,

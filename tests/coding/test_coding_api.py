@@ -496,7 +496,7 @@ def test_create_coding_returns_the_existing_row_when_the_insert_loses_a_race(cod
     import uuid
     from unittest import mock
 
-    from coding import codings
+    from coding.workspace import codings
 
     key = uuid.UUID(CLIENT_ID)
     data = payload(source.project)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from coding.codings import (
+from coding.models import Activity, Assignment, CodingChange
+from coding.workspace.codings import (
     AssignmentDone,
     NotAssigned,
     StaleVersion,
@@ -10,8 +11,7 @@ from coding.codings import (
     delete_coding,
     update_coding,
 )
-from coding.models import Activity, Assignment, CodingChange
-from coding.validation import CodingInvalid
+from coding.workspace.validation import CodingInvalid
 from tests.factories import AssignmentFactory, SourceFactory
 
 TEXT = "Pyongyang 🙂 and Moscow signed a protocol.\n\nНовый этап."  # noqa: RUF001

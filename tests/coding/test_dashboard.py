@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from coding import dashboard, reliability_jobs
-from coding.dashboard import EventFilters
+from coding.dashboard import figures as dashboard
+from coding.dashboard.figures import EventFilters
 from coding.models import Activity, Actor, Event, Role
-from coding.reliability_data import Filters as ReliabilityFilters
+from coding.reliability import jobs as reliability_jobs
+from coding.reliability.data import Filters as ReliabilityFilters
 from tests.factories import (
     ActorFactory,
     AreaFactory,

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from coding.codings import delete_coding
 from coding.demo import DEMO_CODINGS, seed_demo
 from coding.models import Assignment, Coding, CodingChange, Event
+from coding.workspace.codings import delete_coding
 
 pytestmark = pytest.mark.django_db
 

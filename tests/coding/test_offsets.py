@@ -3,7 +3,7 @@
 import pytest
 
 from coding.offsets import points_to_utf16, utf16_to_points
-from coding.validation import SpanText, check_span
+from coding.workspace.validation import SpanText, check_span
 
 SAMPLES = {
     "emoji outside the BMP": "Talks 🤝🏽 went well 🇨🇳🇷🇺 and 😀.",

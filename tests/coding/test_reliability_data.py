@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from coding.models import Activity, Coding
-from coding.reliability_data import (
+from coding.reliability.data import (
     CodingRecord,
     Filters,
     covering_coding,

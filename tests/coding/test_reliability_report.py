@@ -7,9 +7,8 @@ import re
 
 import pytest
 
-from coding import reliability as stats
-from coding import reliability_export as export
-from coding.reliability_data import (
+from coding.reliability import export, stats
+from coding.reliability.data import (
     Filters,
     load_codings,
     pooled_presence,
@@ -17,7 +16,7 @@ from coding.reliability_data import (
     sentence_data,
     unitizing_data,
 )
-from coding.reliability_report import MINIMUMS, SEED, build_report
+from coding.reliability.report import MINIMUMS, SEED, build_report
 from tests.coding.reliability_study import build_study
 
 RESAMPLES = 500

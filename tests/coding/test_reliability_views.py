@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from coding import reliability_jobs
-from coding.reliability_data import Filters
-from coding.reliability_report import SEED
+from coding.reliability import jobs as reliability_jobs
+from coding.reliability.data import Filters
+from coding.reliability.report import SEED
 from tests.coding.reliability_study import build_study
 
 
@@ -119,10 +119,14 @@ def test_downloads(client_for, pi, study):
 
 
 def test_large_project_goes_to_celery_with_progress(client_for, pi, study, monkeypatch):
-    from coding import tasks
+    from coding.reliability import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.compute_reliability, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(
+        tasks.compute_reliability,
+        "apply_async",
+        lambda args, kwargs=None, **_: sent.append(tuple(args)),
+    )
     monkeypatch.setattr(reliability_jobs, "INLINE_MAX_CODINGS", 0)
     client = client_for(pi)
     response = client.get(url(study.project))
@@ -147,7 +151,7 @@ def test_large_project_goes_to_celery_with_progress(client_for, pi, study, monke
 
 
 def test_failed_task_is_reported_and_retried(study, monkeypatch):
-    from coding import tasks
+    from coding.reliability import tasks
 
     key = reliability_jobs.fingerprint(study.project, Filters(), reliability_jobs.N_RESAMPLES, SEED)
 
@@ -160,7 +164,11 @@ def test_failed_task_is_reported_and_retried(study, monkeypatch):
     assert reliability_jobs.progress_of(key)["state"] == "failed"
 
     sent = []
-    monkeypatch.setattr(tasks.compute_reliability, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(
+        tasks.compute_reliability,
+        "apply_async",
+        lambda args, kwargs=None, **_: sent.append(tuple(args)),
+    )
     monkeypatch.setattr(reliability_jobs, "INLINE_MAX_CODINGS", 0)
     again_key, report, progress = reliability_jobs.report_or_start(study.project, Filters())
     assert again_key == key and report is None

@@ -1,8 +1,8 @@
-"""The per-process cache of source texts that coding saves read (coding.source_texts)."""
+"""The per-process cache of source texts that coding saves read (coding.workspace.source_texts)."""
 
 import pytest
 
-from coding import source_texts
+from coding.workspace import source_texts
 from sources.models import Source
 from tests.factories import SourceFactory
 

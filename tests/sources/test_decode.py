@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sources import decode
-from sources.decode import decode_html, decode_text_file
 from sources.errors import IngestError
+from sources.fetching import decode
+from sources.fetching.decode import decode_html, decode_text_file
 
 PAGES = Path(__file__).parent / "pages"
 RU_META = (PAGES / "ru_cp1251_meta.html").read_bytes()

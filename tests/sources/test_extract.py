@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from sources.decode import decode_html
 from sources.errors import IngestError
-from sources.extract import Extracted, extract_html, extract_text_document
+from sources.extraction.extract import Extracted, extract_html, extract_text_document
+from sources.fetching.decode import decode_html
 from sources.text import canonicalize
 
 PAGES = Path(__file__).parent / "pages"

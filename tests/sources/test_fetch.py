@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sources import fetch as fetch_module
 from sources.errors import IngestError, TransientFetchError
-from sources.fetch import address_class, check_url, fetch, parse_target
+from sources.fetching import fetch as fetch_module
+from sources.fetching.fetch import address_class, check_url, fetch, parse_target
 from tests.sources.httpserver import PAGES, Server, running_server
 
 LOCAL = frozenset({"127.0.0.1"})

@@ -1,4 +1,4 @@
-"""sources.ingest: one item at a time, against a real HTTP server on 127.0.0.1."""
+"""sources.jobs.ingest: one item at a time, against a real HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from django.test import override_settings
 
 from sources.errors import TransientFetchError
-from sources.ingest import create_job, ingest_item, reextract
 from sources.inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
+from sources.jobs.ingest import create_job, ingest_item, reextract
 from sources.models import (
     IngestItem,
     IngestJob,
@@ -258,17 +258,19 @@ def test_uploaded_html_becomes_the_original_and_leaves_the_item(project, pi):
 
 def test_an_item_finished_elsewhere_meanwhile_leaves_no_source_behind(project, pi, monkeypatch):
     """A worker presumed dead finishes the item while ours extracts: its outcome stands."""
-    import sources.ingest
+    import sources.jobs.ingest
 
     job = create_job(project, pi, [html_file("zh_news.html")], enqueue=False)
     item = job.items.get()
-    extract_html = sources.ingest.extract_html
+    extract_html = sources.jobs.ingest.extract_html
 
     def extract_while_the_other_worker_finishes(*args, **kwargs):
         IngestItem.objects.filter(pk=item.pk).update(status=ItemStatus.FAILED, reason="timed out")
         return extract_html(*args, **kwargs)
 
-    monkeypatch.setattr(sources.ingest, "extract_html", extract_while_the_other_worker_finishes)
+    monkeypatch.setattr(
+        sources.jobs.ingest, "extract_html", extract_while_the_other_worker_finishes
+    )
     ingest_item(item)
     assert (item.status, item.reason, item.source) == (ItemStatus.FAILED, "timed out", None)
     assert not project.sources.exists()

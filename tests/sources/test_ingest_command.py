@@ -57,10 +57,12 @@ def test_second_run_reports_duplicates(project, tmp_path):
 
 
 def test_async_only_queues(project, tmp_path, monkeypatch):
-    from sources import tasks
+    from sources.jobs import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.ingest_item_task, "delay", sent.append)
+    monkeypatch.setattr(
+        tasks.ingest_item_task, "apply_async", lambda args, kwargs=None, **_: sent.append(*args)
+    )
     path = tmp_path / "a.txt"
     path.write_text("Text\n\nBody.", encoding="utf-8")
     out = StringIO()

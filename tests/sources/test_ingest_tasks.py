@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
-from sources import tasks
-from sources.ingest import create_job
 from sources.inputs import ItemSpec, paste_spec
+from sources.jobs import tasks
+from sources.jobs.ingest import create_job
 from sources.models import IngestJob, ItemKind, ItemStatus, JobStatus
 from tests.services import celery_worker, wait_for
 from tests.sources.httpserver import Server, running_server
@@ -26,7 +26,9 @@ def test_create_job_queues_one_task_per_pending_item_after_commit(
     project, pi, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr(tasks.ingest_item_task, "delay", sent.append)
+    monkeypatch.setattr(
+        tasks.ingest_item_task, "apply_async", lambda args, kwargs=None, **_: sent.append(*args)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         job = create_job(
             project,
@@ -47,9 +49,9 @@ def test_broker_failure_marks_the_job_failed(project, pi, monkeypatch):
     def down(*args):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.ingest_item_task, "delay", down)
+    monkeypatch.setattr(tasks.ingest_item_task, "apply_async", down)
     job = create_job(project, pi, [paste_spec("A", "Text.")], enqueue=False)
-    from sources.ingest import enqueue_job
+    from sources.jobs.ingest import enqueue_job
 
     enqueue_job(job)
     job.refresh_from_db()
@@ -117,7 +119,7 @@ def test_job_runs_in_a_real_worker(transport, tmp_path, server, monkeypatch, pro
 @pytest.mark.django_db
 @override_settings(INGEST_ALLOW_HOSTS=["127.0.0.1"])
 def test_run_job_in_process_retries_network_errors(server, project, pi):
-    from sources.ingest import run_job
+    from sources.jobs.ingest import run_job
 
     job = create_job(
         project, pi, [ItemSpec(ItemKind.URL, server.url("/status/503"))], enqueue=False
@@ -135,7 +137,7 @@ def test_concurrent_workers_keep_the_counts(project, pi):
 
     from django.db import connection
 
-    from sources.ingest import ingest_item
+    from sources.jobs.ingest import ingest_item
     from sources.models import IngestItem
 
     specs = [paste_spec(f"T{n}", f"Text number {n}.") for n in range(12)]
@@ -174,7 +176,7 @@ def test_a_running_item_is_left_alone_until_its_worker_is_presumed_dead(project,
 
     from django.utils import timezone
 
-    from sources.ingest import ItemBusy, run_item
+    from sources.jobs.ingest import ItemBusy, run_item
     from sources.models import IngestItem
 
     job = create_job(project, pi, [paste_spec("A", "Alpha text.")], enqueue=False)

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from coding.models import Assignment, Role
-from sources.extract import Extracted
-from sources.ingest import create_job, ingest_item, store_source
+from sources.extraction.extract import Extracted
 from sources.inputs import paste_spec
+from sources.jobs.ingest import create_job, ingest_item, store_source
 from sources.models import IngestJob, ItemStatus, Source
 from tests.factories import (
     AssignmentFactory,
@@ -88,10 +88,12 @@ def test_ingesting_coder_sees_own_jobs_only(client_for, project, job, ingester):
 def test_pi_adds_urls_files_and_paste_in_one_job(
     client_for, project, pi, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from sources import tasks
+    from sources.jobs import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.ingest_item_task, "delay", sent.append)
+    monkeypatch.setattr(
+        tasks.ingest_item_task, "apply_async", lambda args, kwargs=None, **_: sent.append(*args)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(pi).post(
             reverse("source-add", args=[project.slug]),

@@ -64,10 +64,12 @@ def test_pi_searches_all_sources(api, project, pi):
 
 @override_settings(CELERY_TASK_ALWAYS_EAGER=True)
 def test_pi_creates_a_job_and_follows_it(api, project, pi, monkeypatch):
-    from sources import tasks
+    from sources.jobs import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.ingest_item_task, "delay", sent.append)
+    monkeypatch.setattr(
+        tasks.ingest_item_task, "apply_async", lambda args, kwargs=None, **_: sent.append(*args)
+    )
     client = api(pi)
     response = client.post(
         f"/api/projects/{project.slug}/ingest-jobs/",
@@ -77,7 +79,7 @@ def test_pi_creates_a_job_and_follows_it(api, project, pi, monkeypatch):
     assert response.status_code == 201, response.content
     job = IngestJob.objects.get(pk=response.json()["id"])
     assert job.total == 2 and job.kind == "api"
-    from sources.ingest import ingest_item
+    from sources.jobs.ingest import ingest_item
 
     for item in job.items.all():
         ingest_item(item)
@@ -128,7 +130,7 @@ def test_pi_uploads_files_through_the_api(api, project, pi):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from sources.ingest import ingest_item
+    from sources.jobs.ingest import ingest_item
 
     page = (Path(__file__).parent / "pages" / "en_thinktank_note.html").read_bytes()
     packed = io.BytesIO()

@@ -8,10 +8,11 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coding import reliability_export, reliability_jobs
 from coding.models import Project
-from coding.reliability_data import Filters
-from coding.reliability_report import N_RESAMPLES, SEED
+from coding.reliability import export as reliability_export
+from coding.reliability import jobs as reliability_jobs
+from coding.reliability.data import Filters
+from coding.reliability.report import N_RESAMPLES, SEED
 
 
 def _date(value: str) -> date:

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from coding.models import Project
-from sources.ingest import create_job, enqueue_job, run_job
 from sources.inputs import HTML_SUFFIXES, TEXT_SUFFIXES, InputError, ItemSpec, file_specs
+from sources.jobs.ingest import create_job, enqueue_job, run_job
 from sources.models import ItemKind, ItemStatus
 
 WANTED = (*HTML_SUFFIXES, *TEXT_SUFFIXES, ".zip")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coding.reliability import (
+from coding.reliability.stats import (
     alpha,
     cohen_kappa,
     fleiss_kappa,

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from coding.reliability import alpha, alpha_result, coincidence_matrix
-from coding.reliability.alpha import prepare
-from coding.reliability.coincidence import coincidences
-from coding.reliability.distance import delta_matrix, expected_sum
-from coding.reliability.observed import observed_sum
+from coding.reliability.stats import alpha, alpha_result, coincidence_matrix
+from coding.reliability.stats.alpha import prepare
+from coding.reliability.stats.coincidence import coincidences
+from coding.reliability.stats.distance import delta_matrix, expected_sum
+from coding.reliability.stats.observed import observed_sum
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", the 4 coders x 12 units
 # example with missing values.

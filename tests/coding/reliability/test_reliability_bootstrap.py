@@ -6,9 +6,9 @@ import time
 import numpy as np
 import pytest
 
-from coding.reliability import alpha, bootstrap_alpha, coincidence_matrix, percent_agreement
-from coding.reliability.alpha import prepare
-from coding.reliability.bootstrap import _distribution
+from coding.reliability.stats import alpha, bootstrap_alpha, coincidence_matrix, percent_agreement
+from coding.reliability.stats.alpha import prepare
+from coding.reliability.stats.bootstrap import _distribution
 
 
 def _coded_data(n_coders=3, n_units=1000, agreement=0.8, n_values=5, missing=0.1, seed=0):

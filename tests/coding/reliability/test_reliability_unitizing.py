@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coding.reliability import unitizing_alpha
+from coding.reliability.stats import unitizing_alpha
 
 
 def _units(spec, stretch=1):

@@ -1,0 +1,145 @@
+"""Computing the reliability report once per state of the codings: cache, progress, Celery.
+
+The cache key is a fingerprint of what the report depends on: the filtered codings (count,
+latest ``updated_at``, highest id), the done state of the project's assignments, the sources'
+text hashes, the filters and the bootstrap settings. Any change of a coding or assignment gives a
+new key, so a cached report is never stale; old entries simply expire. Progress of a running
+computation is stored in the same cache under the key plus ``:progress``, where the page polls
+it. The cache is Django's default (settings.CACHES): Redis or files under VAR_DIR/cache, shared
+by the web processes and the workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from coding.models import Assignment, Project
+from coding.models.assignments import AssignmentStatus
+from coding.reliability.data import Filters, counted_codings, load_codings
+from coding.reliability.report import N_RESAMPLES, SEED, build_report
+from config.celery import enqueue
+
+RESULT_TIMEOUT = 60 * 60 * 24 * 30  # seconds; the key changes with the codings anyway
+PROGRESS_TIMEOUT = 60 * 60
+INLINE_MAX_CODINGS = 1000
+"""Up to this many codings the page computes the report in the request; above, in Celery."""
+
+
+def fingerprint(project: Project, filters: Filters, n_resamples: int, seed: int) -> str:
+    codings = counted_codings(project, filters).aggregate(
+        n=Count("id"), latest=Max("updated_at"), last_id=Max("id")
+    )
+    done = (
+        Assignment.objects.filter(source__project=project, status=AssignmentStatus.DONE)
+        .order_by("source_id", "coder_id")
+        .values_list("source_id", "coder_id")
+    )
+    texts = project.sources.order_by("id").values_list("id", "text_hash")
+    payload = {
+        "project": project.pk,
+        "codings": [codings["n"], str(codings["latest"]), codings["last_id"]],
+        "done": hashlib.sha256(json.dumps(list(done)).encode()).hexdigest(),
+        "texts": hashlib.sha256(json.dumps(list(texts)).encode()).hexdigest(),
+        "filters": filters.as_params(),
+        "bootstrap": [n_resamples, seed],
+    }
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return f"reliability:{project.pk}:{digest[:32]}"
+
+
+def filters_text(project: Project, filters: Filters) -> str:
+    """The filters in words, for the report's header."""
+    parts = []
+    if filters.coders:
+        names = project.members.filter(id__in=filters.coders).values_list("username", flat=True)
+        parts.append("coders " + ", ".join(sorted(names)))
+    if filters.codebook:
+        parts.append(f"codebook id {filters.codebook}")
+    if filters.date_from or filters.date_to:
+        parts.append(f"coded {filters.date_from or '…'} to {filters.date_to or '…'}")
+    if filters.sources:
+        parts.append(f"{len(filters.sources)} selected sources")
+    return "; ".join(parts) or "none"
+
+
+def compute(
+    project: Project,
+    filters: Filters,
+    *,
+    n_resamples: int = N_RESAMPLES,
+    seed: int = SEED,
+    key: str | None = None,
+) -> dict[str, Any]:
+    """Build the report now, store it in the cache (with progress on the way) and return it."""
+    key = key or fingerprint(project, filters, n_resamples, seed)
+
+    def progress(done: int, total: int, message: str) -> None:
+        set_progress(key, "running", done, total, message)
+
+    set_progress(key, "running", 0, 1, "loading codings")
+    report = build_report(
+        load_codings(project, filters), n_resamples=n_resamples, seed=seed, progress=progress
+    )
+    report["meta"] = {
+        "project": project.name,
+        "slug": project.slug,
+        "filters": filters.as_params(),
+        "filters_text": filters_text(project, filters),
+        "generated_at": timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    cache.set(key, report, RESULT_TIMEOUT)
+    set_progress(key, "done", 1, 1, "done")
+    return report
+
+
+def set_progress(key: str, state: str, done: int, total: int, message: str) -> None:
+    cache.set(
+        f"{key}:progress",
+        {"state": state, "done": done, "total": total, "message": message},
+        PROGRESS_TIMEOUT,
+    )
+
+
+def progress_of(key: str) -> dict[str, Any] | None:
+    return cache.get(f"{key}:progress")
+
+
+def cached(key: str) -> dict[str, Any] | None:
+    return cache.get(key)
+
+
+def report_or_start(
+    project: Project, filters: Filters, *, inline_max: int | None = None
+) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
+    """(key, report, progress): the cached report; or, for a small project, one computed now;
+    or None and the progress of a Celery task started (once) to compute it."""
+    key = fingerprint(project, filters, N_RESAMPLES, SEED)
+    report = cached(key)
+    if report is not None:
+        return key, report, None
+    limit = INLINE_MAX_CODINGS if inline_max is None else inline_max
+    if counted_codings(project, filters).count() <= limit:
+        return key, compute(project, filters, key=key), None
+    progress = progress_of(key)
+    if progress is not None and progress["state"] == "failed":
+        cache.delete(f"{key}:progress")  # try again
+    queued = {"state": "queued", "done": 0, "total": 1, "message": "waiting for a worker"}
+    if cache.add(f"{key}:progress", queued, PROGRESS_TIMEOUT):  # atomic: one task per key
+        enqueue("coding.compute_reliability", project.pk, filters.as_params(), key)
+    return key, None, progress_of(key) or queued
+
+
+def run_task(project_id: int, params: dict[str, Any], key: str) -> None:
+    """What the Celery task does (a plain function, so tests call it without a worker)."""
+    project = Project.objects.get(pk=project_id)
+    try:
+        compute(project, Filters.from_params(params), key=key)
+    except Exception:
+        set_progress(key, "failed", 0, 1, "the computation failed; see the worker's log")
+        raise

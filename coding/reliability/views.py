@@ -1,0 +1,72 @@
+"""The reliability page, its progress endpoint and its downloads (PIs only)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from coding import access
+from coding.reliability import export, jobs
+from coding.reliability.forms import ReliabilityFilterForm
+from coding.reliability.report import VIEW_TITLES
+
+
+def _form(request: HttpRequest, project) -> ReliabilityFilterForm:
+    return ReliabilityFilterForm(project, request.GET or {})
+
+
+@login_required
+def reliability_page(request: HttpRequest, slug: str) -> HttpResponse:
+    project, me = access.project_for(request.user, slug, pi=True)
+    form = _form(request, project)
+    context = {"project": project, "me": me, "form": form, "view_titles": VIEW_TITLES}
+    if not form.is_valid():
+        return render(request, "coding/reliability/page.html", context, status=400)
+    _key, report, progress = jobs.report_or_start(project, form.filters())
+    context.update(report=report, progress=progress, query=request.GET.urlencode())
+    if report is not None:
+        variable = form.cleaned_data.get("heatmap") or "activity"
+        # SVG we drew ourselves; labels are drawn as paths, so no text from the data is markup
+        pair_key = f"presence:{variable}"
+        context["pair_svg"] = mark_safe(export.to_svg(export.pair_heatmap(report, pair_key)))
+        context["confusion_svg"] = mark_safe(
+            export.to_svg(export.confusion_heatmap(report, variable))
+        )
+        context["heatmap_variable"] = variable
+        context["pairs"] = report["pairs"].get(pair_key, [])
+        context["confusions"] = report["coincidence"].get(variable, {}).get("confusions", [])
+        context["methods"] = export.methods_paragraph(report, markdown=False)
+        context["formats"] = list(export.FORMATS)
+    return render(request, "coding/reliability/page.html", context)
+
+
+@login_required
+def reliability_status(request: HttpRequest, slug: str) -> JsonResponse:
+    project, _ = access.project_for(request.user, slug, pi=True)
+    form = _form(request, project)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    key = jobs.fingerprint(project, form.filters(), jobs.N_RESAMPLES, jobs.SEED)
+    ready = jobs.cached(key) is not None
+    progress = jobs.progress_of(key) or {"state": "unknown", "done": 0, "total": 1}
+    return JsonResponse({"ready": ready, **progress})
+
+
+@login_required
+def reliability_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    project, _ = access.project_for(request.user, slug, pi=True)
+    if fmt not in export.FORMATS:
+        raise Http404("Unknown format.")
+    form = _form(request, project)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    filters = form.filters()
+    key = jobs.fingerprint(project, filters, jobs.N_RESAMPLES, jobs.SEED)
+    report = jobs.cached(key) or jobs.compute(project, filters, key=key)
+    content_type, extension = export.FORMATS[fmt]
+    response = HttpResponse(export.render(report, fmt), content_type=content_type)
+    filename = f"reliability-{project.slug}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,322 @@
+"""Pages of PI review: the queue, the review page of one source, decisions, undo, events,
+and the coders' feedback page. Only PIs review (coders get 403, non-members 404)."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from coding import access
+from coding.models import Activity, Actor, Coding, DatePrec, ReviewDecision
+from coding.models.codings import DyadType, Setting
+from coding.review import decisions
+from coding.review.fields import EVENT_FIELDS
+from coding.review.grouping import groups_for_source
+from coding.review.page import COLUMNS, FIELD_LABELS, group_rows, segments
+from coding.review.queue import review_queue
+from config.converters import parse_id
+
+PREC_TO_PRECISION = {1: "day", 2: "day", 3: "day", 4: "month", 5: "year"}
+
+
+@login_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    project, me = access.project_for(request.user, slug, pi=True)
+    agreed = {"1": True, "0": False}.get(request.GET.get("agreed", ""))
+    return render(
+        request,
+        "coding/review/queue.html",
+        {
+            "project": project,
+            "me": me,
+            "items": review_queue(project, agreed=agreed),
+            "agreed": agreed,
+        },
+    )
+
+
+@login_required
+def review_source(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, me = access.project_for(request.user, slug, pi=True)
+    source = get_object_or_404(project.sources, pk=pk)
+    groups = groups_for_source(source)
+    codebook = project.codebook
+    return render(
+        request,
+        "coding/review/source.html",
+        {
+            "project": project,
+            "me": me,
+            "source": source,
+            "segments": segments(source.text, groups),
+            "groups": [
+                {"number": i, "group": g, "rows": group_rows(g)}
+                for i, g in enumerate(groups, start=1)
+            ],
+            "field_labels": FIELD_LABELS,
+            "actors": codebook.actors.order_by("-core", "order", "name"),
+            "areas": codebook.areas.order_by("order"),
+            "activities": Activity.objects.filter(area__codebook=codebook)
+            .select_related("area")
+            .order_by("area__order", "order"),
+            "confidence_levels": codebook.confidence_levels.order_by("value"),
+            "dyad_types": DyadType.choices,
+            "settings": Setting.choices,
+            "precisions": DatePrec.choices,
+            "events": project.events.select_related("activity").order_by("-approved_at")[:200],
+            "any_agreed_open": any(g.fully_agreed and not g.decisions for g in groups),
+        },
+    )
+
+
+def _changes(post) -> dict:
+    """The edit fields a PI filled in (prefixed f_), as parse_fields expects them."""
+    return {name: post[f"f_{name}"] for name in EVENT_FIELDS if f"f_{name}" in post}
+
+
+def _own_data(project, source, post) -> dict:
+    """The PI's own coding in the workspace's create_coding format (ids, not codes)."""
+    codebook = project.codebook
+    try:
+        start, end = int(post.get("own_start", "")), int(post.get("own_end", ""))
+    except ValueError as e:
+        raise ValidationError({"own_start": "Give the span as two numbers."}) from e
+
+    def actor_id(iso3):
+        iso3 = (iso3 or "").strip().upper()
+        if not iso3:
+            return None
+        actor = codebook.actors.filter(iso3=iso3).first()
+        if actor is None:
+            raise ValidationError({"side_a": f"'{iso3}' is not an actor of this codebook."})
+        return actor.pk
+
+    activity = Activity.objects.filter(
+        area__codebook=codebook, slug=post.get("f_activity", "")
+    ).first()
+    if activity is None:
+        raise ValidationError({"activity": "Choose an activity."})
+    participants = [p for p in post.get("f_participants", "").replace(",", ";").split(";")]
+    prec = post.get("f_date_prec") or ""
+    try:
+        event_date = (
+            datetime.date.fromisoformat(post["f_event_date"]) if post.get("f_event_date") else None
+        )
+        confidence = int(post.get("f_confidence") or 0)
+        precision = PREC_TO_PRECISION.get(int(prec), "day") if prec else "unknown"
+    except ValueError as e:
+        raise ValidationError(
+            {"event_date": "Give the date as yyyy-mm-dd and numbers for confidence and precision."}
+        ) from e
+    return {
+        "start": start,
+        "end": end,
+        "quote": source.text[start:end],
+        "dyad_type": post.get("f_dyad_type"),
+        "side_a": actor_id(post.get("f_side_a")),
+        "side_b": actor_id(post.get("f_side_b")),
+        "participants": [a for a in (actor_id(p) for p in participants) if a],
+        "setting": "",  # follows from the dyad
+        "forum": post.get("f_forum", ""),
+        "area": activity.area_id,
+        "activity": activity.pk,
+        "confidence": confidence,
+        "event_date": event_date,
+        "date_precision": precision,
+        "note": post.get("f_note", ""),
+    }
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, _me = access.project_for(request.user, slug, pi=True)
+    source = get_object_or_404(project.sources, pk=pk)
+    back = reverse("review-source", args=[project.slug, source.pk])
+    ids = [parse_id(x) for x in request.POST.getlist("codings")]  # None: not an id
+    codings = list(
+        Coding.objects.filter(
+            source=source, pk__in=[i for i in ids if i is not None]
+        ).select_related("source")
+    )
+    by_pk = {c.pk: c for c in codings}
+    action, _, arg = request.POST.get("action", "").partition(":")
+    comment = request.POST.get("comment", "")
+    user = request.user
+    try:
+        if None in ids or len(codings) != len(set(ids)):
+            raise ValidationError("Some of these codings are not on this source.")
+        if action == "accept":
+            chosen = by_pk.get(parse_id(arg))
+            if chosen is None:
+                raise ValidationError("Choose the coding to accept.")
+            done = decisions.accept(user, project, codings, chosen, comment)
+        elif action == "edit":
+            chosen = by_pk.get(parse_id(request.POST.get("base"))) or (codings or [None])[0]
+            if chosen is None:
+                raise ValidationError("Choose at least one coding.")
+            done = decisions.edit_and_accept(
+                user, project, codings, chosen, _changes(request.POST), comment
+            )
+        elif action == "merge":
+            span_from = by_pk.get(parse_id(request.POST.get("span_from")))
+            if span_from is None:
+                raise ValidationError("Choose whose span represents the event.")
+            field_from = {}
+            for column, (_, fields) in COLUMNS.items():
+                choice = parse_id(request.POST.get(f"merge_{column}"))
+                if choice in by_pk:
+                    for name in fields:
+                        if name != "date_precision":  # the date carries its precision
+                            field_from[name] = by_pk[choice]
+            done = decisions.merge(user, project, codings, span_from, field_from, None, comment)
+        elif action == "reject":
+            done = decisions.reject(user, project, codings, comment)
+        elif action == "attach":
+            event = project.events.filter(event_id=request.POST.get("event", "")).first()
+            if event is None:
+                raise ValidationError("Choose an existing event to attach to.")
+            done = decisions.attach(user, project, codings, event, comment)
+        elif action == "own":
+            data = _own_data(project, source, request.POST)
+            done = decisions.add_own(user, project, source, data, codings, comment)
+        else:
+            raise ValidationError("Unknown action.")
+    except ValidationError as e:
+        messages.error(request, "Nothing was saved: " + "; ".join(_messages(e)))
+        return redirect(back)
+    event_note = f" → event {done.event.event_id}" if done.event else ""
+    messages.success(request, f"{done.get_kind_display()}{event_note}.")
+    return redirect(back)
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()]
+    return error.messages
+
+
+@login_required
+@require_POST
+def bulk_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, _me = access.project_for(request.user, slug, pi=True)
+    source = get_object_or_404(project.sources, pk=pk)
+    made = decisions.bulk_accept(request.user, project, source)
+    messages.success(request, f"Approved {len(made)} fully agreeing group(s).")
+    return redirect("review-source", project.slug, source.pk)
+
+
+@login_required
+@require_POST
+def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, _me = access.project_for(request.user, slug, pi=True)
+    decision = get_object_or_404(project.review_decisions, pk=pk)
+    try:
+        decisions.undo(request.user, decision)
+        messages.success(request, f"Undone: {decision.get_kind_display()}.")
+    except ValidationError as e:
+        messages.error(request, "; ".join(_messages(e)))
+    if decision.source_id:
+        return redirect("review-source", project.slug, decision.source_id)
+    return redirect("event-list", project.slug)
+
+
+@login_required
+def event_list(request: HttpRequest, slug: str) -> HttpResponse:
+    project, me = access.project_for(request.user, slug, pi=True)
+    events = (
+        project.events.select_related("side_a", "side_b", "area", "activity", "approved_by")
+        .prefetch_related(
+            Prefetch("participants", queryset=Actor.objects.order_by("iso3")), "evidence"
+        )
+        .order_by("-event_date", "event_id")
+    )
+    return render(
+        request, "coding/review/event_list.html", {"project": project, "me": me, "events": events}
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, slug: str, event_id: str) -> HttpResponse:
+    project, me = access.project_for(request.user, slug, pi=True)
+    event = get_object_or_404(
+        project.events.select_related("side_a", "side_b", "area", "activity", "approved_by"),
+        event_id=event_id,
+    )
+    evidence = event.evidence.select_related("coding__source", "coding__coder").order_by(
+        "coding__source_id", "-primary", "coding_id"
+    )
+    history = event.decisions.select_related("decided_by", "undone_by").order_by("decided_at")
+    return render(
+        request,
+        "coding/review/event_detail.html",
+        {
+            "project": project,
+            "me": me,
+            "event": event,
+            "participants": event.participants.order_by("iso3"),
+            "participant_codes": ";".join(event.participants.values_list("iso3", flat=True)),
+            "actors": project.codebook.actors.all(),
+            "activities": Activity.objects.filter(area__codebook=project.codebook)
+            .select_related("area")
+            .order_by("area__order", "order"),
+            "confidence_levels": project.codebook.confidence_levels.order_by("value"),
+            "dyad_types": DyadType.choices,
+            "precisions": DatePrec.choices,
+            "evidence": evidence,
+            "history": history,
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_edit(request: HttpRequest, slug: str, event_id: str) -> HttpResponse:
+    """Change an approved event's fields (its event_id stays); recorded and undoable."""
+    project, _me = access.project_for(request.user, slug, pi=True)
+    event = get_object_or_404(project.events, event_id=event_id)
+    try:
+        decisions.edit_event(
+            request.user, event, _changes(request.POST), request.POST.get("comment", "")
+        )
+        messages.success(request, f"{event.event_id} changed.")
+    except ValidationError as e:
+        messages.error(request, "Nothing was saved: " + "; ".join(_messages(e)))
+    return redirect("event-detail", project.slug, event.event_id)
+
+
+@login_required
+def feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    """A coder's own codings with the PI's decisions on them; nothing about other coders."""
+    project, me = access.project_for(request.user, slug)
+    codings = (
+        Coding.objects.filter(source__project=project, coder=request.user)
+        .select_related("source", "activity")
+        .order_by("source__title", "start")
+    )
+    active = {}
+    for decision in (
+        ReviewDecision.objects.filter(codings__in=codings, undone_at__isnull=True)
+        .prefetch_related("codings")
+        .select_related("event", "chosen")
+    ):
+        for coding in decision.codings.all():
+            if coding.coder_id == request.user.pk:
+                active[coding.pk] = decision
+    rows = [{"coding": c, "decision": active.get(c.pk)} for c in codings]
+    return render(
+        request,
+        "coding/review/feedback.html",
+        {
+            "project": project,
+            "me": me,
+            "rows": rows,
+            "decided": sum(1 for r in rows if r["decision"]),
+        },
+    )

@@ -1,0 +1,241 @@
+"""The coding workspace API: a source's codings, one coding, done/reopen, the coder's queue.
+
+Blind coding: a coder only ever reads and writes their own codings (another coder's coding is a
+404, and nothing counts it); a project's PIs read everyone's, filtered with `?coder=<username>`.
+"""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coding import access
+from coding.models import Assignment
+from coding.workspace.api.serializers import (
+    AssignmentSerializer,
+    CodingCreateSerializer,
+    CodingPatchSerializer,
+    CodingSerializer,
+    ConflictSerializer,
+    InputError,
+    coding_as_api,
+    parse_coding_input,
+)
+from coding.workspace.codings import (
+    AssignmentDone,
+    CodingApproved,
+    NotAssigned,
+    StaleVersion,
+    create_coding,
+    delete_coding,
+    update_coding,
+)
+from coding.workspace.lookups import load_for_change, load_for_save
+from coding.workspace.queue import WrongStatus, mark_done, queue_for, reopen
+from coding.workspace.source_texts import source_text
+from coding.workspace.validation import CodingInvalid, SpanText
+from coding.workspace.visibility import visible_codings
+
+CONFLICT = OpenApiResponse(ConflictSerializer, description="Stale version or source marked done.")
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="The version the change is based on (instead of a `version` field).",
+)  # fmt: skip
+
+
+def _conflict(exc: Exception) -> Response:
+    if isinstance(exc, StaleVersion):
+        body = {"detail": str(exc), "code": "stale_version", "current": exc.current}
+        if exc.current is not None:
+            body["detail"] += " Your change was not saved; review the current version."
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    code = getattr(exc, "code", "assignment_done")
+    return Response({"detail": str(exc), "code": code}, status.HTTP_409_CONFLICT)
+
+
+def _parse(body, *, partial: bool = False) -> dict:
+    try:
+        return parse_coding_input(body, partial=partial)
+    except InputError as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+def _invalid(exc: CodingInvalid) -> ValidationError:
+    return ValidationError(exc.message_dict)
+
+
+class SourceCodingsView(APIView):
+    """Codings on one source: yours (coders), or everyone's (PIs, `?coder=` to filter)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("coder", str, description="PIs only: one coder's username.")],
+        responses=CodingSerializer(many=True),
+    )
+    def get(self, request, project_slug: str, source_pk: int):
+        project, me = access.project_for(request.user, project_slug)
+        sources = project.sources.filter(pk=source_pk)
+        if not me.is_pi:
+            sources = sources.filter(assignments__coder=request.user)
+        if not sources.exists():
+            raise Http404("No such source among those you may open.")
+        return Response(visible_codings(me, source_pk, request.query_params.get("coder")))
+
+    @extend_schema(
+        request=CodingCreateSerializer,
+        responses={
+            201: CodingSerializer,
+            200: OpenApiResponse(
+                CodingSerializer,
+                description="Already stored under this `client_id` (a retried save): the stored "
+                "coding, unchanged.",
+            ),
+            400: OpenApiResponse(description="A rule broken"),
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, project_slug: str, source_pk: int):
+        # The hot path: membership, source and assignment come from one query (load_for_save)
+        # rather than access.project_for and friends; the same rules, the same 404s.
+        data = _parse(request.data)
+        client_id = data.pop("client_id", None)
+        target = load_for_save(project_slug, source_pk, request.user.pk, client_id)
+        if target is None:
+            raise Http404("No such project among yours.")
+        if target.pk is None or (target.my_status is None and not target.is_pi):
+            raise Http404("No such source among those you may open.")
+        try:
+            coding = create_coding(
+                target,
+                request.user,
+                data,
+                codebook_id=target.codebook_id,
+                assignment_status=target.my_status,
+                require_assignment=not target.is_pi,
+                client_id=client_id,
+                stored_under_client_id=target.stored_under_client_id,
+                text=target.text,
+            )
+        except CodingInvalid as exc:
+            raise _invalid(exc) from exc
+        except (AssignmentDone, NotAssigned) as exc:
+            return _conflict(exc)
+        answer = 201 if coding.created else 200
+        return Response(coding_as_api(coding, request.user.get_username()), status=answer)
+
+
+class CodingDetailView(APIView):
+    """One coding. Only its coder changes or deletes it; PIs may read any in their project."""
+
+    def _target(self, request, project_slug: str, pk: int, *, write: bool):
+        """The coding with what a change needs (`load_for_change`), or 404: a coder reaches only
+        their own codings, and changes them only on sources still assigned to them; PIs read
+        everyone's in their project."""
+        target = load_for_change(project_slug, pk, request.user.pk)
+        if target is None:
+            raise Http404("No such coding among yours.")
+        mine = target.coding.coder_id == request.user.pk
+        if ((write or not target.is_pi) and not mine) or (
+            write and not target.is_pi and target.my_status is None
+        ):
+            raise Http404("No such coding among yours.")
+        return target
+
+    def _version(self, request) -> int:
+        body = request.data if isinstance(request.data, dict) else {}
+        raw = request.headers.get("If-Match") or body.get("version")
+        raw = raw or request.query_params.get("version")
+        try:
+            return int(str(raw).strip('W/"'))
+        except (TypeError, ValueError):
+            raise ValidationError(
+                {"version": "Send the version your change is based on (field `version` or an "
+                 "If-Match header), so that a stale edit cannot overwrite a newer one."}
+            ) from None  # fmt: skip
+
+    @extend_schema(responses=CodingSerializer)
+    def get(self, request, project_slug: str, pk: int):
+        target = self._target(request, project_slug, pk, write=False)
+        return Response(coding_as_api(target.coding, target.coder_name))
+
+    @extend_schema(
+        request=CodingPatchSerializer,
+        parameters=[IF_MATCH],
+        responses={200: CodingSerializer, 400: OpenApiResponse(description="A rule broken"),
+                   409: CONFLICT},
+    )  # fmt: skip
+    def patch(self, request, project_slug: str, pk: int):
+        data = _parse(request.data, partial=True)
+        expected = self._version(request)
+        data.pop("version", None)
+        target = self._target(request, project_slug, pk, write=True)
+        coding = target.coding
+        if {"start", "end", "quote"} & data.keys():  # a new span: check it against the text
+            text = source_text(coding.source_id, target.text_hash)
+            if text is None:
+                raise Http404("No such coding among yours.")
+            span_text = SpanText.of(text)
+        else:
+            span_text = SpanText.around_stored(coding)
+        try:
+            coding = update_coding(
+                coding, request.user, data, expected, text=span_text,
+                codebook_id=target.codebook_id, assignment_status=target.my_status,
+                approved=target.approved,
+            )  # fmt: skip
+        except CodingInvalid as exc:
+            raise _invalid(exc) from exc
+        except (StaleVersion, AssignmentDone, CodingApproved) as exc:
+            return _conflict(exc)
+        return Response(coding_as_api(coding, target.coder_name))
+
+    @extend_schema(
+        parameters=[IF_MATCH, OpenApiParameter("version", int, description="Or If-Match.")],
+        responses={204: None, 409: CONFLICT},
+    )
+    def delete(self, request, project_slug: str, pk: int):
+        expected = self._version(request)
+        target = self._target(request, project_slug, pk, write=True)
+        try:
+            delete_coding(
+                target.coding, request.user, expected,
+                assignment_status=target.my_status, approved=target.approved,
+            )  # fmt: skip
+        except (StaleVersion, AssignmentDone, CodingApproved) as exc:
+            return _conflict(exc)
+        return Response(status=204)
+
+
+class AssignmentStatusView(APIView):
+    """Mark a source assigned to you as done, or reopen it."""
+
+    action = "done"
+
+    @extend_schema(request=None, responses={200: AssignmentSerializer, 409: CONFLICT})
+    def post(self, request, project_slug: str, source_pk: int):
+        project, _ = access.project_for(request.user, project_slug)
+        assignment = (
+            Assignment.objects.filter(
+                source_id=source_pk, source__project=project, coder=request.user
+            )
+            .select_related("source")
+            .first()
+        )
+        if assignment is None:
+            raise Http404("This source is not assigned to you.")
+        try:
+            (mark_done if self.action == "done" else reopen)(assignment)
+        except WrongStatus as exc:
+            return Response({"detail": str(exc), "code": "wrong_status"}, status=409)
+        return Response(AssignmentSerializer(assignment).data)
+
+
+class MyAssignmentsView(APIView):
+    """Your queue in this project: assigned sources, their status, your own codings' count."""
+
+    @extend_schema(responses=AssignmentSerializer(many=True))
+    def get(self, request, project_slug: str):
+        project, _ = access.project_for(request.user, project_slug)
+        return Response(AssignmentSerializer(queue_for(project, request.user), many=True).data)

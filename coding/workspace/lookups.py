@@ -1,0 +1,129 @@
+"""The reads a coding save starts with, one plain-SQL query each.
+
+Every save (create, change, delete) first needs to know who asks (membership and role in the
+project), what they write on (the source or the coding, the assignment's status, whether the
+coding was approved) and the text to check the quote against. Through the ORM that took four
+or five queries whose compilation alone cost more than running them; a save must answer in a
+few milliseconds (issue 5), so each of these reads is one query here. The rules stay with the
+callers (coding.workspace.api.views) and in coding.workspace.codings.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from coding.models import Assignment, Coding, EventEvidence, Membership, Project, Role
+from coding.models.codings import DyadType
+from coding.workspace.source_texts import source_text
+from coding.workspace.validation import SpanText
+from sources.models import Source
+
+
+@dataclass(frozen=True)
+class SaveTarget:
+    """What a save needs to know, read by `load_for_save`."""
+
+    codebook_id: int
+    is_pi: bool
+    pk: int | None  # the source's; None when the project has no such source
+    text: SpanText | None
+    my_status: str | None
+    stored_under_client_id: int | None
+
+
+def load_for_save(
+    project_slug: str, source_pk: int, user_id: int, client_id: uuid.UUID | None = None
+) -> SaveTarget | None:
+    """The hot read of every save, in one plain-SQL query: the user's membership of the project
+    (None if not a member), the source if it is in the project, the user's assignment status,
+    and the pk of the user's coding already stored under `client_id` (a retried save). One round
+    trip instead of four ORM queries, whose compilation alone costs more than the queries (issue
+    5's latency aim). The text comes from `source_texts`, which keeps it between saves."""
+    sql = (
+        f"SELECT p.codebook_id, m.role, s.id, s.text_hash, "
+        f"(SELECT a.status FROM {Assignment._meta.db_table} a "
+        f"  WHERE a.source_id = s.id AND a.coder_id = %s), "
+        f"(SELECT c.id FROM {Coding._meta.db_table} c "
+        f"  WHERE c.coder_id = %s AND c.client_id = %s) "
+        f"FROM {Membership._meta.db_table} m "
+        f"JOIN {Project._meta.db_table} p ON p.id = m.project_id "
+        f"LEFT JOIN {Source._meta.db_table} s ON s.project_id = p.id AND s.id = %s "
+        f"WHERE p.slug = %s AND m.user_id = %s"
+    )
+    client = Coding._meta.get_field("client_id").get_db_prep_value(client_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, user_id, client, source_pk, project_slug, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    codebook_id, role, pk, text_hash, status, stored = row
+    text = source_text(pk, text_hash) if pk is not None else None
+    return SaveTarget(
+        codebook_id=codebook_id,
+        is_pi=role == Role.PI,
+        pk=pk if text is not None else None,
+        text=SpanText.of(text) if text is not None else None,
+        my_status=status,
+        stored_under_client_id=stored,
+    )
+
+
+@dataclass(frozen=True)
+class ChangeTarget:
+    """A coding with what reading, changing or deleting it needs, read by `load_for_change`."""
+
+    coding: Coding  # with `participant_ids`
+    codebook_id: int
+    is_pi: bool
+    my_status: str | None  # the asking user's assignment on the coding's source
+    approved: bool  # evidence of an event: the coding can no longer change
+    coder_name: str
+    text_hash: str  # of the source's text (`source_texts`)
+
+
+def load_for_change(project_slug: str, coding_pk: int, user_id: int) -> ChangeTarget | None:
+    """The coding `coding_pk` of project `project_slug` if `user_id` is a member of it (else
+    None), with the user's role and assignment status and whether the coding was approved: one
+    plain-SQL query (two for a multilateral coding's participants) instead of five ORM ones,
+    for the same reason as `load_for_save`. Who may see or change it is the caller's rule."""
+    User = get_user_model()
+    sql = (
+        f"SELECT c.*, p.codebook_id AS t_codebook_id, m.role AS t_role, "
+        f"u.{User.USERNAME_FIELD} AS t_coder_name, s.text_hash AS t_text_hash, "
+        f"(SELECT a.status FROM {Assignment._meta.db_table} a "
+        f"  WHERE a.source_id = c.source_id AND a.coder_id = %s) AS t_status, "
+        f"EXISTS (SELECT 1 FROM {EventEvidence._meta.db_table} e "
+        f"  WHERE e.coding_id = c.id) AS t_approved "
+        f"FROM {Coding._meta.db_table} c "
+        f"JOIN {Source._meta.db_table} s ON s.id = c.source_id "
+        f"JOIN {Project._meta.db_table} p ON p.id = s.project_id "
+        f"JOIN {Membership._meta.db_table} m ON m.project_id = p.id AND m.user_id = %s "
+        f"JOIN {User._meta.db_table} u ON u.{User._meta.pk.column} = c.coder_id "
+        f"WHERE c.id = %s AND p.slug = %s"
+    )
+    coding = next(iter(Coding.objects.raw(sql, [user_id, user_id, coding_pk, project_slug])), None)
+    if coding is None:
+        return None
+    # only multilateral codings have participants (validation.check_codes)
+    coding.participant_ids = (
+        sorted(
+            Coding.participants.through.objects.filter(coding_id=coding.pk).values_list(
+                "actor_id", flat=True
+            )
+        )
+        if coding.dyad_type == DyadType.MULTILATERAL
+        else []
+    )
+    return ChangeTarget(
+        coding=coding,
+        codebook_id=coding.t_codebook_id,
+        is_pi=coding.t_role == Role.PI,
+        my_status=coding.t_status,
+        approved=bool(coding.t_approved),
+        coder_name=coding.t_coder_name,
+        text_hash=coding.t_text_hash,
+    )

@@ -1,0 +1,235 @@
+"""The rules a coding must satisfy before it is stored, with messages a coder can act on.
+
+Offsets are Unicode code points over the source's canonical text, start included, end excluded.
+Whitespace: the server is the authority. After checking that the text at [start, end) equals the
+quote it was sent, it trims leading and trailing whitespace (Python's `str.isspace`) from the span
+and shifts the offsets to match; the browser trims too, so what the coder sees is what is stored.
+A span of whitespace only is refused. Prefix and suffix (up to CONTEXT code points either side)
+are always recomputed here from the text, never taken from the client.
+
+The checks that need the codebook run in one query (`check_codebook`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from coding.models import Activity, Actor, Area, ConfidenceLevel
+from coding.models.codings import DatePrecision, DyadType, Setting
+
+CONTEXT = 32  # code points of prefix and suffix kept beside the quote
+QUOTE_PREVIEW = 60
+
+
+class CodingInvalid(ValidationError):
+    """A coding breaks a rule; `message_dict` maps field names to messages."""
+
+
+@dataclass(frozen=True)
+class SpanText:
+    """A source's text, or a window of it: `chunk` starts at code point `offset`; `length` is
+    the length of the whole text. A change that keeps its span is checked against the stored
+    context alone (`around_stored`), without the source's text."""
+
+    offset: int
+    chunk: str
+    length: int
+
+    @classmethod
+    def of(cls, text: str) -> SpanText:
+        return cls(0, text, len(text))
+
+    @classmethod
+    def around_stored(cls, coding) -> SpanText:
+        """The text around a stored, unmoved span: its own prefix, quote and suffix (checked when
+        they were stored). A suffix shorter than CONTEXT means the text ends there."""
+        lo = coding.start - len(coding.prefix)
+        chunk = coding.prefix + coding.quote + coding.suffix
+        ends_here = len(coding.suffix) < CONTEXT
+        return cls(lo, chunk, lo + len(chunk) if ends_here else coding.end + CONTEXT + 1)
+
+    def slice(self, start: int, end: int) -> str:
+        start, end = max(start, 0), min(end, self.length)
+        assert self.offset <= start and end <= self.offset + len(self.chunk), "outside window"
+        return self.chunk[start - self.offset : end - self.offset]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+
+
+def _shorten(text: str) -> str:
+    text = text.replace("\n", "⏎")
+    return text if len(text) <= QUOTE_PREVIEW else text[: QUOTE_PREVIEW - 1] + "…"
+
+
+def check_span(text: SpanText, start, end, quote) -> Span:
+    """Check the offsets and the quote against the text; trim whitespace; compute the context."""
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CodingInvalid({name: f"{name} must be a whole number of code points."})
+    if not isinstance(quote, str):
+        raise CodingInvalid({"quote": "The quote (the selected text) is required."})
+    if not 0 <= start < end <= text.length:
+        raise CodingInvalid(
+            {
+                "start": f"The span [{start}, {end}) is not inside the text: it needs "
+                f"0 <= start < end <= {text.length} (the text's length in code points)."
+            }
+        )
+    found = text.slice(start, end)
+    if found != quote:
+        raise CodingInvalid(
+            {
+                "quote": f"The quote does not match the source text at [{start}, {end}): "
+                f"the text there is “{_shorten(found)}”, the quote sent was "
+                f"“{_shorten(quote)}”. Offsets count Unicode code points."
+            }
+        )
+    stripped = quote.strip()
+    if not stripped:
+        raise CodingInvalid({"quote": "The selection contains only whitespace."})
+    lead = len(quote) - len(quote.lstrip())
+    start, end = start + lead, start + lead + len(stripped)
+    return Span(
+        start=start,
+        end=end,
+        quote=stripped,
+        prefix=text.slice(start - CONTEXT, start),
+        suffix=text.slice(end, end + CONTEXT),
+    )
+
+
+@dataclass
+class Codes:
+    """The coded fields besides the span, checked for internal consistency."""
+
+    dyad_type: str
+    side_a: int | None
+    side_b: int | None
+    participants: list[int] = field(default_factory=list)
+    setting: str = Setting.BILATERAL
+    forum: str = ""
+    area: int = 0
+    activity: int = 0
+    confidence: int = 0
+    event_date: datetime.date | None = None
+    date_precision: str = DatePrecision.UNKNOWN
+    note: str = ""
+
+    def actor_ids(self) -> set[int]:
+        return {a for a in (self.side_a, self.side_b, *self.participants) if a is not None}
+
+
+def check_codes(data: dict) -> Codes:
+    """Dyad, setting, forum and date rules that need no database (codebook.md: Dyad)."""
+    errors: dict[str, str] = {}
+    dyad = data.get("dyad_type")
+    side_a, side_b = data.get("side_a"), data.get("side_b")
+    participants = list(dict.fromkeys(data.get("participants") or []))
+    forum = (data.get("forum") or "").strip()
+    if dyad in (DyadType.UNDIRECTED, DyadType.DIRECTED):
+        if side_a is None or side_b is None:
+            errors["side_b" if side_a else "side_a"] = "A pair needs both actor A and actor B."
+        elif side_a == side_b:
+            errors["side_b"] = "Actor A and actor B must be different states."
+        if participants:
+            errors["participants"] = "Participants are for multilateral codings; use A and B."
+        if forum:
+            errors["forum"] = "A forum is recorded only for multilateral codings."
+        setting = Setting.BILATERAL
+    elif dyad == DyadType.MULTILATERAL:
+        if len(participants) < 3:
+            errors["participants"] = "A multilateral coding needs three or more participants."
+        if side_b is not None:
+            errors["side_b"] = "A multilateral coding has participants, not actor B."
+        if side_a is not None and side_a not in participants:
+            errors["side_a"] = "The initiator (actor A) must be one of the participants."
+        setting = Setting.MULTILATERAL
+    else:
+        errors["dyad_type"] = "Choose a dyad: undirected, directed or multilateral."
+        setting = Setting.BILATERAL
+    if data.get("setting") not in (None, "", setting):
+        errors["setting"] = f"The setting of a {dyad} coding is {setting}."
+    date, precision = data.get("event_date"), data.get("date_precision") or None
+    if date is not None and precision is None:
+        precision = DatePrecision.DAY
+    precision = precision or DatePrecision.UNKNOWN
+    if precision == DatePrecision.UNKNOWN and date is not None:
+        errors["event_date"] = (
+            "With precision “unknown” leave the date empty (or pick a precision)."
+        )
+    elif precision != DatePrecision.UNKNOWN and date is None:
+        errors["event_date"] = f"Give the event date for precision “{precision}”."
+    elif precision == DatePrecision.MONTH:
+        date = date.replace(day=1)
+    elif precision == DatePrecision.YEAR:
+        date = date.replace(month=1, day=1)
+    if errors:
+        raise CodingInvalid(errors)
+    return Codes(
+        dyad_type=dyad,
+        side_a=side_a,
+        side_b=side_b,
+        participants=sorted(participants),
+        setting=setting,
+        forum=forum,
+        area=data.get("area"),
+        activity=data.get("activity"),
+        confidence=data.get("confidence"),
+        event_date=date,
+        date_precision=precision,
+        note=(data.get("note") or "").strip(),
+    )
+
+
+def check_codebook(codebook_id: int, codes: Codes) -> None:
+    """Area, activity, actors and confidence must come from the project's codebook; the activity
+    must belong to the area and be enabled. One query, in plain SQL: this runs on every save and
+    the ORM's query compilation would cost more than the query itself."""
+    actor_ids = sorted(codes.actor_ids())
+    for name in ("activity", "area", "confidence"):
+        value = getattr(codes, name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CodingInvalid({name: f"Choose the {name} from the codebook."})
+    if any(isinstance(a, bool) or not isinstance(a, int) for a in actor_ids):
+        raise CodingInvalid({"side_a": "Actors are given by their ids."})
+    marks = ", ".join(["%s"] * len(actor_ids)) or "NULL"
+    sql = (
+        f"SELECT act.area_id, area.codebook_id, act.enabled, "
+        f"(SELECT COUNT(*) FROM {ConfidenceLevel._meta.db_table} c "
+        f"  WHERE c.codebook_id = %s AND c.value = %s), "
+        f"(SELECT COUNT(*) FROM {Actor._meta.db_table} x WHERE x.codebook_id = %s "
+        f"  AND x.id IN ({marks})) "
+        f"FROM {Activity._meta.db_table} act JOIN {Area._meta.db_table} area "
+        f"  ON area.id = act.area_id WHERE act.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [codebook_id, codes.confidence, codebook_id, *actor_ids, codes.activity]
+        )
+        found = cursor.fetchone()
+    errors: dict[str, str] = {}
+    if found is None or found[1] != codebook_id:
+        errors["activity"] = "This activity is not in the project's codebook."
+    elif found[0] != codes.area:
+        errors["activity"] = "This activity belongs to another area; pick one of the chosen area."
+    elif not found[2]:
+        errors["activity"] = "This activity is disabled in the codebook."
+    if found is not None and not found[3]:
+        errors["confidence"] = "The confidence is not a level of the codebook's scale."
+    if found is not None and found[4] != len(actor_ids):
+        errors["side_a" if codes.dyad_type != DyadType.MULTILATERAL else "participants"] = (
+            "An actor is outside the codebook of this project."
+        )
+    if errors:
+        raise CodingInvalid(errors)

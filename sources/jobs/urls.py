@@ -1,0 +1,12 @@
+"""Adding sources and following their ingestion jobs (PIs, and coders a project allows)."""
+
+from django.urls import path
+
+from sources.jobs import views
+
+urlpatterns = [
+    path("projects/<slug:slug>/sources/add/", views.add_sources, name="source-add"),
+    path("projects/<slug:slug>/ingest/", views.job_list, name="ingest-jobs"),
+    path("projects/<slug:slug>/ingest/<id:pk>/", views.job_detail, name="ingest-job"),
+    path("projects/<slug:slug>/ingest/<id:pk>/status/", views.job_status, name="ingest-job-status"),
+]
