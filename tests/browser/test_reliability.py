@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from coding.models import Role
-from tests.coding.reliability_study import build_study
+from tests.coding.reliability.study import build_study
 from tests.factories import MembershipFactory, PIUserFactory, ProjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from coding.reliability import jobs as reliability_jobs
 from coding.reliability.data import Filters
 from coding.reliability.report import SEED
-from tests.coding.reliability_study import build_study
+from tests.coding.reliability.study import build_study
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from coding.reliability.data import (
     unitizing_data,
 )
 from coding.reliability.report import MINIMUMS, SEED, build_report
-from tests.coding.reliability_study import build_study
+from tests.coding.reliability.study import build_study
 
 RESAMPLES = 500
 

@@ -16,7 +16,7 @@ from sources.extraction.extract import Extracted, extract_html, extract_text_doc
 from sources.fetching.decode import decode_html
 from sources.text import canonicalize
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parents[1] / "pages"
 ZWNJ, ZWJ = "\u200c", "\u200d"
 PLACEHOLDER_RANGE = re.compile("[\U0001f700-\U0001f77f]")
 

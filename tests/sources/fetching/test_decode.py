@@ -13,7 +13,7 @@ from sources.errors import IngestError
 from sources.fetching import decode
 from sources.fetching.decode import decode_html, decode_text_file
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parents[1] / "pages"
 RU_META = (PAGES / "ru_cp1251_meta.html").read_bytes()
 RU_NONE = (PAGES / "ru_cp1251_undeclared.html").read_bytes()
 EN = (PAGES / "en_thinktank_note.html").read_bytes()

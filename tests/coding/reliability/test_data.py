@@ -19,7 +19,7 @@ from coding.reliability.data import (
     split_sentences,
     unitizing_data,
 )
-from tests.coding.reliability_study import S1_SENTENCES, S1_TEXT, S2_SENTENCES, build_study, span
+from tests.coding.reliability.study import S1_SENTENCES, S1_TEXT, S2_SENTENCES, build_study, span
 from tests.factories import CodebookFactory, CodingFactory
 
 
