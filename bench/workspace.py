@@ -7,7 +7,7 @@ Runs on the database DATABASE_URL names: on PostgreSQL it creates a temporary da
 server (dropped afterwards); without DATABASE_URL (or on SQLite) a temporary SQLite file. It
 migrates it, creates a project on the default codebook with one coder per concurrent client
 (each with a token and a 100,000-character source assigned), and starts gunicorn itself on a
-free 127.0.0.1 port (gthread workers, DEBUG off) — the deployment the README describes:
+free 127.0.0.1 port (gthread workers, DEBUG off) — the deployment docs/deployment.md describes:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/workspace.py
 

@@ -2,7 +2,7 @@
 
 Defaults are safe for production (DEBUG off, secure cookies, HSTS); `make run` sets DEBUG=1 and
 uses the embedded defaults: SQLite under var/ and a Celery transport on the file system.
-See the configuration table in README.md.
+See the settings tables in docs/deployment.md.
 """
 
 from pathlib import Path
@@ -187,7 +187,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 
-# Ingestion of sources (see README "Sources and ingestion").
+# Ingestion of sources (see docs/deployment.md, "Ingestion settings", and docs/ingestion.md).
 # Hosts fetched even though they resolve to private/loopback addresses (tests, intranets).
 INGEST_ALLOW_HOSTS = env_list("INGEST_ALLOW_HOSTS")
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 10 * 1024 * 1024)  # per download and per file

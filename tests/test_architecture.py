@@ -2,6 +2,7 @@
 statistics that import nothing from Django."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -145,11 +146,7 @@ def test_the_readme_map_matches_the_tree():
     }
     for package in packages:
         assert f"`{package}`" in readme, f"{package} is not on the README's map"
-    mapped = {
-        token.strip("`")
-        for token in readme.split()
-        if token.startswith("`") and token.rstrip("`").endswith("/")
-        and token.strip("`").split("/")[0] in ("coding", "sources")
-    }
+    # every backticked folder path of ours, wherever it stands (in a list, a table, a sentence)
+    mapped = set(re.findall(r"`((?:coding|sources)/[^`\s]*/)`", readme))
     for entry in mapped:
         assert (ROOT / entry).is_dir(), f"the README maps {entry}, which is not in the tree"

@@ -9,7 +9,7 @@ Which codings count (the report states the resulting numbers of sources, coders 
   its last save, ``Coding.updated_at``, in UTC, both ends included). A done coder whose codings
   are all filtered out counts as having coded nothing in that source.
 
-The three views (see README, "Intercoder reliability"):
+The three views (see docs/statistics.md, "The three views"):
 
 1. **Presence** (source x category): for each category of a variable (area, activity, dyad),
    did the coder code it anywhere in the source? 1 or 0, nominal; missing where the coder is not

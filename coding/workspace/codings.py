@@ -182,7 +182,7 @@ def create_coding(
     coding under it (a retried save whose answer was lost), that coding is returned unchanged,
     with `created = False`; a new one has `created = True`. Keys are unique per coder only, so
     another coder's key is never looked at. `stored_under_client_id` is that coding's pk (None:
-    no such coding) when the caller already looked it up (`save_lookups.load_for_save`).
+    no such coding) when the caller already looked it up (`lookups.load_for_save`).
     """
     if client_id is not None and stored_under_client_id is not None:
         existing = _by_client_id(coder, client_id)
