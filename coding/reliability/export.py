@@ -11,18 +11,30 @@ import csv
 import io
 import json
 import textwrap
-from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from coding.reliability.report import MINIMUMS
 
+if TYPE_CHECKING:  # matplotlib (~70 MiB) loads with the first plot, not with every web process
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
 ALPHA = "\u03b1"
+
+
+def _matplotlib() -> None:
+    """Import matplotlib on the Agg backend (object API: no pyplot state, safe in threads)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def _figure(**kwargs) -> Figure:
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
+
 
 FORMATS = {
     "md": ("text/markdown; charset=utf-8", "md"),
@@ -258,7 +270,7 @@ def heatmap_figure(
     import numpy as np
 
     data = np.array([[np.nan if v is None else float(v) for v in row] for row in matrix])
-    fig = Figure(figsize=size, layout="constrained")
+    fig = _figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     image = ax.imshow(data, cmap=cmap, vmin=vmin, vmax=vmax)
     short = [lab if len(lab) <= 22 else lab[:21] + "…" for lab in labels]
@@ -319,7 +331,7 @@ LINE = 0.0125  # height of a line of 8.5 pt text on an A4 page, as a fraction of
 
 
 def _text_page(pdf: PdfPages, title: str, paragraphs: list[str]) -> None:
-    fig = Figure(figsize=(8.27, 11.69))
+    fig = _figure(figsize=(8.27, 11.69))
     y = 0.95
     fig.text(0.08, y, title, fontsize=14, weight="bold", va="top")
     y -= 0.04
@@ -333,7 +345,7 @@ def _text_page(pdf: PdfPages, title: str, paragraphs: list[str]) -> None:
         lines = wrapped.count("\n") + 1
         if y - lines * LINE < 0.04:
             pdf.savefig(fig)
-            fig = Figure(figsize=(8.27, 11.69))
+            fig = _figure(figsize=(8.27, 11.69))
             y = 0.95
         fig.text(0.08, y, wrapped, fontsize=8.5, va="top", family="DejaVu Sans")
         y -= lines * LINE + 0.004
@@ -344,7 +356,7 @@ def _alpha_plot(report: dict[str, Any]) -> Figure | None:
     rows = [r for r in report["rows"] if r["alpha"] is not None and r["category"] is None]
     if not rows:
         return None
-    fig = Figure(figsize=(8.27, 5.0), layout="constrained")
+    fig = _figure(figsize=(8.27, 5.0), layout="constrained")
     ax = fig.add_subplot()
     names = [f"{r['view']}: {r['variable']}" for r in rows]
     ys = range(len(rows))
@@ -388,6 +400,9 @@ def to_pdf(report: dict[str, Any]) -> bytes:
         *[f"- {r}" for r in REFERENCES],
     ]
     buffer = io.BytesIO()
+    _matplotlib()
+    from matplotlib.backends.backend_pdf import PdfPages
+
     with PdfPages(
         buffer, metadata={"Title": "Intercoder reliability", "CreationDate": None}
     ) as pdf:
@@ -405,7 +420,7 @@ def to_pdf(report: dict[str, Any]) -> bytes:
 def _table_page(pdf: PdfPages, lines: list[str]) -> None:
     per_page = 70
     for start in range(0, max(len(lines), 1), per_page):
-        fig = Figure(figsize=(8.27, 11.69))
+        fig = _figure(figsize=(8.27, 11.69))
         title = f"Alpha table (view, variable, category, {ALPHA}, 95% CI, pairable units)"
         fig.text(0.05, 0.96, title, fontsize=11, weight="bold", va="top")  # fmt: skip
         fig.text(0.05, 0.93, "\n".join(lines[start : start + per_page]) or "(no rows)",

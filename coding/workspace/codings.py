@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from coding.models import Assignment, Coding, CodingChange, EventEvidence
 from coding.models.assignments import AssignmentStatus
+from coding.workspace.inserts import insert_with_history, single_statement_insert_available
 from coding.workspace.validation import (
     Codes,
     CodingInvalid,
@@ -200,18 +201,19 @@ def create_coding(
     span, codes = _validate(text or SpanText.of(source.text), codebook_id, data)
     coding = Coding(source_id=source.pk, coder=coder, client_id=client_id)
     _apply(coding, span, codes)
+    change = CodingChange(
+        source_id=source.pk, user=coder, action=CodingChange.Action.CREATE, version=1,
+        after=coding_state(coding),
+    )  # fmt: skip
     try:
-        with transaction.atomic():
-            coding.save(force_insert=True)
-            _set_participants(coding, codes.participants, clear=False)
-            CodingChange.objects.create(
-                coding=coding, coding_pk=coding.pk, source_id=source.pk, user=coder,
-                action=CodingChange.Action.CREATE, version=1, after=coding_state(coding),
-            )  # fmt: skip
-            if assignment_status == AssignmentStatus.NOT_STARTED:
-                Assignment.objects.filter(
-                    source_id=source.pk, coder=coder, status=AssignmentStatus.NOT_STARTED
-                ).update(status=AssignmentStatus.IN_PROGRESS, updated_at=timezone.now())
+        if (
+            not codes.participants
+            and assignment_status != AssignmentStatus.NOT_STARTED
+            and single_statement_insert_available()
+        ):
+            insert_with_history(coding, change)  # PostgreSQL: one round trip, not four
+        else:
+            _insert_in_transaction(coding, change, codes.participants, assignment_status)
     except IntegrityError:
         # Two retries of one save raced and the other stored it first (the unique client_id):
         # nothing of ours was kept, so answer theirs.
@@ -221,6 +223,21 @@ def create_coding(
         return existing
     coding.created = True
     return coding
+
+
+def _insert_in_transaction(
+    coding: Coding, change: CodingChange, participants: list[int], assignment_status: str | None
+) -> None:
+    with transaction.atomic():
+        coding.save(force_insert=True)
+        _set_participants(coding, participants, clear=False)
+        change.coding, change.coding_pk = coding, coding.pk
+        change.save(force_insert=True)
+        if assignment_status == AssignmentStatus.NOT_STARTED:
+            Assignment.objects.filter(
+                source_id=coding.source_id, coder_id=coding.coder_id,
+                status=AssignmentStatus.NOT_STARTED,
+            ).update(status=AssignmentStatus.IN_PROGRESS, updated_at=timezone.now())  # fmt: skip
 
 
 def _by_client_id(coder, client_id: uuid.UUID) -> Coding | None:

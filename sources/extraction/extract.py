@@ -27,14 +27,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-
-from lxml.etree import _Element
-from trafilatura import bare_extraction
-from trafilatura.settings import Extractor
-from trafilatura.xml import xmltotxt
+from typing import TYPE_CHECKING
 
 from sources.errors import IngestError
 from sources.text import canonicalize
+
+if TYPE_CHECKING:  # trafilatura (~26 MiB) is imported when a page is first extracted, so web
+    # processes, which only create jobs, never load it (issue 20)
+    from lxml.etree import _Element
+    from trafilatura.settings import Extractor
 
 # below this many characters of real paragraphs (CJK characters count double) a page is
 # taken to have no article: a short news item still has two or three sentences
@@ -99,6 +100,8 @@ def extract_html(
             "extract_html takes text: decode with sources.fetching.decode.decode_html first"
         )
     _require_html(html)
+    from trafilatura import bare_extraction
+
     protected, restore = _protect_joiners(html)
     try:
         document = bare_extraction(protected, options=_options(url))
@@ -126,6 +129,8 @@ def extract_html(
 def _daily_options(today: dt.date) -> Extractor:
     # building an Extractor reads a dozen config values (~5% of an extraction); its date
     # params hold today's date as the latest valid one, hence one per day
+    from trafilatura.settings import Extractor
+
     return Extractor(
         with_metadata=True,
         comments=False,
@@ -199,6 +204,8 @@ def _reference_to_char(match: re.Match[str]) -> str:
 
 def _body_text(body: _Element) -> str:
     """Render each top-level block of trafilatura's body tree, blank line between blocks."""
+    from trafilatura.xml import xmltotxt
+
     blocks = (xmltotxt(child, False).strip() for child in body)
     return "\n\n".join(block for block in blocks if block)
 

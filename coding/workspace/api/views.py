@@ -4,7 +4,7 @@ Blind coding: a coder only ever reads and writes their own codings (another code
 404, and nothing counts it); a project's PIs read everyone's, filtered with `?coder=<username>`.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from coding import access
 from coding.models import Assignment
+from coding.workspace import span_list
 from coding.workspace.api.serializers import (
     AssignmentSerializer,
     CodingCreateSerializer,
@@ -71,17 +72,43 @@ class SourceCodingsView(APIView):
     """Codings on one source: yours (coders), or everyone's (PIs, `?coder=` to filter)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("coder", str, description="PIs only: one coder's username.")],
-        responses=CodingSerializer(many=True),
-    )
+        parameters=[
+            OpenApiParameter("coder", str, description="PIs only: one coder's username."),
+            OpenApiParameter(
+                "full", bool,
+                description="Every field (context, source, save time, client_id) instead of "
+                "the compact listing.",
+            ),
+        ],
+        responses={200: CodingSerializer(many=True), 304: None},
+        description="Compact by default: no prefix, suffix, source, setting (it follows from "
+        "the dyad), updated_at or client_id, and a field at its empty value is left out. "
+        "Send the ETag back as If-None-Match: an unchanged list answers 304.",
+    )  # fmt: skip
     def get(self, request, project_slug: str, source_pk: int):
-        project, me = access.project_for(request.user, project_slug)
-        sources = project.sources.filter(pk=source_pk)
-        if not me.is_pi:
-            sources = sources.filter(assignments__coder=request.user)
-        if not sources.exists():
+        full = request.query_params.get("full") in ("1", "true")
+        coder = request.query_params.get("coder")
+        scope = span_list.list_scope(project_slug, source_pk, request.user.pk, coder)
+        if scope is None:
+            access.project_for(request.user, project_slug)  # 404 for a non-member
             raise Http404("No such source among those you may open.")
-        return Response(visible_codings(me, source_pk, request.query_params.get("coder")))
+        tag = span_list.etag(scope, full=full)
+        if tag in request.headers.get("If-None-Match", ""):
+            response = HttpResponseNotModified()
+        elif full:
+            _, me = access.project_for(request.user, project_slug)
+            return self._tagged(Response(visible_codings(me, source_pk, coder)), tag)
+        else:
+            body = span_list.as_json(span_list.compact_codings(scope))
+            response = HttpResponse(body, content_type="application/json")
+        return self._tagged(response, tag)
+
+    @staticmethod
+    def _tagged(response, tag: str):
+        response["ETag"] = tag
+        response["Cache-Control"] = "private, no-cache"  # revalidate every time: a cheap 304
+        response["Vary"] = "Accept, Cookie, Authorization"
+        return response
 
     @extend_schema(
         request=CodingCreateSerializer,

@@ -258,7 +258,7 @@ def test_done_source_needs_reopening_first(api, project, coder, source):
 def test_blind_coding_coder_b_cannot_see_edit_delete_or_count(api, project, coder, coder_b, source):
     mine = post(api, coder, project, source).data
     api.force_authenticate(coder_b)
-    assert api.get(url(project, source)).data == []
+    assert api.get(url(project, source)).json() == []
     assert api.get(detail(project, mine["id"])).status_code == 404
     patch = api.patch(detail(project, mine["id"]), {"note": "x", "version": 1}, format="json")
     assert patch.status_code == 404
@@ -272,8 +272,8 @@ def test_pi_sees_everyones_codings_with_a_coder_filter(api, project, pi, coder, 
     post(api, coder, project, source)
     post(api, coder_b, project, source, quote="officials said")
     api.force_authenticate(pi)
-    assert {c["coder"] for c in api.get(url(project, source)).data} == {"coder-a", "coder-b"}
-    only_b = api.get(url(project, source) + "?coder=coder-b").data
+    assert {c["coder"] for c in api.get(url(project, source)).json()} == {"coder-a", "coder-b"}
+    only_b = api.get(url(project, source) + "?coder=coder-b").json()
     assert [c["quote"] for c in only_b] == ["officials said"]
     # A PI reads a coder's coding but does not change it.
     coding = Coding.objects.get(coder=coder)
@@ -360,7 +360,7 @@ def test_pi_codes_without_an_assignment(api, project, pi, source):
 def test_factory_coding_is_listed(api, project, coder, source):
     CodingFactory(source=source, coder=coder)
     api.force_authenticate(coder)
-    assert len(api.get(url(project, source)).data) == 1
+    assert len(api.get(url(project, source)).json()) == 1
     assert Actor.objects.filter(codebook=project.codebook).count() == 4
 
 
@@ -569,3 +569,100 @@ def test_any_json_value_in_any_field_is_answered_without_a_server_error(
         assert changed.status_code in (200, 400, 409), (field, value, changed.status_code)
         if changed.status_code == 200:
             created = changed.data
+
+
+# --- the list: compact by default, ETag / If-None-Match --------------------------------------
+
+
+def test_the_list_is_compact_and_leaves_out_empty_fields(api, project, coder, source):
+    dated = post(api, coder, project, source).json()
+    bare = post(
+        api, coder, project, source, quote="officials said", event_date=None, note="",
+        date_precision="unknown",
+    ).json()  # fmt: skip
+    listed = {c["id"]: c for c in api.get(url(project, source)).json()}
+    found = ids(project)
+    assert listed[bare["id"]] == {
+        "id": bare["id"], "coder": "coder-a", "version": 1, "start": bare["start"],
+        "end": bare["end"], "quote": "officials said", "dyad_type": "undirected",
+        "side_a": found["chn"], "side_b": found["rus"], "area": found["exercises"].area_id,
+        "activity": found["exercises"].pk, "confidence": 3,
+    }  # fmt: skip
+    assert listed[dated["id"]]["event_date"] == "2024-07-15"
+    assert listed[dated["id"]]["date_precision"] == "day"
+    assert listed[dated["id"]]["note"] == "Joint patrol."
+    # the full shape on request, as the detail and the save answer it
+    full = {c["id"]: c for c in api.get(url(project, source) + "?full=1").json()}
+    assert full[dated["id"]] == api.get(detail(project, dated["id"])).json()
+    assert full[bare["id"]]["prefix"] == bare["prefix"] and "setting" in full[bare["id"]]
+
+
+def test_the_list_of_a_multilateral_coding_names_its_participants(api, project, coder, source):
+    found = ids(project)
+    heads = found["heads"]
+    created = post(
+        api, coder, project, source, dyad_type="multilateral", side_a=None, side_b=None,
+        participants=[found["rus"], found["chn"], found["irn"]], forum="SCO",
+        area=heads.area_id, activity=heads.pk,
+    )  # fmt: skip
+    assert created.status_code == 201, created.json()
+    (item,) = api.get(url(project, source)).json()
+    assert item["participants"] == sorted([found["rus"], found["chn"], found["irn"]])
+    assert item["forum"] == "SCO" and "side_a" not in item and "side_b" not in item
+
+
+def test_an_unchanged_list_answers_304_and_every_change_a_new_etag(api, project, coder, source):
+    first = post(api, coder, project, source).json()
+    listed = api.get(url(project, source))
+    tag = listed["ETag"]
+    assert tag and listed["Cache-Control"] == "private, no-cache"
+    again = api.get(url(project, source), HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again["ETag"] == tag and not again.content
+    # the full listing is another representation: another tag
+    assert api.get(url(project, source) + "?full=1", HTTP_IF_NONE_MATCH=tag).status_code == 200
+    tags = {tag}
+    created: dict = {}
+
+    def create():
+        created.update(post(api, coder, project, source, quote="officials said").json())
+
+    def edit():
+        body = {"confidence": 1, "version": 1}
+        assert api.patch(detail(project, first["id"]), body, format="json").status_code == 200
+
+    def delete():
+        assert api.delete(detail(project, created["id"]) + "?version=1").status_code == 204
+
+    for change in (create, edit, delete):
+        change()
+        response = api.get(url(project, source), HTTP_IF_NONE_MATCH=", ".join(tags))
+        assert response.status_code == 200, change.__name__
+        tags.add(response["ETag"])
+    assert len(tags) == 4
+
+
+def test_the_etag_of_a_coder_does_not_answer_for_a_pi(api, project, pi, coder, coder_b, source):
+    post(api, coder, project, source)
+    post(api, coder_b, project, source, quote="officials said")
+    api.force_authenticate(coder)
+    tag = api.get(url(project, source))["ETag"]
+    api.force_authenticate(pi)
+    response = api.get(url(project, source), HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 200 and len(response.json()) == 2
+    pi_tag = response["ETag"]
+    assert api.get(url(project, source), HTTP_IF_NONE_MATCH=pi_tag).status_code == 304
+    only_b = api.get(url(project, source) + "?coder=coder-b", HTTP_IF_NONE_MATCH=pi_tag)
+    assert only_b.status_code == 200 and [c["coder"] for c in only_b.json()] == ["coder-b"]
+
+
+def test_the_list_is_refused_to_outsiders_and_unassigned_coders(api, project, coder, source):
+    outsider = UserFactory(username="outsider")
+    api.force_authenticate(outsider)
+    assert api.get(url(project, source)).status_code == 404
+    other = UserFactory(username="coder-c")
+    MembershipFactory(project=project, user=other, role=Role.CODER)
+    api.force_authenticate(other)
+    assert api.get(url(project, source)).status_code == 404
+    elsewhere = SourceFactory()  # another project's source
+    api.force_authenticate(coder)
+    assert api.get(url(project, elsewhere)).status_code == 404

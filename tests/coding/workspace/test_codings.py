@@ -91,3 +91,36 @@ def test_all_errors_are_reported_together(setup, coder):
     with pytest.raises(CodingInvalid) as caught:
         create_coding(source, coder, {**data, "quote": "wrong", "side_b": data["side_a"]})
     assert set(caught.value.message_dict) == {"quote", "side_b"}
+
+
+def test_later_saves_store_the_coding_and_its_history_in_one_statement_on_postgresql(setup, coder):
+    import uuid
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coding.models import Coding
+    from coding.workspace.codings import coding_state
+
+    source, data, _ = setup
+    create_coding(source, coder, data)  # the first save also starts the assignment
+    key = uuid.uuid4()
+    with CaptureQueriesContext(connection) as queries:
+        second = create_coding(source, coder, {**data, "start": 16, "end": 22, "quote": "Moscow"},
+                               client_id=key)  # fmt: skip
+    stored = Coding.objects.get(pk=second.pk)
+    change = CodingChange.objects.get(coding_pk=second.pk)
+    assert second.created and stored.client_id == key and stored.quote == "Moscow"
+    assert stored.updated_at and stored.created_at and stored.version == 1
+    assert (change.coding_id, change.action, change.version) == (second.pk, "create", 1)
+    assert change.user_id == coder.pk and change.source_id == source.pk
+    assert change.after == coding_state(stored) and change.at
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(inserts) == 1 and "coding_codingchange" in inserts[0]
+    # a retry whose lookup missed the first save (a race) gets the stored coding, nothing new
+    again = create_coding(source, coder, {**data, "start": 16, "end": 22, "quote": "Moscow"},
+                          client_id=key, stored_under_client_id=None)  # fmt: skip
+    assert not again.created and again.pk == second.pk
+    assert Coding.objects.filter(source=source).count() == 2
+    assert CodingChange.objects.filter(source=source).count() == 2
