@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # body size, characters PostgreSQL refuses, JSON depth: before any view reads the body
+    "config.request_guard.RequestGuardMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -224,6 +226,17 @@ INGEST_MAX_UPLOAD_BYTES = env_int("INGEST_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)  
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 500)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The one maximum for a request body (JSON included: DRF's parsers do not apply
+# DATA_UPLOAD_MAX_MEMORY_SIZE), checked from Content-Length before the body is read
+# (config/request_guard.py): 413 beyond it. Multipart uploads (a .zip of sources) may reach the
+# upload limit plus 1 MB of form fields.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE)
+REQUEST_MAX_UPLOAD_BYTES = env_int(
+    "REQUEST_MAX_UPLOAD_BYTES", INGEST_MAX_UPLOAD_BYTES + 1024 * 1024
+)
+# The longest text a source may have, in characters (pasted, uploaded, fetched, from the CLI):
+# sources/text.py check_text_length, one message for every path.
+SOURCE_MAX_TEXT_CHARS = env_int("SOURCE_MAX_TEXT_CHARS", 1_000_000)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "IngestJobStatusEnum": "sources.models.JobStatus",
