@@ -5,6 +5,7 @@ uses the embedded defaults: SQLite under var/ and a Celery transport on the file
 See the configuration table in README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
     "coding",
     "sources",
 ]
@@ -57,7 +59,27 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # body size, characters PostgreSQL refuses, JSON depth: before any view reads the body
     "config.request_guard.RequestGuardMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into coding.logins' 429
 ]
+
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures for a username, or from an
+# address, that username or address is locked out for AXES_COOLOFF_MINUTES, on the login page and
+# on /api/auth/token/ alike (429 with Retry-After). A success resets the username's count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "coding.logins.lockout_response"
+# proxies in front of the server that set X-Forwarded-For (0: use REMOTE_ADDR)
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_VERBOSE = False
+# API tokens: deleted on logout and on a password change; with a positive value, also refused
+# once older than this many hours (0: no expiry).
+API_TOKEN_MAX_AGE_HOURS = env_int("API_TOKEN_MAX_AGE_HOURS", 0)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
