@@ -6,10 +6,8 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from coding.access import PI_GROUP
 from coding.demo import seed_demo
 from coding.models import Actor, Area, Coding, Event, EventEvidence
 from sources.models import Source
@@ -24,7 +22,6 @@ def payload(field: str) -> str:
 
 
 def _store_payloads():
-    Group.objects.get_or_create(name=PI_GROUP)  # a transactional test before may have flushed it
     project = seed_demo()
     project.name = payload("project")
     project.description = payload("description")
