@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from coding.models import Membership, Project, Role
+from coding.models import Codebook, Membership, Project, Role
 
 PI_GROUP = "Principal investigators"
 
@@ -22,6 +22,15 @@ def projects_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]:
 
 def can_create_projects(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user.is_authenticated and user.has_perm("coding.add_project")
+
+
+def codebooks_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Codebook]:
+    """The codebooks a user may see and attach: every one for those who create projects, else
+    those of the user's projects."""
+    codebooks = Codebook.objects.all()
+    if not can_create_projects(user):
+        codebooks = codebooks.filter(projects__in=projects_for(user)).distinct()
+    return codebooks
 
 
 def project_for(user, slug: str, *, pi: bool = False) -> tuple[Project, Membership]:

@@ -197,5 +197,5 @@ def _account(account: DemoAccount):
             user.is_superuser = True
         user.save()
     if account.role == Role.PI:
-        user.groups.add(Group.objects.get(name=PI_GROUP))
+        user.groups.add(Group.objects.get_or_create(name=PI_GROUP)[0])
     return user

@@ -5,9 +5,11 @@ uses the embedded defaults: SQLite under var/ and a Celery transport on the file
 See the settings tables in docs/deployment.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -39,12 +41,15 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "coding",
     "sources",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,7 +57,29 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # body size, characters PostgreSQL refuses, JSON depth: before any view reads the body
+    "config.request_guard.RequestGuardMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into coding.logins' 429
 ]
+
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures for a username, or from an
+# address, that username or address is locked out for AXES_COOLOFF_MINUTES, on the login page and
+# on /api/auth/token/ alike (429 with Retry-After). A success resets the username's count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "coding.logins.lockout_response"
+# proxies in front of the server that set X-Forwarded-For (0: use REMOTE_ADDR)
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_VERBOSE = False
+# API tokens: deleted on logout and on a password change; with a positive value, also refused
+# once older than this many hours (0: no expiry).
+API_TOKEN_MAX_AGE_HOURS = env_int("API_TOKEN_MAX_AGE_HOURS", 0)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -129,6 +156,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy on every response (django-csp). Scripts only from our own static files:
+# no inline script, no event-handler attribute, no eval. Styles only from our stylesheet: no style
+# attributes or <style> elements in the markup (colours are set through the CSSOM by
+# static/js/colors.js, which the policy allows). Images: ours, data: (the reliability heat maps
+# and ECharts' PNG export) and blob: (the SVG export).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -201,6 +248,17 @@ INGEST_MAX_UPLOAD_BYTES = env_int("INGEST_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)  
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 500)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The one maximum for a request body (JSON included: DRF's parsers do not apply
+# DATA_UPLOAD_MAX_MEMORY_SIZE), checked from Content-Length before the body is read
+# (config/request_guard.py): 413 beyond it. Multipart uploads (a .zip of sources) may reach the
+# upload limit plus 1 MB of form fields.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE)
+REQUEST_MAX_UPLOAD_BYTES = env_int(
+    "REQUEST_MAX_UPLOAD_BYTES", INGEST_MAX_UPLOAD_BYTES + 1024 * 1024
+)
+# The longest text a source may have, in characters (pasted, uploaded, fetched, from the CLI):
+# sources/text.py check_text_length, one message for every path.
+SOURCE_MAX_TEXT_CHARS = env_int("SOURCE_MAX_TEXT_CHARS", 1_000_000)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "IngestJobStatusEnum": "sources.models.JobStatus",

@@ -17,6 +17,7 @@ from sources.archive import iter_zip_members
 from sources.errors import IngestError
 from sources.fetching.decode import decode_text_file
 from sources.models import ItemKind
+from sources.text import TextTooLong, check_text_length
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -70,6 +71,10 @@ def csv_url_specs(data: bytes) -> list[ItemSpec]:
 def paste_spec(title: str, text: str) -> ItemSpec:
     if not text.strip():
         raise InputError("Paste the article's text.")
+    try:
+        check_text_length(text)
+    except TextTooLong as exc:
+        raise InputError(str(exc)) from None
     return ItemSpec(ItemKind.PASTE, title.strip()[:500], text.encode("utf-8"))
 
 

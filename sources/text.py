@@ -31,6 +31,24 @@ _CHANGED_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\ud
 _SPACE_BEFORE_NEWLINE = re.compile(r"[^\S\n]\n")
 
 
+class TextTooLong(ValueError):
+    """A source's text is longer than SOURCE_MAX_TEXT_CHARS; the message says by how much."""
+
+
+def check_text_length(text: str, limit: int | None = None) -> None:
+    """The one check of a source's length, for every path that creates a source (the form,
+    the API, the CLI, fetched pages and feeds): raises TextTooLong with the same message."""
+    if limit is None:
+        from django.conf import settings
+
+        limit = settings.SOURCE_MAX_TEXT_CHARS
+    if len(text) > limit:
+        raise TextTooLong(
+            f"The text has {len(text):,} characters; a source may have at most {limit:,}. "
+            "Split it into parts and add each as a source."
+        )
+
+
 def canonicalize(text: str) -> str:
     """Return the canonical form of an article text.
 

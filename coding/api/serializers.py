@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from coding import access
 from coding.models import (
     Activity,
     Actor,
@@ -74,6 +75,15 @@ class ProjectSerializer(serializers.ModelSerializer):
         return roles.get(project.pk)
 
     def validate_codebook(self, codebook: Codebook) -> Codebook:
+        request = self.context.get("request")
+        if (
+            request is not None
+            and not access.codebooks_for(request.user).filter(pk=codebook.pk).exists()
+        ):
+            # the same answer as for an id that does not exist: nothing learnt about it
+            raise serializers.ValidationError(
+                f'Invalid pk "{codebook.pk}" - object does not exist.', code="does_not_exist"
+            )
         instance = self.instance
         if (
             instance is not None

@@ -1,8 +1,8 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from coding.api import views
+from coding.logins import TokenView
 from coding.review.api import EventViewSet
 
 router = DefaultRouter()
@@ -14,7 +14,7 @@ members.register("members", views.MembershipViewSet, basename="membership")
 members.register("events", EventViewSet, basename="event")  # review and export (issue 7)
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("projects/<slug:project_slug>/", include(members.urls)),
     path("projects/<slug:project_slug>/", include("coding.workspace.api.urls")),
     path("", include("sources.api.urls")),  # sources and ingestion jobs (issue 4)

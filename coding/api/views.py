@@ -13,7 +13,7 @@ from coding.api.serializers import (
     MembershipSerializer,
     ProjectSerializer,
 )
-from coding.models import Activity, Area, Codebook, Membership, Project
+from coding.models import Activity, Area, Membership, Project
 from coding.projects import create_project, remove_member, set_member
 from config.converters import IdConverter
 
@@ -130,9 +130,7 @@ class CodebookViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        codebooks = Codebook.objects.order_by("name", "version")
-        if not access.can_create_projects(user):
-            codebooks = codebooks.filter(projects__in=access.projects_for(user)).distinct()
+        codebooks = access.codebooks_for(user).order_by("name", "version")
         if self.action == "retrieve":
             codebooks = codebooks.prefetch_related(
                 "actors",

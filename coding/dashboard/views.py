@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,13 +10,7 @@ from django.urls import reverse
 from coding import access
 from coding.dashboard import figures, tables
 from coding.dashboard.forms import DashboardFilterForm, EdgeForm
-
-
-def _cell(value) -> object:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+from coding.export import cells
 
 
 @login_required
@@ -59,9 +51,7 @@ def dashboard_csv_view(request: HttpRequest, slug: str, figure: str) -> HttpResp
     progress = figures.coding_progress(project)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{project.slug}-{figure}.csv"'
-    writer = csv.writer(response)
-    for row in tables.rows(figure, events, progress):
-        writer.writerow([_cell(v) for v in row])
+    cells.writer(response).writerows(tables.rows(figure, events, progress))
     return response
 
 

@@ -9,7 +9,6 @@ COMPRESSLEVEL), events.xlsx, a zip itself, is stored as it is.
 `write_export_zip` writes them to a file.
 """
 
-import csv
 import io
 import json
 import tempfile
@@ -22,6 +21,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 
 from coding.codebook_io import codebook_as_data
+from coding.export import cells
 from coding.export.datapackage import datapackage
 from coding.export.refi import codebook_qdc
 from coding.export.rows import (
@@ -118,8 +118,8 @@ def _write_all(
     # Rows are gathered in memory per batch of FLUSH_EVERY events and written out at once:
     # one write per file per batch instead of one per row.
     events_buffer, evidence_buffer, json_parts = io.StringIO(), io.StringIO(), []
-    events_csv = csv.writer(events_buffer, lineterminator="\r\n")
-    evidence_csv = csv.writer(evidence_buffer, lineterminator="\r\n")
+    events_csv = cells.writer(events_buffer, lineterminator="\r\n")
+    evidence_csv = cells.writer(evidence_buffer, lineterminator="\r\n")
     events_csv.writerow(EVENT_COLUMNS)
     evidence_csv.writerow(EVIDENCE_COLUMNS)
     with (
@@ -161,7 +161,7 @@ def _write_all(
 
     with archive.open("dyad_year.csv", "w") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        writer = csv.writer(text, lineterminator="\r\n")
+        writer = cells.writer(text, lineterminator="\r\n")
         writer.writerow(dyads.columns)
         writer.writerows([flat(v) for v in row] for row in dyads.rows())
         text.flush()
@@ -213,9 +213,12 @@ Filters applied: {applied}.
 
 - `events.csv`: one row per approved event (UTF-8, comma-separated, RFC 4180 quoting). Columns
   follow UCDP GED, ACLED and PLOVER conventions; every column is typed and described in
-  `datapackage.json`. List columns (participants_iso3, source, source_url, source_date,
-  source_headline, coders) are separated by ';' (a ';' inside a headline is written ',' here;
-  `events.json` keeps it).
+  `datapackage.json`. Text cells that start with = + - @ or a tab or carriage return get a
+  leading apostrophe in every CSV (as OWASP advises against CSV injection), so a spreadsheet
+  shows them as text instead of running them as formulas; `events.json` and `events.xlsx`
+  (string cells) keep them as they are. List columns (participants_iso3, source, source_url,
+  source_date, source_headline, coders) are separated by ';' (a ';' inside a headline is
+  written ',' here; `events.json` keeps it).
 - `events.json`, `events.xlsx`: the same table; in JSON the list columns are arrays.
 - `evidence.csv`: one row per approved coding: the exact quote and its offsets (Unicode code
   points into the source text, start inclusive, end exclusive) and the coder.

@@ -101,7 +101,12 @@ def _dyad_year_fields(area_slugs: list[str]) -> list[dict[str, Any]]:
 
 def datapackage(project, area_slugs: list[str], filters: dict[str, str]) -> dict[str, Any]:
     codebook = project.codebook
-    description = f"Approved events of the project {project.name!r}."
+    description = (
+        f"Approved events of the project {project.name!r}. In the CSV files, text cells that "
+        "start with = + - @ or a tab or carriage return have a leading apostrophe (' ) so that "
+        "spreadsheets show them as text instead of running them as formulas (CSV injection); "
+        "events.json keeps the values as they are."
+    )
     if filters:
         description += " Filters: " + ", ".join(f"{k}={v}" for k, v in filters.items()) + "."
     return {

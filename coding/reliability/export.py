@@ -7,12 +7,13 @@ matplotlib's object API on the Agg backend (no pyplot state, safe in web threads
 
 from __future__ import annotations
 
-import csv
+import base64
 import io
 import json
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from coding.export import cells
 from coding.reliability.report import MINIMUMS
 
 if TYPE_CHECKING:  # matplotlib (~70 MiB) loads with the first plot, not with every web process
@@ -216,7 +217,7 @@ def to_json(report: dict[str, Any]) -> str:
 def to_csv(report: dict[str, Any]) -> str:
     """All figures in one tidy table: table, view, variable, row, column, measure, value."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = cells.writer(out)
     writer.writerow(["table", "view", "variable", "row", "column", "measure", "value"])
     for key, value in report["counts"].items():
         writer.writerow(["counts", "", "", key, "", "count", value])
@@ -325,6 +326,14 @@ def to_svg(fig: Figure | None) -> str:
     fig.savefig(out, format="svg", metadata={"Date": None})
     svg = out.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def svg_data_uri(fig: Figure | None) -> str:
+    """The figure as a data: URI for an <img> ("" without a figure)."""
+    svg = to_svg(fig)
+    if not svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 LINE = 0.0125  # height of a line of 8.5 pt text on an A4 page, as a fraction of the page

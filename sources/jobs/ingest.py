@@ -32,6 +32,7 @@ from sources.fetching.decode import decode_html, decode_text_file
 from sources.fetching.fetch import fetch, parse_target
 from sources.inputs import ItemSpec
 from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, JobStatus, Origin, Source
+from sources.text import TextTooLong, check_text_length
 
 logger = logging.getLogger(__name__)
 
@@ -429,6 +430,10 @@ def store_source(
     text = extracted.text  # canonical already (sources.extraction.extract)
     if not text.strip():
         raise IngestError("no article text found")
+    try:
+        check_text_length(text)
+    except TextTooLong as exc:
+        raise IngestError(str(exc)) from None
     canonical = extracted.canonical_url or ""
     source = Source(
         project=project,

@@ -1,6 +1,11 @@
 // The PI dashboard: draws the figures from the JSON embedded by the page (json_script) with the
 // vendored ECharts (window.echarts), and lists an edge's events when it is clicked.
 // Exposed as window.dashboard for the browser tests: {charts, options, events, progress, showEdge}.
+//
+// Names in the data (actors, forums, areas, coders) are typed by users: every tooltip is built as
+// DOM nodes holding text (tooltipNode), never as an HTML string, so no name can become markup.
+// Every chart has its own formatter, so ECharts' default HTML tooltips (with inline styles the
+// Content-Security-Policy refuses) are never used.
 
 const echarts = window.echarts;
 const read = (id) => JSON.parse(document.getElementById(id).textContent);
@@ -8,8 +13,40 @@ const events = read("dashboard-events");
 const progress = read("dashboard-progress");
 const config = document.getElementById("dashboard-config").dataset;
 
+const HEX = /^#[0-9a-fA-F]{6}$/;
+const safeColor = (c) => (typeof c === "string" && HEX.test(c) ? c : "#888888");
 const areaLabel = Object.fromEntries(events.areas.map((a) => [a.slug, a.label]));
-const areaColor = Object.fromEntries(events.areas.map((a) => [a.slug, a.color]));
+const areaColor = Object.fromEntries(events.areas.map((a) => [a.slug, safeColor(a.color)]));
+
+// A tooltip's content as DOM nodes: each line is [colour or null, text]; text stays text.
+function tooltipNode(lines) {
+  const box = document.createElement("div");
+  box.className = "dash-tip";
+  for (const [color, text] of lines) {
+    const row = document.createElement("div");
+    if (color) {
+      const dot = document.createElement("span");
+      dot.className = "dash-tip-dot";
+      dot.style.backgroundColor = safeColor(color); // CSSOM, allowed by the CSP
+      row.append(dot);
+    }
+    row.append(document.createTextNode(String(text)));
+    box.append(row);
+  }
+  return box;
+}
+// confine: keeps the tooltip inside the chart, and ECharts then draws no arrow (an HTML string with
+// a style attribute, which the CSP would refuse)
+const tip = (formatter, extra = {}) => ({ confine: true, formatter, ...extra });
+const itemColor = (p) => (typeof p.color === "string" ? p.color : null);
+// axis tooltips: the category, then one line per series
+const axisTooltip = (params) =>
+  tooltipNode([
+    [null, params.length ? params[0].name : ""],
+    ...params.map((p) => [itemColor(p), `${p.seriesName}: ${p.value}`]),
+  ]);
+// item tooltips of a bar chart: "category: value"
+const barTooltip = (p) => tooltipNode([[itemColor(p), `${p.name}: ${p.value}`]]);
 const STATUS_COLORS = { not_started: "#bbbbbb", in_progress: "#E69F00", done: "#009E73" };
 const toolbox = { feature: { saveAsImage: { title: "PNG", pixelRatio: 2 } }, right: 8, top: 0 };
 
@@ -44,7 +81,7 @@ function networkOption() {
       ? { show: true, position: "bottom", color: "#333", fontSize: 10, backgroundColor: "#ffffffdd",
           padding: [1, 3], borderRadius: 3 }
       : { show: true, position: "inside", color: "#fff", fontSize: 12 },
-    tooltip: { formatter: `${n.name}: ${n.events} event(s)` },
+    tip: [[null, `${n.name}: ${n.events} event(s)`]],
     kind: n.kind,
   }));
   const maxN = Math.max(1, ...events.network.edges.flatMap((e) => Object.values(e.areas)));
@@ -62,22 +99,23 @@ function networkOption() {
         symbolSize: 12,
         lineStyle: {
           width: 1.5 + 8 * (n / maxN),
-          color: areaColor[slug] || "#888",
+          color: areaColor[slug] || "#888888",
           type: e.kind === "multilateral" ? "dashed" : "solid",
           curveness: e.kind === "directed" ? 0.25 + spread : spread,
           opacity: 0.85,
         },
-        tooltip: {
-          formatter: `${e.kind === "multilateral" ? e.forum + " — " + e.target
-            : e.source + (e.kind === "directed" ? " → " : " – ") + e.target}<br>${areaLabel[slug] || slug}: ${n}`,
-        },
+        tip: [
+          [null, e.kind === "multilateral" ? `${e.forum} — ${e.target}`
+            : e.source + (e.kind === "directed" ? " → " : " – ") + e.target],
+          [areaColor[slug], `${areaLabel[slug] || slug}: ${n}`],
+        ],
         edge: { kind: e.kind, a: e.kind === "multilateral" ? e.forum : e.source, b: e.target, area: slug },
       });
     });
   }
   return {
     toolbox,
-    tooltip: {},
+    tooltip: tip((p) => tooltipNode(p.data && p.data.tip ? p.data.tip : [[null, p.name]])),
     legend: { data: events.areas.map((a) => a.label), bottom: 0, selectedMode: false },
     series: [
       {
@@ -91,7 +129,7 @@ function networkOption() {
         lineStyle: { opacity: 0.85 },
       },
       // empty series so the legend shows the area colours
-      ...events.areas.map((a) => ({ type: "line", name: a.label, data: [], itemStyle: { color: a.color } })),
+      ...events.areas.map((a) => ({ type: "line", name: a.label, data: [], itemStyle: { color: areaColor[a.slug] } })),
     ],
     xAxis: { show: false }, yAxis: { show: false }, grid: { show: false },
   };
@@ -119,7 +157,8 @@ function matrixOption() {
   );
   return {
     toolbox,
-    tooltip: { formatter: (p) => `${m.dyads[p.value[1]]} · ${areaLabel[m.areas[p.value[0]]]}: ${p.value[2]}` },
+    tooltip: tip((p) =>
+      tooltipNode([[null, `${m.dyads[p.value[1]]} · ${areaLabel[m.areas[p.value[0]]]}: ${p.value[2]}`]])),
     grid: { left: 90, right: 20, top: 30, bottom: 90 },
     xAxis: { type: "category", data: m.areas.map((s) => areaLabel[s] || s),
              axisLabel: { interval: 0, rotate: 30 } },
@@ -133,13 +172,13 @@ function timelineOption() {
   const t = events.timeline;
   return {
     toolbox,
-    tooltip: { trigger: "axis" },
+    tooltip: tip(axisTooltip, { trigger: "axis" }),
     legend: { bottom: 0 },
     grid: { left: 40, right: 20, top: 30, bottom: 50 },
     xAxis: { type: "category", data: t.months },
     yAxis: { type: "value", minInterval: 1 },
     series: events.areas.map((a) => ({ type: "bar", stack: "events", name: a.label,
-      itemStyle: { color: a.color }, data: t.series[a.slug] })),
+      itemStyle: { color: areaColor[a.slug] }, data: t.series[a.slug] })),
   };
 }
 
@@ -147,7 +186,7 @@ function settingsOption() {
   const slugs = events.areas.map((a) => a.slug);
   return {
     toolbox,
-    tooltip: { trigger: "axis" },
+    tooltip: tip(axisTooltip, { trigger: "axis" }),
     legend: { top: 0, left: 0 },
     grid: { left: 40, right: 20, top: 40, bottom: 90 },
     xAxis: { type: "category", data: slugs.map((s) => areaLabel[s]), axisLabel: { interval: 0, rotate: 30 } },
@@ -160,7 +199,7 @@ function settingsOption() {
 function contactsOption() {
   return {
     toolbox,
-    tooltip: {},
+    tooltip: tip(barTooltip),
     grid: { left: 170, right: 30, top: 30, bottom: 30 },
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", inverse: true, data: events.contacts.map((c) => c.label) },
@@ -172,7 +211,7 @@ function contactsOption() {
 function progressOption() {
   return {
     toolbox,
-    tooltip: { trigger: "axis" },
+    tooltip: tip(axisTooltip, { trigger: "axis" }),
     legend: { bottom: 0 },
     grid: { left: 40, right: 20, top: 30, bottom: 50 },
     xAxis: { type: "category", data: progress.days },
@@ -186,7 +225,7 @@ function sourcesOption() {
   const keys = Object.keys(progress.finished_by);
   return {
     toolbox,
-    tooltip: {},
+    tooltip: tip((p) => tooltipNode([[itemColor(p), `${p.name} coder(s) done: ${p.value} source(s)`]])),
     grid: { left: 40, right: 20, top: 30, bottom: 40 },
     xAxis: { type: "category", name: "coders done", nameLocation: "middle", nameGap: 25, data: keys },
     yAxis: { type: "value", minInterval: 1 },
@@ -229,6 +268,15 @@ document.querySelectorAll("[data-svg]").forEach((button) => {
 
 // clicking an edge lists its events (text only, never markup from the data)
 const panel = document.getElementById("edge-events");
+// only http(s) and same-site links from the data become hrefs (never javascript: or data:)
+function safeHref(url) {
+  try {
+    const parsed = new URL(url, window.location.href);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
 function el(tag, text, cls) {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
@@ -256,14 +304,14 @@ async function showEdge(edge) {
   for (const ev of body.events) {
     const item = el("li");
     const link = el("a", ev.event_id);
-    link.href = ev.url;
+    if (safeHref(ev.url)) link.href = safeHref(ev.url);
     item.append(link, el("span", ` ${ev.date || "no date"} · ${ev.area} / ${ev.activity} · confidence ${ev.confidence}`, "muted"));
     for (const e of ev.evidence) {
       const quote = el("blockquote", e.quote);
       const src = el("p", undefined, "small");
-      if (e.url) {
+      if (safeHref(e.url)) {
         const a = el("a", e.source);
-        a.href = e.url;
+        a.href = safeHref(e.url);
         a.rel = "noopener noreferrer";
         src.append(a);
       } else {

@@ -57,3 +57,24 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/projects/")
 
     return as_user
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Every browser test fails if the page broke the Content-Security-Policy (a refused script,
+    style or image is logged to the console by Chromium)."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    page = request.getfixturevalue("page")
+    seen: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            seen.append(f"{page.url}: {m.text[:90]}")
+            if "Content Security Policy" in m.text
+            else None
+        ),
+    )
+    yield seen
+    assert not seen, f"Content-Security-Policy violations: {seen[:5]}"

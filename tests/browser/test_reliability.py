@@ -24,8 +24,8 @@ def test_pi_sees_alpha_table_and_heatmaps(page, live_server, login, screenshot):
     table.wait_for()
     assert table.locator("tbody tr").count() > 10
     assert "heads of state" in table.inner_text().lower()
-    assert page.locator("#pair-heatmap svg").is_visible()
-    assert page.locator("#confusion-heatmap svg").is_visible()
+    assert page.locator("#pair-heatmap img").is_visible()
+    assert page.locator("#confusion-heatmap img").is_visible()
     assert page.locator("#rel-counts").inner_text().startswith("2 sources · 3 coders · 6 codings")
     assert page.locator("#rel-warnings").is_visible()
     screenshot("reliability-page")

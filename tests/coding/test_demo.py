@@ -1,12 +1,16 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from coding.demo import DEMO_ACCOUNTS, demo_articles, seed_demo
 from coding.models import Assignment, Membership, Project, Role
 from sources.models import Source
 
 pytestmark = pytest.mark.django_db
+
+# django-axes counts logins per request (address), so authenticate() needs one
+REQUEST = RequestFactory().post("/accounts/login/")
 
 
 def test_seed_demo_creates_study_accounts_and_assignments(capsys):
@@ -17,14 +21,15 @@ def test_seed_demo_creates_study_accounts_and_assignments(capsys):
     assert sources.count() == len(demo_articles()) >= 8
     for account in DEMO_ACCOUNTS:
         assert f"{account.username:<8} {account.password}" in out
-        user = authenticate(username=account.username, password=account.password)
+        user = authenticate(REQUEST, username=account.username, password=account.password)
         assert user is not None
         assert Membership.objects.get(project=project, user=user).role == account.role
     coders = [a.username for a in DEMO_ACCOUNTS if a.role == Role.CODER]
     assert Assignment.objects.filter(
         source__project=project, coder__username__in=coders
     ).count() == (len(coders) * sources.count())
-    assert authenticate(username="pi", password="pi-demo-2024").has_perm("coding.add_project")
+    pi = authenticate(REQUEST, username="pi", password="pi-demo-2024")
+    assert pi.has_perm("coding.add_project")
 
 
 def test_seed_demo_is_idempotent_and_keeps_changes():

@@ -176,3 +176,19 @@ def test_any_json_value_is_answered_without_a_server_error(api, project, pi, cod
             if "members" in url:
                 changed = client.patch(f"{url}{member.pk}/", {field: value}, format="json")
                 assert changed.status_code in (200, 400), (field, value, changed.status_code)
+
+
+def test_a_project_pi_attaches_only_codebooks_they_may_see(api, project, pi):
+    """A PI of one project (not a project creator) cannot attach another project's codebook."""
+    pi.groups.clear()  # a PI by membership only
+    other = CodebookFactory()
+    ProjectFactory(codebook=other)
+    url = f"/api/projects/{project.slug}/"
+    response = as_user(api, pi).patch(url, {"codebook": other.pk}, format="json")
+    assert response.status_code == 400
+    assert response.json()["codebook"] == [f'Invalid pk "{other.pk}" - object does not exist.']
+    project.refresh_from_db()
+    assert project.codebook_id != other.pk
+    assert as_user(api, pi).get(f"/api/codebooks/{other.pk}/").status_code == 404
+    own = project.codebook
+    assert as_user(api, pi).patch(url, {"codebook": own.pk}, format="json").status_code == 200

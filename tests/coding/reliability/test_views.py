@@ -57,7 +57,8 @@ def test_pi_sees_the_alpha_table_heatmaps_and_downloads(client_for, pi, study):
     assert 'id="alpha-table"' in html
     report = response.context["report"]
     assert report["counts"] == {"sources": 2, "coders": 3, "codings": 6, "sentences": 7}
-    assert html.count("<svg") == 2  # coder pairs and confusion matrix
+    # coder pairs and confusion matrix, as images (no inline SVG: CSP)
+    assert html.count('src="data:image/svg+xml;base64,') == 2 and "<svg" not in html
     for fmt in ("md", "txt", "tex", "csv", "json", "pdf"):
         assert url(study.project, "reliability-download", fmt=fmt) in html
     assert "is below 0.667" in html  # warnings
