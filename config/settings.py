@@ -237,6 +237,10 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 # Ingestion of sources (see docs/deployment.md, "Ingestion settings", and docs/ingestion.md).
 # Hosts fetched even though they resolve to private/loopback addresses (tests, intranets).
 INGEST_ALLOW_HOSTS = env_list("INGEST_ALLOW_HOSTS")
+# The coding workspace waits this long for an answer to a save before it keeps the save pending
+# and retries it (a hung server, not an offline browser).
+WORKSPACE_SAVE_TIMEOUT_MS = env_int("WORKSPACE_SAVE_TIMEOUT_MS", 10_000)
+
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 10 * 1024 * 1024)  # per download and per file
 INGEST_TIMEOUT = env_int("INGEST_TIMEOUT", 20)  # seconds for a whole fetch, redirects included
 INGEST_MAX_REDIRECTS = env_int("INGEST_MAX_REDIRECTS", 5)

@@ -106,6 +106,16 @@ class AssignForm(forms.Form):
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"form": "assign-form"}),
     )
+    EVERY, SPREAD = "every", "spread"
+    mode = forms.ChoiceField(
+        choices=[
+            (EVERY, "Every chosen coder codes every selected source"),
+            (SPREAD, "Spread: each source to one chosen coder, evenly"),
+        ],
+        required=False,  # a post without it (older clients) spreads, as before
+        widget=forms.RadioSelect(attrs={"form": "assign-form"}),
+        initial=EVERY,
+    )
     reliability_percent = forms.IntegerField(
         min_value=0,
         max_value=100,

@@ -55,6 +55,8 @@ def source_assign(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, f"{name}: {'; '.join(errors)}" if name else errors[0])
         return redirect(target)
     share = (form.cleaned_data["reliability_percent"] or 0) / 100
+    if form.cleaned_data["mode"] == AssignForm.EVERY:
+        share = 1.0  # every selected source is in the sample: each chosen coder gets it
     result = assign(
         form.cleaned_data["sources"],
         form.cleaned_data["coders"],

@@ -242,12 +242,18 @@ def event_figures(project: Project, filters: EventFilters) -> dict[str, Any]:
 
 
 def _dyad_label(kind: str, a: str, b: str) -> str:
-    return f"{a}>{b}" if kind == "directed" else f"{a}-{b}"
+    """A dyad as every page writes it: "RUS → PRK" (directed), "CHN, en dash, RUS"
+    (undirected, in alphabetical order, as events store undirected sides)."""
+    if kind == "directed":
+        return f"{a} \u2192 {b}"
+    a, b = sorted((a, b))
+    return f"{a} \u2013 {b}"
 
 
 def _dyad_rank(label: str, core: list[str]) -> int:
     """Core-core pairs first, then pairs with one core state, then the rest."""
-    return 2 - sum(iso in core for iso in (label[:3], label[4:]))
+    parts = label.split(" ")
+    return 2 - sum(iso in core for iso in (parts[0], parts[-1]))
 
 
 def _month_expression():

@@ -220,8 +220,11 @@ Filters applied: {applied}.
   source_date, source_headline, coders) are separated by ';' (a ';' inside a headline is
   written ',' here; `events.json` keeps it).
 - `events.json`, `events.xlsx`: the same table; in JSON the list columns are arrays.
-- `evidence.csv`: one row per approved coding: the exact quote and its offsets (Unicode code
-  points into the source text, start inclusive, end exclusive) and the coder.
+- `evidence.csv`: one row per coding behind an event: the quote and its offsets (Unicode code
+  points into the source text, start inclusive, end exclusive), the coder, the coding's role
+  (adopted: its span represents the event; supporting: it agrees with the event on dyad,
+  area, activity and confidence; overruled: the PI decided otherwise) and the coding's own
+  dyad, area, activity and confidence, which may differ from the event's.
 - `dyad_year.csv`: event counts per pair of states, year and area. Multilateral events are
   expanded into every pair of participants here only; undirected rows keep ccode1 < ccode2;
   directed rows (transfers) run from supplier to recipient.

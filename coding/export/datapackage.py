@@ -77,8 +77,20 @@ EVIDENCE_FIELDS = [
     {"name": "start", "type": "integer",
      "description": "Unicode code point offset into the source text, 0-based, inclusive."},
     {"name": "end", "type": "integer", "description": "Unicode code point offset, exclusive."},
-    {"name": "exact", "type": "string", "description": "The exact quote."},
+    {"name": "quote", "type": "string",
+     "description": "The exact quote: the source text from start to end."},
     {"name": "coder", "type": "string", "description": "Who made the coding."},
+    {"name": "role", "type": "string", "categories": ["adopted", "supporting", "overruled"],
+     "description": "adopted: the coding whose span the PI chose for the event; supporting: "
+     "another coding agreeing with the event on dyad, area, activity and confidence; "
+     "overruled: one the PI decided otherwise on at least one of them."},
+    {"name": "dyad_type", "type": "string", "description": "This coding's own dyad type."},
+    {"name": "side_a_iso3", "type": "string", "description": "This coding's actor A."},
+    {"name": "side_b_iso3", "type": "string", "description": "This coding's actor B."},
+    {"name": "participants_iso3", "type": "string",
+     "description": "This coding's participants (multilateral), ';'-separated."},
+    {"name": "area", "type": "string", "description": "This coding's own area (slug)."},
+    {"name": "activity", "type": "string", "description": "This coding's own activity (slug)."},
     {"name": "confidence", "type": "integer", "description": "The coder's confidence."},
 ]  # fmt: skip
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from coding.models import Event, EventEvidence
+from coding.models import Coding, Event, EventEvidence
 from coding.models.codings import DyadType
 
 EVENT_COLUMNS = [
@@ -33,9 +33,14 @@ LIST_COLUMNS = {
 _LIST_POSITIONS = [i for i, column in enumerate(EVENT_COLUMNS) if column in LIST_COLUMNS]
 
 EVIDENCE_COLUMNS = [
-    "coding_id", "event_id", "source_id", "article_url", "start", "end", "exact", "coder",
+    "coding_id", "event_id", "source_id", "article_url", "start", "end", "quote", "coder",
+    "role", "dyad_type", "side_a_iso3", "side_b_iso3", "participants_iso3", "area", "activity",
     "confidence",
 ]  # fmt: skip
+# role of a coding behind an event: the one whose span (and, when accepted as is, fields) the
+# PI adopted; another that agrees with the event on dyad, area, activity and confidence; or one
+# the PI overruled on at least one of them.
+ADOPTED, SUPPORTING, OVERRULED = "adopted", "supporting", "overruled"
 
 BATCH = 2000
 
@@ -49,7 +54,8 @@ EVIDENCE_VALUES = (
     "event_id", "coding_id", "coding__source_id", "coding__start", "coding__end",
     "coding__quote", "coding__coder__username", "coding__confidence", "coding__source__outlet",
     "coding__source__url", "coding__source__canonical_url", "coding__source__published_date",
-    "coding__source__title",
+    "coding__source__title", "primary", "coding__dyad_type", "coding__side_a__iso3",
+    "coding__side_b__iso3", "coding__area__slug", "coding__activity__slug",
 )  # fmt: skip
 
 
@@ -92,11 +98,42 @@ def iter_event_rows(events: QuerySet[Event], batch: int = BATCH) -> Iterator[Eve
             .values_list("event_id", "actor__iso3", "actor__cow_code")
         ):
             participants[event_pk].append((iso3, ccode))
+        coding_participants: dict[int, list[str]] = defaultdict(list)
+        for coding_pk, iso3 in (
+            Coding.participants.through.objects.filter(
+                coding_id__in=[item[1] for items in evidence.values() for item in items]
+            )
+            .order_by("actor__iso3")
+            .values_list("coding_id", "actor__iso3")
+        ):
+            coding_participants[coding_pk].append(iso3)
         for value in values:
-            yield _rows(value, evidence[value[0]], participants[value[0]])
+            yield _rows(value, evidence[value[0]], participants[value[0]], coding_participants)
 
 
-def _rows(v: tuple, evidence: list[tuple], participants: list[tuple]) -> EventRows:
+def _role(item: tuple, event: tuple, coding_participants: list[str]) -> str:
+    """adopted / supporting / overruled (see ADOPTED) for one evidence row."""
+    if item[13]:
+        return ADOPTED
+    dyad_type, a_iso3, b_iso3, participants, area, activity, confidence = event
+    same_sides = (item[15], item[16]) == (a_iso3, b_iso3) or (
+        dyad_type == DyadType.UNDIRECTED and (item[16], item[15]) == (a_iso3, b_iso3)
+    )
+    agrees = (
+        item[14] == dyad_type
+        and (same_sides if dyad_type != DyadType.MULTILATERAL else True)
+        and (sorted(coding_participants) == participants or dyad_type != DyadType.MULTILATERAL)
+        and (item[17], item[18], item[7]) == (area, activity, confidence)
+    )
+    return SUPPORTING if agrees else OVERRULED
+
+
+def _rows(
+    v: tuple,
+    evidence: list[tuple],
+    participants: list[tuple],
+    coding_participants: dict[int, list[str]] | None = None,
+) -> EventRows:
     (_pk, event_id, date, date_end, prec, area, activity, dyad_type, a_iso3, b_iso3, a_cow,
      b_cow, setting, forum, confidence, note, approver, approved_at, modified, cb_name,
      cb_version) = v  # fmt: skip
@@ -141,8 +178,13 @@ def _rows(v: tuple, evidence: list[tuple], participants: list[tuple]) -> EventRo
     flat_row = list(record.values())
     for i in _LIST_POSITIONS:
         flat_row[i] = _join(flat_row[i])
+    coding_participants = coding_participants or {}
+    event = (dyad_type, a_iso3, b_iso3, sorted(iso3 for iso3, _ in participants), area,
+             activity, confidence)  # fmt: skip
     rows = [
         [item[1], event_id, item[2], item[10] or item[9], item[3], item[4], item[5], item[6],
+         _role(item, event, coding_participants.get(item[1], [])), item[14], item[15] or "",
+         item[16] or "", ";".join(coding_participants.get(item[1], [])), item[17], item[18],
          item[7]]
         for item in evidence
     ]  # fmt: skip

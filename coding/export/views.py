@@ -70,9 +70,8 @@ def export_zip(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def export_annotations(request: HttpRequest, slug: str) -> HttpResponse:
     project, _me = access.project_for(request.user, slug, pi=True)
-    base = request.build_absolute_uri("/")
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in iter_annotations_jsonld(project, base)),
+        (chunk.encode("utf-8") for chunk in iter_annotations_jsonld(project)),
         content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     )
     name = _name(project, "annotations")

@@ -126,7 +126,11 @@ def _coincidence(data: list[list[Any]], labels: dict[str, str]) -> dict[str, Any
     for c, k in itertools.combinations(range(len(values)), 2):
         count = float(matrix[c, k] + matrix[k, c])
         if count > 0:
-            confusions.append({"a": values[c], "b": values[k], "count": count})
+            a, b = values[c], values[k]
+            confusions.append({
+                "a": labels.get(str(a), str(a)), "b": labels.get(str(b), str(b)),
+                "a_value": a, "b_value": b, "count": count,
+            })  # fmt: skip
     confusions.sort(key=lambda x: (-x["count"], str(x["a"]), str(x["b"])))
     return {
         "values": [v if isinstance(v, str) else int(v) for v in values],

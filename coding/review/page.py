@@ -2,21 +2,41 @@
 each segment knowing its group, and per group the codings with their differing fields."""
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coding.models import Coding
 from coding.review.grouping import COMPARED_FIELDS, Group, comparable
+
+PALETTE_SIZE = 8  # coder colours in the CSS (.coder-0 … .coder-7), then they repeat
 
 
 @dataclass
 class Segment:
     text: str
+    start: int  # code point offset of the segment in the text
     group: int | None  # 1-based group number
     depth: int  # how many codings cover it
     starts_group: bool
+    coders: list[int] = field(default_factory=list)  # colour numbers of the coders covering it
 
 
-def segments(text: str, groups: list[Group]) -> list[Segment]:
+@dataclass(frozen=True)
+class CoderColour:
+    username: str
+    colour: int  # index into the palette
+
+
+def coder_colours(groups: list[Group]) -> dict[int, CoderColour]:
+    """One colour per coder on this source (by username, so it is stable from page to page)."""
+    coders = {c.coder_id: c.coder.get_username() for g in groups for c in g.codings}
+    ordered = sorted(coders.items(), key=lambda item: item[1])
+    return {pk: CoderColour(name, i % PALETTE_SIZE) for i, (pk, name) in enumerate(ordered)}
+
+
+def segments(
+    text: str, groups: list[Group], colours: dict[int, CoderColour] | None = None
+) -> list[Segment]:
+    colours = colours if colours is not None else coder_colours(groups)
     cuts = {0, len(text)}
     for group in groups:
         for coding in group.codings:
@@ -25,16 +45,26 @@ def segments(text: str, groups: list[Group]) -> list[Segment]:
     out: list[Segment] = []
     started: set[int] = set()
     for lo, hi in itertools.pairwise(bounds):
-        number, depth = None, 0
+        number, depth, covering = None, 0, []
         for i, group in enumerate(groups, start=1):
-            covering = sum(1 for c in group.codings if c.start <= lo and hi <= c.end)
+            covering = [c for c in group.codings if c.start <= lo and hi <= c.end]
             if covering:
-                number, depth = i, covering
+                number, depth = i, len(covering)
                 break
         first = number is not None and number not in started
         if first:
             started.add(number)
-        out.append(Segment(text=text[lo:hi], group=number, depth=depth, starts_group=first))
+        shades = sorted({colours[c.coder_id].colour for c in covering})
+        out.append(
+            Segment(
+                text=text[lo:hi],
+                start=lo,
+                group=number,
+                depth=depth,
+                starts_group=first,
+                coders=shades,
+            )
+        )
     return out
 
 
@@ -69,14 +99,17 @@ def display_values(coding: Coding) -> dict[str, str]:
     }
 
 
-def group_rows(group: Group) -> list[dict]:
-    """Per coding: its coder, quote and each column, marked when the group disagrees on it."""
+def group_rows(group: Group, colours: dict[int, CoderColour] | None = None) -> list[dict]:
+    """Per coding: its coder (and colour), quote and each column, marked when the group
+    disagrees on it."""
     rows = []
     for coding in group.codings:
         values = display_values(coding)
+        colour = colours[coding.coder_id].colour if colours else 0
         rows.append(
             {
                 "coding": coding,
+                "colour": colour,
                 "cells": [
                     {
                         "name": name,
@@ -90,4 +123,7 @@ def group_rows(group: Group) -> list[dict]:
     return rows
 
 
-__all__ = ["COLUMNS", "FIELD_LABELS", "Segment", "comparable", "group_rows", "segments"]
+__all__ = [
+    "COLUMNS", "FIELD_LABELS", "CoderColour", "Segment", "coder_colours", "comparable",
+    "group_rows", "segments",
+]  # fmt: skip

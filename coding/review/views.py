@@ -18,7 +18,7 @@ from coding.models.codings import DyadType, Setting
 from coding.review import decisions
 from coding.review.fields import EVENT_FIELDS
 from coding.review.grouping import groups_for_source
-from coding.review.page import COLUMNS, FIELD_LABELS, group_rows, segments
+from coding.review.page import COLUMNS, FIELD_LABELS, coder_colours, group_rows, segments
 from coding.review.queue import review_queue
 from config.converters import parse_id
 
@@ -46,6 +46,7 @@ def review_source(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, me = access.project_for(request.user, slug, pi=True)
     source = get_object_or_404(project.sources, pk=pk)
     groups = groups_for_source(source)
+    colours = coder_colours(groups)
     codebook = project.codebook
     return render(
         request,
@@ -54,9 +55,10 @@ def review_source(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "project": project,
             "me": me,
             "source": source,
-            "segments": segments(source.text, groups),
+            "segments": segments(source.text, groups, colours),
+            "coder_colours": sorted(colours.values(), key=lambda c: c.username),
             "groups": [
-                {"number": i, "group": g, "rows": group_rows(g)}
+                {"number": i, "group": g, "rows": group_rows(g, colours)}
                 for i, g in enumerate(groups, start=1)
             ],
             "field_labels": FIELD_LABELS,
@@ -138,7 +140,7 @@ def _own_data(project, source, post) -> dict:
 def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, _me = access.project_for(request.user, slug, pi=True)
     source = get_object_or_404(project.sources, pk=pk)
-    back = reverse("review-source", args=[project.slug, source.pk])
+    back = _at_group(reverse("review-source", args=[project.slug, source.pk]), request.POST)
     ids = [parse_id(x) for x in request.POST.getlist("codings")]  # None: not an id
     codings = list(
         Coding.objects.filter(
@@ -196,6 +198,13 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+def _at_group(url: str, post) -> str:
+    """The review page at the group the PI acted on (`group`, its number on the page), so that
+    without JavaScript the browser comes back to it rather than to the top of the page."""
+    number = parse_id(post.get("group"))
+    return f"{url}#group-{number}" if number is not None else url
+
+
 def _messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()]
@@ -223,7 +232,11 @@ def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as e:
         messages.error(request, "; ".join(_messages(e)))
     if decision.source_id:
-        return redirect("review-source", project.slug, decision.source_id)
+        return redirect(
+            _at_group(
+                reverse("review-source", args=[project.slug, decision.source_id]), request.POST
+            )
+        )
     return redirect("event-list", project.slug)
 
 

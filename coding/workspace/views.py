@@ -5,6 +5,7 @@ see, URLs) into one JSON script tag, so it opens with a constant number of SQL q
 many codings the source has; static/js/workspace/ draws the text and highlights from it.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
@@ -86,6 +87,7 @@ def workspace_data(project, me, source, my_status: str | None) -> dict:
             ],
         },
         "codings": codings,
+        "save_timeout_ms": settings.WORKSPACE_SAVE_TIMEOUT_MS,
         "urls": {
             "codings": reverse("api-source-codings", args=[slug, source.pk]),
             "coding": reverse("api-coding", args=[slug, 0]).replace("/0/", "/{id}/"),

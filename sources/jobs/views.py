@@ -42,11 +42,14 @@ def job_list(request: HttpRequest, slug: str) -> HttpResponse:
 def job_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, me = project_for_ingest(request.user, slug)
     job = job_for(project, me, pk)
+    items = job_items(job, me)
+    duplicates = sum(1 for item in items if item["status"] == ItemStatus.DUPLICATE)
     return render(
         request,
         "sources/jobs/job_detail.html",
-        {"project": project, "me": me, "job": job, "items": job_items(job, me)},
-    )
+        {"project": project, "me": me, "job": job, "items": items,
+         "duplicates": duplicates, "new": job.done - duplicates},
+    )  # fmt: skip
 
 
 @login_required
@@ -86,7 +89,9 @@ def job_state(job, me) -> dict:
         "status": job.status,
         "status_label": job.get_status_display(),
         "total": job.total,
-        "done": job.done,
+        "done": job.done,  # new sources and duplicates
+        "new": job.done - counts.get(ItemStatus.DUPLICATE, 0),
+        "duplicate": counts.get(ItemStatus.DUPLICATE, 0),
         "failed": job.failed,
         "remaining": job.remaining,
         "finished": job.status in ("done", "failed"),

@@ -7,6 +7,14 @@
 // Every chart has its own formatter, so ECharts' default HTML tooltips (with inline styles the
 // Content-Security-Policy refuses) are never used.
 
+// A dyad as every page writes it: "RUS → PRK", or "CHN – RUS" (undirected: alphabetical).
+function dyadLabel(kind, a, b) {
+  if (kind === "directed") return `${a} → ${b}`;
+  const [x, y] = [a, b].sort();
+  return `${x} – ${y}`;
+}
+
+
 const echarts = window.echarts;
 const read = (id) => JSON.parse(document.getElementById(id).textContent);
 const events = read("dashboard-events");
@@ -106,7 +114,7 @@ function networkOption() {
         },
         tip: [
           [null, e.kind === "multilateral" ? `${e.forum} — ${e.target}`
-            : e.source + (e.kind === "directed" ? " → " : " – ") + e.target],
+            : dyadLabel(e.kind, e.source, e.target)],
           [areaColor[slug], `${areaLabel[slug] || slug}: ${n}`],
         ],
         edge: { kind: e.kind, a: e.kind === "multilateral" ? e.forum : e.source, b: e.target, area: slug },
@@ -297,8 +305,7 @@ async function showEdge(edge) {
     panel.replaceChildren(el("p", `Could not load the events: ${JSON.stringify(body.errors)}`, "errors"));
     return body;
   }
-  const sep = edge.kind === "directed" ? " → " : " – ";
-  const title = edge.kind === "multilateral" ? `${edge.a} — ${edge.b}` : `${edge.a}${sep}${edge.b}`;
+  const title = edge.kind === "multilateral" ? `${edge.a} — ${edge.b}` : dyadLabel(edge.kind, edge.a, edge.b);
   const head = el("h3", `${title}${edge.area ? " · " + (areaLabel[edge.area] || edge.area) : ""}: ${body.events.length} event(s)`);
   const list = el("ol", undefined, "dash-edge-list");
   for (const ev of body.events) {

@@ -32,11 +32,13 @@ function renderOutcome(cell, item) {
 
 function render(job, state) {
   const total = Math.max(state.total, 1);
-  job.querySelector(".progress-done").style.width = `${(100 * state.done) / total}%`;
+  // duplicates are finished but add nothing: amber, not the green of new sources
+  job.querySelector(".progress-done").style.width = `${(100 * state.new) / total}%`;
+  job.querySelector(".progress-duplicate").style.width = `${(100 * state.duplicate) / total}%`;
   job.querySelector(".progress-failed").style.width = `${(100 * state.failed) / total}%`;
   const bar = job.querySelector(".progress");
   bar.setAttribute("aria-valuenow", String(state.done + state.failed));
-  for (const field of ["done", "failed", "remaining", "status_label"]) {
+  for (const field of ["new", "duplicate", "failed", "remaining", "status_label"]) {
     setText(job, field, state[field]);
   }
   const badge = job.querySelector('[data-field="status_label"]');

@@ -54,7 +54,8 @@ def test_pi_pastes_urls_uploads_a_file_and_sees_the_outcomes(
         job = page.locator("#job")
         expect(job.locator('[data-field="status_label"]')).to_have_text("Done", timeout=60_000)
         expect(job.locator('[data-field="remaining"]')).to_have_text("0")
-        expect(job.locator('[data-field="done"]')).to_have_text("3")
+        expect(job.locator('[data-field="new"]')).to_have_text("2")
+        expect(job.locator('[data-field="duplicate"]')).to_have_text("1")
         expect(job.locator('[data-field="failed"]')).to_have_text("2")
         screenshot("ingest-job-done")
 
@@ -64,7 +65,9 @@ def test_pi_pastes_urls_uploads_a_file_and_sees_the_outcomes(
     expect(rows.nth(1)).to_contain_text("not HTML (application/pdf)")
     expect(rows.nth(2)).to_contain_text("not an http(s) URL")
     expect(rows.nth(4)).to_contain_text("duplicate of “Already here”")
-    assert page.locator(".progress-done").evaluate("el => el.style.width") == "60%"
+    # the duplicate is finished but not a new source: amber, not green
+    assert page.locator(".progress-done").evaluate("el => el.style.width") == "40%"
+    assert page.locator(".progress-duplicate").evaluate("el => el.style.width") == "20%"
     rows.nth(0).get_by_role("link").click()
     expect(page.get_by_role("heading", name="Drills Without an Alliance")).to_be_visible()
     expect(page.get_by_text("Meridian Centre for Strategic Studies").first).to_be_visible()

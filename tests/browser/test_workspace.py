@@ -148,6 +148,7 @@ def test_keyboard_only_coding(page, live_server, login, study):
     page.keyboard.press("Enter")
     expect(page.locator("#coding-form")).to_be_visible()
     expect(page.locator("#cf-quote")).to_have_text("Officials said")
+    page.keyboard.press("Tab")  # the focus stayed in the find box (Enter finds the next); Tab: Area
     page.keyboard.press("Shift+Tab")  # from Area back to the dyad: actor B, direction, actor A
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")

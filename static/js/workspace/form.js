@@ -1,4 +1,5 @@
-// The coding form: opens next to the selection, keyboard-first. Area shortcuts and confidence
+// The coding panel: docked beside the text (so it never covers the passage being coded, nor the
+// paragraphs after it), keyboard-first. Area shortcuts and confidence
 // shortcuts work whenever the focus is not in a text field (with Alt, also there); Enter
 // saves, Esc cancels. The last dyad used is remembered per project in localStorage.
 
@@ -12,8 +13,9 @@ function option(value, label) {
 }
 
 export class CodingForm {
-  constructor(el, codebook, { dyadKey, onSave, onDelete, onClose }) {
+  constructor(el, codebook, { dyadKey, onSave, onDelete, onClose, onOpen = () => {} }) {
     this.el = el;
+    this.onOpen = onOpen;
     this.cb = codebook;
     this.dyadKey = dyadKey;
     this.onSave = onSave;
@@ -155,14 +157,15 @@ export class CodingForm {
     try { return JSON.parse(localStorage.getItem(this.dyadKey) || "null"); } catch { return null; }
   }
 
-  // Open for a new span ({s, e, quote}) or an existing coding; readOnly for others' codings.
-  open({ quote, coding = null, readOnly = null, anchor = null, defaults = {} }) {
+  // Open for a new span or an existing coding; readOnly for others' codings. keepFocus: leave
+  // the focus where it is (the find box, so Enter there finds the next occurrence).
+  open({ quote, coding = null, readOnly = null, defaults = {}, keepFocus = false }) {
     this.coding = coding;
     this.quote = quote;
     this.directionTouched = false;
     const el = this.el;
     $(el, "#cf-title").textContent = coding ? (readOnly ? "Coding" : "Edit coding") : "New coding";
-    $(el, "#cf-quote").textContent = quote.length > 280 ? quote.slice(0, 279) + "…" : quote;
+    this.setQuote(quote);
     $(el, "#cf-errors").replaceChildren();
     const values = coding || { ...(this.rememberedDyad() || { dyad_type: "undirected" }), ...defaults };
     this._dyad(values);
@@ -181,20 +184,23 @@ export class CodingForm {
     for (const input of el.querySelectorAll("input, select, textarea")) input.disabled = !!readOnly;
     if (!readOnly) this._precision();
     $(el, "#cf-save").hidden = !!readOnly;
+    $(el, "#cf-span-keys").hidden = !!readOnly;
     el.hidden = false;
-    this.place(anchor);
-    (readOnly ? $(el, "#cf-cancel2") : $(el, "#cf-area")).focus({ preventScroll: true });
+    el.scrollTop = 0;
+    this.onOpen();
+    if (!keepFocus) this.focusFirst();
   }
 
-  place(anchor) {
-    const el = this.el;
-    const width = Math.min(420, window.innerWidth - 24);
-    el.style.width = `${width}px`;
-    if (!anchor) return;
-    const rect = anchor.getBoundingClientRect();
-    const left = Math.max(12, Math.min(rect.left + window.scrollX, window.scrollX + window.innerWidth - width - 12));
-    el.style.left = `${left}px`;
-    el.style.top = `${rect.bottom + window.scrollY + 10}px`;
+  focusFirst() {
+    (this.isReadOnly ? $(this.el, "#cf-cancel2") : $(this.el, "#cf-area")).focus({ preventScroll: true });
+  }
+
+  get isReadOnly() { return $(this.el, "#cf-save").hidden; }
+
+  // The passage as it now stands (the span can be widened or narrowed while the panel is open).
+  setQuote(quote) {
+    this.quote = quote;
+    $(this.el, "#cf-quote").textContent = quote.length > 280 ? quote.slice(0, 279) + "…" : quote;
   }
 
   get isOpen() { return !this.el.hidden; }

@@ -2,10 +2,10 @@
 // All initial data comes from the JSON script tag the server rendered (no extra requests).
 import { ApiError, NetworkError, send } from "./api.js";
 import { CodingForm } from "./form.js";
-import { firstSegmentOf, render } from "./highlights.js";
+import { pointToUnit, rangeOf, render } from "./highlights.js";
 import { OffsetMap } from "./offsets.js";
 import { PendingQueue, Retrier } from "./queue.js";
-import { find, select, selectedSpan, trimSpan } from "./selection.js";
+import { find, select, selectedSpan, stepSpan, trimSpan } from "./selection.js";
 
 performance.mark("ws-start");
 const data = JSON.parse(document.getElementById("workspace-data").textContent);
@@ -18,6 +18,10 @@ const banner = document.getElementById("ws-banner");
 const tip = document.getElementById("ws-tip");
 const chooser = document.getElementById("ws-chooser");
 const listEl = document.getElementById("coding-list");
+const side = document.querySelector(".ws-side");
+const toast = document.getElementById("ws-toast");
+const retryButton = document.getElementById("retry-now");
+const saveTimeout = data.save_timeout_ms || 10000;
 const areas = new Map(data.codebook.areas.map((a) => [a.id, a]));
 const activities = new Map();
 for (const a of data.codebook.areas) for (const x of a.activities) activities.set(x.id, x);
@@ -27,12 +31,16 @@ const confidence = new Map(data.codebook.confidence.map((c) => [c.value, c]));
 const codings = new Map(); // key -> coding ("c<id>" on the server, "t<n>" not yet)
 for (const c of data.codings) codings.set(`c${c.id}`, { ...c, key: `c${c.id}` });
 const queue = await PendingQueue.open(`ws:${data.project.slug}:${data.source.id}:${me.username}`);
-let draft = null; // the span being coded: {s, e, start, end, quote} (s/e UTF-16, start/end code points)
+// The span in the panel: a new passage (key null) or an own coding being edited (its key), in
+// UTF-16 units; Shift+arrow keys and the handles move its edges until it is saved or cancelled.
+let draft = null; // {key, s, e}
+const undoStack = []; // the coder's last changes, newest last: {kind, ...} (see undo())
 let activeKey = null;
 let coderFilter = "";
 let lastFind = 0;
 let flushing = null;
 let offline = false;
+let timedOut = false;
 let justSaved = false;
 
 // --- state from the pending queue --------------------------------------------------------------
@@ -112,14 +120,96 @@ function summary(c) {
 }
 
 function draw() {
-  const shown = visible().map((c) => ({
-    key: c.key, s: map.toUnits(c.start), e: map.toUnits(c.end), color: colorOf(c),
-    pending: !!c.pending, failed: !!c.failed,
-  }));
-  if (draft) shown.push({ key: "draft", s: draft.s, e: draft.e, color: "#98a2b3", pending: true });
+  const shown = visible().map((c) => {
+    const moved = draft && draft.key === c.key;
+    return { key: c.key, s: moved ? draft.s : map.toUnits(c.start), e: moved ? draft.e : map.toUnits(c.end),
+             color: colorOf(c), pending: !!c.pending || moved, failed: !!c.failed };
+  });
+  if (draft && draft.key === null) shown.push({ key: "draft", s: draft.s, e: draft.e, color: "#98a2b3", pending: true });
   render(reader, text, shown, activeKey);
+  drawHandles();
   drawList();
   drawStatus();
+}
+
+// The span of the draft as the server wants it: code points and the exact quote.
+function spanOf(d) { return { start: map.toPoints(d.s), end: map.toPoints(d.e), quote: text.slice(d.s, d.e) }; }
+
+// --- span handles: drag either end of the passage in the panel --------------------------------
+
+const handles = ["start", "end"].map((edge) => {
+  const h = document.createElement("span");
+  h.className = `span-handle span-${edge}`;
+  h.dataset.edge = edge;
+  h.setAttribute("aria-hidden", "true");
+  h.title = edge === "start" ? "Drag to move the start (or Ctrl+Shift+← / →)" : "Drag to move the end (or Shift+← / →)";
+  h.hidden = true;
+  document.body.append(h);
+  return h;
+});
+
+// Where an edge of the span is drawn: the start before its first character, the end after its
+// last one (a caret between them would sit at the end of the previous line where a line wraps).
+function edgeRect(edge) {
+  const range = edge === "start" ? rangeOf(reader, draft.s, Math.min(draft.s + 1, draft.e))
+    : rangeOf(reader, Math.max(draft.e - 1, draft.s), draft.e);
+  if (!range) return null;
+  const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+  if (!rects.length) return null;
+  const r = edge === "start" ? rects[0] : rects[rects.length - 1];
+  return { left: edge === "start" ? r.left : r.right, top: r.top, height: r.height };
+}
+
+function drawHandles() {
+  const show = draft && form.isOpen && !form.isReadOnly;
+  for (const h of handles) {
+    h.hidden = !show;
+    if (!show) continue;
+    const rect = edgeRect(h.dataset.edge);
+    if (!rect) { h.hidden = true; continue; }
+    h.style.left = `${rect.left + window.scrollX}px`;
+    h.style.top = `${rect.top + window.scrollY}px`;
+    h.style.height = `${rect.height}px`;
+  }
+}
+
+function unitAt(x, y) {
+  let node = null, offset = 0;
+  if (document.caretPositionFromPoint) {
+    const p = document.caretPositionFromPoint(x, y);
+    if (p) { node = p.offsetNode; offset = p.offset; }
+  } else if (document.caretRangeFromPoint) {
+    const r = document.caretRangeFromPoint(x, y);
+    if (r) { node = r.startContainer; offset = r.startOffset; }
+  }
+  if (!node || !reader.contains(node)) return null;
+  return pointToUnit(reader, node, offset, text.length);
+}
+
+for (const h of handles) {
+  h.addEventListener("pointerdown", (e) => {
+    e.preventDefault();
+    h.setPointerCapture(e.pointerId);
+    h.classList.add("dragging");
+  });
+  h.addEventListener("pointermove", (e) => {
+    if (!h.hasPointerCapture(e.pointerId) || !draft) return;
+    for (const x of handles) x.style.visibility = "hidden"; // not in the way of the hit test
+    const unit = unitAt(e.clientX, e.clientY);
+    for (const x of handles) x.style.visibility = "";
+    if (unit === null) return;
+    const span = h.dataset.edge === "start" ? trimSpan(text, Math.min(unit, draft.e - 1), draft.e)
+      : trimSpan(text, draft.s, Math.max(unit, draft.s + 1));
+    if (span && (span[0] !== draft.s || span[1] !== draft.e)) moveDraft(span);
+  });
+  h.addEventListener("pointerup", (e) => { h.releasePointerCapture(e.pointerId); h.classList.remove("dragging"); });
+}
+
+function moveDraft([s, e]) {
+  draft.s = s;
+  draft.e = e;
+  form.setQuote(text.slice(s, e));
+  draw();
 }
 
 function drawList() {
@@ -156,7 +246,8 @@ function drawStatus() {
     statusEl.textContent = `${failed} change${failed > 1 ? "s" : ""} not saved`;
   } else if (waiting && offline) {
     statusEl.classList.add("pending");
-    statusEl.textContent = `${waiting} pending — offline, will retry`;
+    statusEl.textContent = timedOut ? `${waiting} pending — the server does not answer, will retry`
+      : `${waiting} pending — offline, will retry`;
   } else if (waiting) {
     statusEl.classList.add("saving");
     statusEl.textContent = "Saving…";
@@ -164,6 +255,7 @@ function drawStatus() {
     statusEl.classList.add("saved");
     statusEl.textContent = justSaved ? "Saved ✓" : "All changes saved";
   }
+  retryButton.hidden = !(waiting && offline);
   const badge = document.getElementById("assignment-status");
   const labels = { not_started: "Not started", in_progress: "In progress", done: "Done" };
   badge.textContent = me.assignment ? labels[me.assignment] : (me.is_pi ? "PI" : "");
@@ -193,10 +285,10 @@ async function run(op, onStatus) {
     op.sent = true; // from now on the server may have it (see remove())
     op.sentRev = op.rev || 0;
     queue.save();
-    return send("POST", data.urls.codings, op.data, { onStatus });
+    return send("POST", data.urls.codings, op.data, { onStatus, timeout: saveTimeout });
   }
-  if (op.kind === "update") return send("PATCH", url(op.id), { ...op.data, version: op.version });
-  return send("DELETE", `${url(op.id)}?version=${op.version}`);
+  if (op.kind === "update") return send("PATCH", url(op.id), { ...op.data, version: op.version }, { timeout: saveTimeout });
+  return send("DELETE", `${url(op.id)}?version=${op.version}`, undefined, { timeout: saveTimeout });
 }
 
 // Send the queued operations in order. Returns the problems of `interactive` (the save the
@@ -217,6 +309,7 @@ async function flushNow(interactive) {
       let status = 0;
       const result = await run(op, (s) => { status = s; });
       offline = false;
+      timedOut = false;
       if (op.kind === "create") {
         settleCreate(op, result, status, op.sentRev);
       } else if (op.kind === "update") {
@@ -231,8 +324,21 @@ async function flushNow(interactive) {
     } catch (err) {
       if (err instanceof NetworkError) {
         offline = true;
+        timedOut = err.timedOut;
         retrier.later();
         break;
+      }
+      if (op.kind === "delete" && err instanceof ApiError && err.status === 404) {
+        // an earlier attempt deleted it and its answer was lost (a timeout): done
+        queue.remove(op);
+        codings.delete(`c${op.id}`);
+        continue;
+      }
+      if (op.kind === "update" && landed(op, err)) {
+        // an earlier attempt stored this very change and its answer was lost (a timeout)
+        queue.remove(op);
+        codings.set(`c${op.id}`, { ...err.data.current, key: `c${op.id}`, coder: me.username });
+        continue;
       }
       const messages = messagesOf(err);
       const conflict = err instanceof ApiError && err.status === 409;
@@ -258,6 +364,14 @@ async function flushNow(interactive) {
   return problems;
 }
 
+// A stale-version answer whose current state is exactly what `op` sent.
+function landed(op, err) {
+  const current = err instanceof ApiError && err.status === 409 && err.data && err.data.current;
+  if (!current || current.version !== op.version + 1) return false;
+  const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return Object.entries(op.data).every(([k, v]) => k === "note" ? same((v || "").trim(), current[k]) : same(v, current[k]));
+}
+
 function revert(op) {
   if (op.kind === "create") codings.delete(op.tmp);
   else if (op.before) codings.set(`c${op.id}`, op.before);
@@ -277,13 +391,19 @@ function newClientId() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-async function save(coding, values) {
+async function save(coding, values, { remember = true } = {}) {
   showBanner("");
   let op;
+  if (draft && coding && draft.key === coding.key) {
+    const span = spanOf(draft);
+    if (span.start !== coding.start || span.end !== coding.end) values = { ...values, ...span };
+  }
   if (!coding) {
     // client_id: the idempotency key of this new coding, kept with the pending save and sent
     // with every retry, so a save whose answer was lost is not stored twice.
-    op = queue.add({ kind: "create", tmp: `t${tmpSeq++}`, data: { ...values, start: draft.start, end: draft.end, quote: draft.quote, client_id: newClientId() } });
+    const span = values.start === undefined ? spanOf(draft) : {};
+    op = queue.add({ kind: "create", tmp: `t${tmpSeq++}`, data: { ...values, ...span, client_id: newClientId() } });
+    if (remember) pushUndo({ kind: "create", client_id: op.data.client_id, label: "new coding" });
     draft = null;
   } else if (coding.key.startsWith("t")) {
     op = queue.createOf(coding.key);
@@ -296,17 +416,26 @@ async function save(coding, values) {
     if (earlier) { earlier.data = { ...earlier.data, ...values }; earlier.failed = null; queue.save(); op = earlier; }
     else op = queue.add({ kind: "update", id: coding.id, version: coding.version, data: values, before: strip(coding) });
   }
+  if (coding && remember) pushUndo({ kind: "update", key: coding.key, client_id: coding.client_id, before: strip(coding), label: "change" });
   applyOp(op);
+  const kept = coding ? coding.key : null;
   activeKey = null;
+  draft = null;
   draw();
-  return flush(op);
+  const problems = await flush(op);
+  if (kept && codings.has(kept)) activeKey = kept; // j/k go on from the coding just changed
+  return problems;
 }
 
 function strip(c) { const { pending, failed, ...rest } = c; return rest; }
 
-async function remove(coding) {
+async function remove(coding, { remember = true } = {}) {
   showBanner("");
   form.close();
+  if (remember) {
+    pushUndo({ kind: "delete", before: strip(coding), label: "deletion" });
+    showToast("Coding deleted.", true);
+  }
   if (coding.key.startsWith("t")) {
     const op = queue.createOf(coding.key);
     codings.delete(coding.key);
@@ -332,14 +461,88 @@ async function remove(coding) {
   if (problems.length) showBanner(problems.join(" "));
 }
 
+// --- undo (u): the coder's own last create, change or delete ----------------------------------
+
+function pushUndo(entry) {
+  undoStack.push(entry);
+  if (undoStack.length > 50) undoStack.shift();
+}
+
+function findCoding(entry) {
+  return [...codings.values()].find((c) => (entry.client_id && c.client_id === entry.client_id) || c.key === entry.key)
+    || (entry.client_id && [...codings.values()].find((c) => {
+      const op = c.key.startsWith("t") && queue.createOf(c.key);
+      return op && op.data.client_id === entry.client_id;
+    }));
+}
+
+const CODED = ["start", "end", "quote", "dyad_type", "side_a", "side_b", "participants", "forum", "area",
+  "activity", "confidence", "event_date", "date_precision", "note"];
+function codedFields(c) { return Object.fromEntries(CODED.map((k) => [k, c[k]])); }
+
+async function undo() {
+  if (locked()) { showBanner(locked()); return; }
+  const entry = undoStack.pop();
+  if (!entry) { showToast("Nothing to undo."); return; }
+  form.close();
+  if (entry.kind === "delete") {
+    await save(null, codedFields(entry.before), { remember: false });
+  } else if (entry.kind === "create") {
+    const c = findCoding(entry);
+    if (c) await remove(c, { remember: false });
+  } else {
+    const c = findCoding(entry);
+    if (c) await save(c, codedFields(entry.before), { remember: false });
+  }
+  showToast(`Undone: ${entry.label}.`);
+}
+
+let toastTimer = null;
+function showToast(message, withUndo = false) {
+  toast.replaceChildren(message);
+  if (withUndo) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "link";
+    b.append("Undo ");
+    const k = document.createElement("kbd");
+    k.textContent = "u";
+    b.append(k);
+    b.addEventListener("click", () => undo());
+    toast.append(" ", b);
+  }
+  toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { toast.hidden = true; }, 8000);
+}
+
 // --- the form --------------------------------------------------------------------------------
 
 const form = new CodingForm(document.getElementById("coding-form"), data.codebook, {
   dyadKey: `ws-dyad:${data.project.slug}:${me.username}`,
   onSave: save,
   onDelete: remove,
-  onClose: () => { draft = null; activeKey = null; draw(); reader.focus({ preventScroll: true }); },
+  onClose: () => { draft = null; draw(); reader.focus({ preventScroll: true }); },
+  onOpen: () => { side.scrollTop = 0; fitSide(); },
 });
+
+// The side column is sticky; its height is what is left of the window below its top, so the
+// panel (and its Save button) is always whole in view, however far the text is scrolled.
+const layout = document.querySelector(".ws-layout");
+const formEl = document.getElementById("coding-form");
+function fitSide() {
+  const top = Math.max(side.getBoundingClientRect().top, 12);
+  const bottom = Math.min(window.innerHeight, layout.getBoundingClientRect().bottom) - 12;
+  const height = `${Math.max(bottom - top, 240)}px`;
+  side.style.maxHeight = height;
+  formEl.style.maxHeight = getComputedStyle(formEl).position === "fixed" ? "" : height;
+}
+let fitting = false;
+window.addEventListener("scroll", () => {
+  if (fitting) return;
+  fitting = true;
+  requestAnimationFrame(() => { fitting = false; fitSide(); drawHandles(); });
+}, { passive: true });
 
 function locked() {
   if (!me.can_code) return "You may read this source but it is not assigned to you.";
@@ -347,33 +550,67 @@ function locked() {
   return null;
 }
 
-function openNew(span, anchor) {
+function openNew(span, { keepFocus = false } = {}) {
   if (locked()) { showBanner(locked()); return; }
   const [s, e] = span;
-  draft = { s, e, start: map.toPoints(s), end: map.toPoints(e), quote: text.slice(s, e) };
+  draft = { key: null, s, e };
   activeKey = null;
-  draw();
   window.getSelection().removeAllRanges();
-  form.open({ quote: draft.quote, anchor: lastSegmentOf("draft") || anchor });
+  form.open({ quote: text.slice(s, e), keepFocus });
+  draw();
+  reveal("draft");
 }
 
-function openExisting(key) {
+function openExisting(key, { keepFocus = false } = {}) {
   const c = codings.get(key);
   if (!c) return;
   chooser.hidden = true;
-  draft = null;
   activeKey = key;
-  draw();
-  const seg = firstSegmentOf(reader, key);
-  if (seg) seg.scrollIntoView({ block: "center", behavior: "instant" });
-  const anchor = lastSegmentOf(key) || seg;
   const readOnly = c.coder && c.coder !== me.username ? `Coded by ${c.coder} — read only.` : locked();
-  form.open({ quote: c.quote, coding: c, readOnly, anchor });
+  draft = readOnly ? null : { key, s: map.toUnits(c.start), e: map.toUnits(c.end) };
+  form.open({ quote: c.quote, coding: c, readOnly, keepFocus });
+  draw();
+  reveal(key);
 }
 
-function lastSegmentOf(key) {
-  const segs = [...reader.querySelectorAll(".seg.hl")].filter((s) => s.dataset.ids.split(" ").includes(key));
-  return segs[segs.length - 1] || null;
+function segmentsOf(key) {
+  return [...reader.querySelectorAll(".seg.hl")].filter((s) => s.dataset.ids.split(" ").includes(key));
+}
+
+// Scroll the passage into view unless it is already whole in the window.
+function reveal(key) {
+  const segs = segmentsOf(key);
+  if (!segs.length) return;
+  const top = segs[0].getBoundingClientRect().top, bottom = segs[segs.length - 1].getBoundingClientRect().bottom;
+  if (top >= 0 && bottom <= window.innerHeight) return;
+  if (bottom - top < window.innerHeight * 0.8) {
+    window.scrollBy({ top: (top + bottom) / 2 - window.innerHeight / 2, behavior: "instant" });
+  } else {
+    segs[0].scrollIntoView({ block: "start", behavior: "instant" });
+  }
+  fitSide();
+  drawHandles();
+}
+
+// --- keyboard: moving between codings, editing, deleting, undoing, adjusting spans -------------
+
+function step(by) {
+  const items = visible();
+  if (!items.length) return;
+  let i = items.findIndex((c) => c.key === activeKey);
+  i = i < 0 ? (by > 0 ? 0 : items.length - 1) : Math.min(Math.max(i + by, 0), items.length - 1);
+  activeKey = items[i].key;
+  draw();
+  reveal(activeKey);
+  const li = listEl.querySelector(`li[data-key="${activeKey}"]`);
+  if (li) li.scrollIntoView({ block: "nearest", behavior: "instant" });
+  statusEl.setAttribute("aria-label", summary(items[i]));
+}
+
+function adjust(edge, by) {
+  const span = stepSpan(text, [draft.s, draft.e], edge, by, data.source.language);
+  if (span[0] !== draft.s || span[1] !== draft.e) moveDraft(span);
+  reveal(draft.key === null ? "draft" : draft.key);
 }
 
 // --- events ----------------------------------------------------------------------------------
@@ -381,9 +618,7 @@ function lastSegmentOf(key) {
 function selectionDone() {
   const span = selectedSpan(reader, text);
   if (!span) return false;
-  const range = window.getSelection().getRangeAt(0);
-  const anchor = { getBoundingClientRect: () => range.getBoundingClientRect() };
-  openNew(span, anchor);
+  openNew(span);
   return true;
 }
 
@@ -449,17 +684,43 @@ findInput.addEventListener("keydown", (e) => {
   lastFind = hit[1];
   const span = trimSpan(text, hit[0], hit[1]);
   if (!span) return;
-  const range = select(reader, span[0], span[1]);
-  if (range) range.startContainer.parentNode.scrollIntoView({ block: "center", behavior: "instant" });
-  openNew(span, range);
+  openNew(span, { keepFocus: true }); // Enter again finds the next occurrence; Tab goes to the panel
 });
+findInput.addEventListener("keydown", (e) => {
+  if (e.key === "Tab" && !e.shiftKey && form.isOpen) { e.preventDefault(); form.focusFirst(); }
+});
+
+const ARROWS = { ArrowRight: 1, ArrowLeft: -1 };
 
 document.addEventListener("keydown", (e) => {
   const t = e.target;
   const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName) || t.isContentEditable;
+  const textField = t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && ["text", "search", "date"].includes(t.type) && t !== findInput);
   if (e.key === "Escape") { chooser.hidden = true; tip.hidden = true; if (form.isOpen) form.close(); }
-  if (e.key === "/" && !typing && !form.isOpen) { e.preventDefault(); findInput.focus(); findInput.select(); }
+  // Shift+←/→ move the end of the passage in the panel by a word, Ctrl+Shift+←/→ its start.
+  if (e.shiftKey && ARROWS[e.key] && !e.altKey && !e.metaKey && draft && form.isOpen && !form.isReadOnly && !textField) {
+    e.preventDefault();
+    adjust(e.ctrlKey ? "start" : "end", ARROWS[e.key]);
+    return;
+  }
+  if (typing || form.isOpen || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.key === "/") { e.preventDefault(); findInput.focus(); findInput.select(); }
+  else if (e.key === "j" || e.key === "k") { e.preventDefault(); step(e.key === "j" ? 1 : -1); }
+  else if ((e.key === "e" || (e.key === "Enter" && (t === reader || t === document.body))) && activeKey && codings.has(activeKey)) { e.preventDefault(); openExisting(activeKey); }
+  else if (e.key === "x" && activeKey && codings.has(activeKey)) {
+    e.preventDefault();
+    const c = codings.get(activeKey);
+    if (c.coder && c.coder !== me.username) { showBanner(`Coded by ${c.coder} — read only.`); return; }
+    if (locked()) { showBanner(locked()); return; }
+    const items = visible(), i = items.findIndex((x) => x.key === activeKey);
+    remove(c);
+    const next = items[i + 1] || items[i - 1];
+    activeKey = next && next.key !== c.key ? next.key : null;
+    draw();
+  } else if (e.key === "u") { e.preventDefault(); undo(); }
+  else if (e.key === "D" && me.assignment && me.assignment !== "done") { e.preventDefault(); setAssignment("done"); }
 });
+retryButton.addEventListener("click", () => retrier.now());
 
 document.addEventListener("click", (e) => {
   if (!chooser.hidden && !chooser.contains(e.target) && !e.target.closest(".seg.hl")) chooser.hidden = true;
@@ -512,11 +773,10 @@ async function setAssignment(action) {
 document.getElementById("mark-done").addEventListener("click", () => { form.close(); setAssignment("done"); });
 document.getElementById("reopen").addEventListener("click", () => setAssignment("reopen"));
 
-window.addEventListener("resize", () => {
-  if (form.isOpen) form.place(lastSegmentOf(draft ? "draft" : activeKey));
-});
+window.addEventListener("resize", () => { fitSide(); drawHandles(); });
 
 draw();
+fitSide();
 performance.mark("ws-rendered");
 reader.dataset.ready = "1";
 if (queue.waiting.length) flush();

@@ -52,3 +52,44 @@ export function find(text, needle, from = 0) {
 function words(part) {
   return part.trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+");
 }
+
+// --- adjusting a span by words (Shift+arrow keys) ----------------------------------------------
+
+const WINDOW = 400; // UTF-16 units segmented either side of the edge that moves
+
+// Word starts and ends around `pos`, ascending. Intl.Segmenter finds words in scripts written
+// without spaces (Chinese, Japanese, Thai) too; without it, runs of non-space characters count.
+function wordBounds(text, pos, lang) {
+  const lo = Math.max(0, pos - WINDOW), hi = Math.min(text.length, pos + WINDOW);
+  const chunk = text.slice(lo, hi);
+  const starts = [], ends = [];
+  if (typeof Intl !== "undefined" && Intl.Segmenter) {
+    let seg;
+    try { seg = new Intl.Segmenter(lang || undefined, { granularity: "word" }); } catch { seg = new Intl.Segmenter(undefined, { granularity: "word" }); }
+    for (const part of seg.segment(chunk)) {
+      if (!part.isWordLike && !/\S/u.test(part.segment)) continue;
+      if (!part.isWordLike && /^[\p{P}\p{S}]+$/u.test(part.segment)) {
+        ends.push(lo + part.index + part.segment.length); // a full stop or quote ends a word too
+        continue;
+      }
+      starts.push(lo + part.index);
+      ends.push(lo + part.index + part.segment.length);
+    }
+  } else {
+    for (const m of chunk.matchAll(/\S+/gu)) { starts.push(lo + m.index); ends.push(lo + m.index + m[0].length); }
+  }
+  return { starts, ends };
+}
+
+// The span [s, e) with one edge moved by a word: edge "end" or "start", by +1 (later in the
+// text) or -1 (earlier). The span never becomes empty; at the text's ends nothing moves.
+export function stepSpan(text, [s, e], edge, by, lang = "") {
+  if (edge === "end") {
+    const { ends } = wordBounds(text, e, lang);
+    const next = by > 0 ? ends.find((x) => x > e) : [...ends].reverse().find((x) => x < e && x > s);
+    return next === undefined ? [s, e] : trimSpan(text, s, next) || [s, e];
+  }
+  const { starts } = wordBounds(text, s, lang);
+  const next = by < 0 ? [...starts].reverse().find((x) => x < s) : starts.find((x) => x > s && x < e);
+  return next === undefined ? [s, e] : trimSpan(text, next, e) || [s, e];
+}

@@ -27,6 +27,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def pair(a: str, b: str) -> str:
+    """An undirected dyad as the pages write it (with an en dash)."""
+    return f"{a} \u2013 {b}"
+
+
 def _actor(project, iso3):
     return Actor.objects.get(codebook=project.codebook, iso3=iso3)
 
@@ -99,15 +104,19 @@ def test_matrix_expands_multilateral_into_pairs_and_keeps_empty_cells(project, w
     m = dashboard.event_figures(project, EventFilters())["matrix"]
     assert m["areas"] == ["contacts", "preparations_for_war", "cyber"]
     rows = dict(zip(m["dyads"], m["counts"], strict=True))
-    assert rows["RUS-CHN"] == [1, 2, 0]  # the SCO exercise counts for the pair too
-    assert rows["RUS-IRN"] == [0, 1, 0]
-    assert rows["IRN-CHN"] == [0, 1, 0]
-    assert rows["RUS>PRK"] == [0, 1, 0]
-    assert rows["CHN-IND"] == [1, 0, 0]
-    for empty in ("RUS-PRK", "IRN-PRK", "CHN-PRK"):  # core pairs without events are rows
+    assert rows[pair("CHN", "RUS")] == [1, 2, 0]  # the SCO exercise counts for the pair too
+    assert rows[pair("IRN", "RUS")] == [0, 1, 0]
+    assert rows[pair("CHN", "IRN")] == [0, 1, 0]
+    assert rows["RUS → PRK"] == [0, 1, 0]
+    assert rows[pair("CHN", "IND")] == [1, 0, 0]
+    for empty in (
+        pair("PRK", "RUS"),
+        pair("IRN", "PRK"),
+        pair("CHN", "PRK"),
+    ):  # core pairs without events are rows
         assert rows[empty] == [0, 0, 0]
     assert len(rows) == 8
-    assert m["dyads"][-1] == "CHN-IND"  # core-core pairs first
+    assert m["dyads"][-1] == pair("CHN", "IND")  # core-core pairs first
 
 
 def test_timeline_settings_and_contacts(project, world):
@@ -152,7 +161,7 @@ def test_timeline_fills_quiet_months(project, pi):
 def test_filter_narrows_every_figure(project, world):
     f = dashboard.event_figures(project, EventFilters(min_confidence=2))
     rows = dict(zip(f["matrix"]["dyads"], f["matrix"]["counts"], strict=True))
-    assert rows["RUS-CHN"] == [1, 1, 0]  # the confidence-1 exercise is gone
+    assert rows[pair("CHN", "RUS")] == [1, 1, 0]  # the confidence-1 exercise is gone
     assert f["timeline"]["series"]["preparations_for_war"] == [0, 2]
 
 
@@ -363,7 +372,7 @@ def test_csv_numbers_match_the_figures(project, pi, world, client_for):
     matrix = client.get(f"/projects/{project.slug}/dashboard/csv/matrix/").content.decode()
     lines = matrix.strip().splitlines()
     assert lines[0] == "dyad,contacts,preparations_for_war,cyber"
-    assert "RUS-CHN,1,2,0" in lines and "CHN-PRK,0,0,0" in lines
+    assert f"{pair('CHN', 'RUS')},1,2,0" in lines and f"{pair('CHN', 'PRK')},0,0,0" in lines
     filtered = client.get(
         f"/projects/{project.slug}/dashboard/csv/timeline/?min_confidence=2"
     ).content.decode()

@@ -7,8 +7,10 @@ from openpyxl import load_workbook
 
 from coding.export.archive import iter_export_zip, write_export_zip
 from coding.export.rows import EVENT_COLUMNS
-from coding.models import EventEvidence
+from coding.models import Activity, Event, EventEvidence
+from coding.review import decisions
 from tests.coding.export.conftest import HEADLINE, NOTE, OUTLET
+from tests.factories import CodingFactory, SourceFactory, UserFactory
 
 
 def expected(event) -> dict:
@@ -131,9 +133,44 @@ def test_evidence_csv_has_one_row_per_approved_coding_with_exact_quotes(project,
         row = by_id[coding.pk]
         assert row["event_id"] == item.event.event_id
         assert (int(row["start"]), int(row["end"])) == (coding.start, coding.end)
-        assert row["exact"] == coding.quote == coding.source.text[coding.start : coding.end]
+        assert row["quote"] == coding.quote == coding.source.text[coding.start : coding.end]
         assert row["coder"] == coding.coder.username
         assert row["article_url"] == coding.source.url
+
+
+def test_evidence_csv_names_the_quote_column_as_formats_md_does(project, dataset):
+    header = export(project, dataset).read("evidence.csv").decode("utf-8").splitlines()[0]
+    assert header.split(",")[4:8] == ["start", "end", "quote", "coder"]
+    assert "exact" not in header.split(",")
+
+
+def test_evidence_rows_tell_adopted_supporting_and_overruled_codings_apart(project, pi):
+    codebook = project.codebook
+    source = SourceFactory(project=project, text="Xi met Putin in Moscow; they signed a pact.")
+    coders = [UserFactory(username=n) for n in ("ann", "bob", "cy")]
+    heads = Activity.objects.get(area__codebook=codebook, slug="heads_of_state")
+    arms = Activity.objects.get(area__codebook=codebook, slug="arms_sales")
+    chn, rus = (codebook.actors.get(iso3=x) for x in ("CHN", "RUS"))
+    made = [
+        CodingFactory(source=source, coder=coders[0], start=0, end=22, activity=heads,
+                      area=heads.area, side_a=chn, side_b=rus, confidence=3),
+        # the same, with the sides the other way round (undirected): agrees
+        CodingFactory(source=source, coder=coders[1], start=0, end=12, activity=heads,
+                      area=heads.area, side_a=rus, side_b=chn, confidence=3),
+        # another area and activity: the PI overruled it
+        CodingFactory(source=source, coder=coders[2], start=3, end=22, activity=arms,
+                      area=arms.area, side_a=chn, side_b=rus, confidence=3),
+    ]  # fmt: skip
+    event = decisions.accept(pi, project, made, made[0]).event
+    rows = read_csv(export(project, Event.objects.filter(pk=event.pk)), "evidence.csv")
+    by_coder = {r["coder"]: r for r in rows}
+    assert {c: r["role"] for c, r in by_coder.items()} == {
+        "ann": "adopted", "bob": "supporting", "cy": "overruled",
+    }  # fmt: skip
+    cy = by_coder["cy"]  # the coding's own codes, not the event's
+    assert (cy["area"], cy["activity"]) == (arms.area.slug, "arms_sales")
+    assert (cy["dyad_type"], cy["side_a_iso3"], cy["side_b_iso3"]) == ("undirected", "CHN", "RUS")
+    assert by_coder["bob"]["side_a_iso3"] == "RUS"
 
 
 def test_xlsx_opens_and_matches_the_csv(project, dataset):

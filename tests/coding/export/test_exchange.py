@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import zipfile
 from xml.etree import ElementTree as ET
 
@@ -16,13 +17,13 @@ QDE = "{urn:QDA-XML:project:1.0}"
 
 
 def test_annotations_are_w3c_json_ld_with_both_selectors(project, dataset):
-    data = json.loads("".join(iter_annotations_jsonld(project, "https://ties.example.org/")))
+    data = json.loads("".join(iter_annotations_jsonld(project)))
     assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert data["type"] == "AnnotationCollection"
     items = data["first"]["items"]
     assert len(items) == data["total"] == Coding.objects.count()
     for item in items:
-        coding = Coding.objects.get(pk=int(item["id"].rsplit("/", 1)[1]))
+        coding = Coding.objects.get(pk=int(item["id"].rsplit(":", 1)[1]))
         assert item["type"] == "Annotation" and item["motivation"] == "classifying"
         quote, position = item["target"]["selector"]
         assert quote == {"type": "TextQuoteSelector", "exact": coding.quote,
@@ -35,6 +36,33 @@ def test_annotations_are_w3c_json_ld_with_both_selectors(project, dataset):
     assert any("习近平" in i["target"]["selector"][0]["exact"] for i in items)
     tagged = [b["value"] for i in items for b in i["body"] if b.get("value", "").startswith("ev")]
     assert any(v.startswith(f"event:{project.slug.upper()}-") for v in tagged)
+
+
+def test_annotation_identifiers_are_urns_not_links_that_answer_404(project, dataset):
+    """Annotation, creator, codebook terms and a source without a URL are named by URNs
+    (RFC 8141: no spaces, no unescaped '>' or '/'); a source with a URL keeps it."""
+    source = dataset.first().evidence.first().coding.source
+    source.url = source.canonical_url = ""
+    source.save(update_fields=["url", "canonical_url"])
+    items = json.loads("".join(iter_annotations_jsonld(project)))["first"]["items"]
+    urn = re.compile(r"urn:tiesdb:[A-Za-z0-9\-._~!$&'()*+,;=@%:]+")
+    for item in items:
+        coding = Coding.objects.select_related("coder", "area").get(
+            pk=int(item["id"].rsplit(":", 1)[1])
+        )
+        assert item["id"] == f"urn:tiesdb:{project.slug}:coding:{coding.pk}"
+        assert urn.fullmatch(item["creator"]["id"]) and item["creator"]["id"].startswith(
+            "urn:tiesdb:user:"
+        )
+        terms = [b["source"] for b in item["body"] if b["type"] == "SpecificResource"]
+        assert all(urn.fullmatch(t) for t in terms), terms
+        assert f"urn:tiesdb:codebook:{coding.area.codebook_id}:area:{coding.area.slug}" in terms
+        target = item["target"]["source"]
+        if coding.source_id == source.pk:
+            assert target == f"urn:tiesdb:{project.slug}:source:{source.pk}"
+        else:
+            assert target == coding.source.url
+    assert any("%3E" in t for i in items for b in i["body"] if (t := b.get("source", "")))
 
 
 def test_codebook_qdc_parses_and_has_stable_guids(project):

@@ -119,8 +119,10 @@ def test_pairs_and_coincidence(report, coding_set):
     assert table["values"] == values
     assert table["matrix"] == [[pytest.approx(x) for x in row] for row in matrix.tolist()]
     # S2 sentence 1: arms_sales, military_exercises, arms_sales -> the confusion coders make
-    assert table["confusions"][0]["a"] == "arms_sales"
-    assert table["confusions"][0]["b"] == "military_exercises"
+    # shown by their labels (not slugs), the values kept beside them
+    assert table["confusions"][0]["a"] == "Arms sales"
+    assert table["confusions"][0]["b"] == "Military exercises"
+    assert table["confusions"][0]["a_value"] == "arms_sales"
     assert table["confusions"][0]["count"] == pytest.approx(2.0)
 
 

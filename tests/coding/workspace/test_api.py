@@ -310,6 +310,22 @@ def test_edit_moves_the_span(api, project, coder, source):
     assert Coding.objects.get().quote == quote
 
 
+def test_a_span_edit_whose_quote_does_not_match_is_refused(api, project, coder, source):
+    """Widening a saved coding (Shift+arrow keys in the panel) sends the new span with its
+    quote; the server checks the quote against the text, as for a new coding."""
+    created = post(api, coder, project, source).data
+    start, end = created["start"], created["end"] + 5
+    response = api.patch(
+        detail(project, created["id"]),
+        {"start": start, "end": end, "quote": created["quote"] + "XXXXX"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 400 and "quote" in response.data
+    stored = Coding.objects.get()
+    assert (stored.end, stored.version) == (created["end"], 1)
+
+
 def test_stale_version_answers_409_with_the_current_state(api, project, coder, source):
     created = post(api, coder, project, source).data
     api.patch(detail(project, created["id"]), {"note": "first", "version": 1}, format="json")

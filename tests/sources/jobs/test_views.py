@@ -243,6 +243,26 @@ def test_pi_assigns_in_bulk_from_the_list(client_for, project, pi, coder):
     assert set(Assignment.objects.values_list("assigned_by", flat=True)) == {pi.pk}
 
 
+def test_ticking_two_coders_with_every_chosen_coder_assigns_both(client_for, project, pi, coder):
+    other = UserFactory(username="coder-b")
+    MembershipFactory(project=project, user=other)
+    source = SourceFactory(project=project)
+    client_for(pi).post(
+        reverse("source-assign", args=[project.slug]),
+        {"sources": [source.pk], "coders": [coder.pk, other.pk], "mode": "every",
+         "reliability_percent": 0},
+    )  # fmt: skip
+    assert set(Assignment.objects.values_list("coder_id", flat=True)) == {coder.pk, other.pk}
+
+
+def test_the_source_list_asks_whether_every_coder_or_one_gets_a_source(client_for, project, pi):
+    SourceFactory(project=project)
+    html = client_for(pi).get(reverse("source-list", args=[project.slug])).content.decode()
+    assert 'name="mode" value="every" form="assign-form" checked' in html
+    assert 'name="mode" value="spread"' in html
+    assert '<script type="module">' not in html  # no inline script (CSP)
+
+
 def test_assign_refuses_coders_and_outsiders(client_for, project, coder, outsider):
     source = SourceFactory(project=project)
     url = reverse("source-assign", args=[project.slug])
