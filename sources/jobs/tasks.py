@@ -4,6 +4,7 @@ from celery import shared_task
 
 from sources.errors import TransientFetchError
 from sources.jobs.ingest import ItemBusy, run_item
+from sources.jobs.sweeper import sweep
 
 
 @shared_task(
@@ -25,3 +26,9 @@ def ingest_item_task(self, item_id: int) -> None:
         run_item(item_id, final_attempt=self.request.retries >= self.max_retries)
     except ItemBusy as busy:
         raise self.retry(countdown=busy.retry_in, max_retries=self.max_retries + 2) from None
+
+
+@shared_task(name="sources.sweep_jobs", ignore_result=True)
+def sweep_jobs() -> None:
+    """Celery beat runs this every SWEEP_INTERVAL seconds (settings.CELERY_BEAT_SCHEDULE)."""
+    sweep()

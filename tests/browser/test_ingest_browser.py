@@ -36,7 +36,7 @@ def test_pi_pastes_urls_uploads_a_file_and_sees_the_outcomes(
     upload.write_text("Already here.\n\nSame text.", encoding="utf-8")
     settings.INGEST_ALLOW_HOSTS = ["127.0.0.1"]
     monkeypatch.setenv("INGEST_ALLOW_HOSTS", "127.0.0.1")  # for the worker process
-    with running_server() as server, celery_worker("filesystem", tmp_path) as sender:
+    with running_server() as server, celery_worker("embedded", tmp_path) as sender:
         # the web thread queues the job's items to this test's worker (Celery's current app
         # is per thread, so patch the module function rather than the task object)
         monkeypatch.setattr(ingest, "enqueue_job", lambda job: send_items(sender, job))
