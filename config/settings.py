@@ -224,7 +224,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # tasks a worker process reserves ahead: one with Redis (fair between workers); four on the
 # embedded broker, whose worker acknowledges between polls (20 vs 53 items/s, bench/ingest.py)
 CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_PREFETCH_MULTIPLIER", 1 if REDIS_URL else 4)
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# a task running when the broker goes away finishes (its outcome is in the database); its
+# message, not acknowledged, comes again and finds the item final
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 

@@ -17,12 +17,13 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -41,7 +42,8 @@ HOSTNAME = socket.gethostname()[:80]
 
 
 def _claimant() -> str:
-    return f"{HOSTNAME}:{os.getpid()}"
+    """host:pid:thread of the caller: who holds an item while it runs."""
+    return f"{HOSTNAME}:{os.getpid()}:{threading.get_ident()}"
 
 
 _FIELD_LIMITS = {"title": 500, "outlet": 200, "author": 300, "language": 16}
@@ -283,10 +285,30 @@ def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
     except IngestError as exc:
         logger.info("ingest item %s failed: %s", item.pk, exc)
         _finish(item, ItemStatus.FAILED, exc.reason)
+    except DATABASE_GONE:  # not the item's fault: put it back for a retry, then say so
+        _release(item)
+        raise
     except Exception:
         logger.exception("ingest item %s crashed", item.pk)
         _finish(item, ItemStatus.FAILED, "internal error while ingesting")
     return item
+
+
+DATABASE_GONE = (OperationalError, InterfaceError)
+"""The database connection broke or timed out: the Celery task retries the item."""
+
+
+def _release(item: IngestItem) -> None:
+    """Put this thread's running item back to pending, on a fresh connection if it can."""
+    try:
+        connection.close()  # the broken one; the next query opens a new one
+        IngestItem.objects.filter(
+            pk=item.pk, status=ItemStatus.RUNNING, claimed_by=_claimant()
+        ).update(status=ItemStatus.PENDING, updated_at=timezone.now())
+    except DATABASE_GONE:
+        # still down: the item stays running under this thread, which may take it again
+        # (claimant_gone), or the sweeper releases it once its process is gone or it is stale
+        logger.warning("could not release ingest item %s: the database is unreachable", item.pk)
 
 
 def duplicate_reason(source: Source) -> str:
@@ -357,13 +379,19 @@ def give_up(item: IngestItem, claimant: str, attempts: int) -> bool:
 
 
 def claimant_gone(claimant: str, updated_at: dt.datetime, now: dt.datetime) -> bool:
-    """Whether the process that took an item is no longer running it."""
-    if updated_at < now - dt.timedelta(seconds=_stale_after()):
+    """Whether the process that took an item is no longer running it.
+
+    True if it was this very thread (a worker process runs one task at a time, so that was an
+    earlier attempt, which ended: the database went away under it, say), if it ran on this host
+    and its process is gone, or if it has not written for `_stale_after()` seconds.
+    """
+    if claimant == _claimant() or updated_at < now - dt.timedelta(seconds=_stale_after()):
         return True
-    host, _, pid = claimant.rpartition(":")
-    if host != HOSTNAME or not pid.isdigit():
+    parts = claimant.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != HOSTNAME or not parts[1].isdigit():
         return False
-    if int(pid) == os.getpid():
+    pid = parts[1]
+    if int(pid) == os.getpid():  # another thread of this process: alive
         return False
     try:
         os.kill(int(pid), 0)
