@@ -103,3 +103,14 @@ def test_the_login_page_does_not_need_the_database(client, monkeypatch):
 
     monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", _database_down)
     assert client.get(reverse("login")).status_code == 200
+
+
+def test_health_names_the_database_when_it_is_unreachable(client, monkeypatch):
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", _database_down)
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"] == "down: OperationalError"
+    assert body["down"][0] == "database" and "broker" not in body["down"]
