@@ -17,6 +17,11 @@ and on the same documents it times:
 It prints sources per second for both, the ratio (our overhead; the target is < 1.2x), the
 peak RSS of the process and the tracemalloc peak of our run. With --steps, one more round
 with timers around the steps of `ingest_item` prints where our time goes, in ms per source.
+
+With --queue, it also runs a job of N uploaded HTML files through a real Celery worker (two
+pool processes, as `make run` starts it) on each broker: the embedded default (kombu's
+SQLAlchemy transport on a SQLite file) and, when REDIS_URL is set, Redis; and prints items/s
+from the first task sent to the job's end (the aim: 20 items/s or more on the embedded default).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -56,6 +62,10 @@ def distinct_pages(n: int) -> list[tuple[str, bytes]]:
         marked = f"{html[:at]}Benchmark copy number {i} of this page. {html[at:]}"
         docs.append((f"{i:05d}-{name}", marked.encode("utf-8")))
     return docs
+
+
+# Redis is only the other broker of --queue: the benchmark's own process uses the defaults
+REDIS_URL = os.environ.pop("REDIS_URL", "")
 
 
 def setup_django(folder: str) -> None:
@@ -140,6 +150,62 @@ def time_steps(docs: list[tuple[str, bytes]], round_no: int) -> tuple[float, dic
     return total, spent
 
 
+def run_queued(docs: list[tuple[str, bytes]], broker: str, folder: str, round_no: int) -> float:
+    """Seconds a real worker (prefork, 2 processes) takes to finish a job of `docs`."""
+    import uuid
+
+    from celery import Celery
+
+    from coding.models import Codebook, Project
+    from sources.inputs import ItemSpec
+    from sources.jobs.ingest import create_job
+    from sources.models import IngestJob, ItemKind, JobStatus
+
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "CELERY_QUEUE": queue, "VAR_DIR": folder}
+    if broker == "redis":
+        env["REDIS_URL"] = REDIS_URL
+        sender = Celery(broker=REDIS_URL, set_as_current=False)
+    else:
+        from django.conf import settings
+
+        sender = Celery(
+            broker=settings.CELERY_BROKER_URL,
+            broker_transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            set_as_current=False,
+        )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+         "--concurrency=2", "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        # warm the worker up (its pool processes import Django) before timing
+        project = Project.objects.create(
+            slug=f"queue-{broker}-{round_no}", name="Queue", codebook=Codebook.objects.first()
+        )
+        for batch in (docs[:4], docs):
+            specs = [ItemSpec(ItemKind.HTML, name, data) for name, data in batch]
+            if batch is docs:
+                project = Project.objects.create(
+                    slug=f"queue-{broker}-{round_no}-t", name="Q", codebook=project.codebook
+                )
+            job = create_job(project, None, specs, enqueue=False)
+            ids = list(job.items.values_list("pk", flat=True))
+            start = time.perf_counter()
+            for pk in ids:
+                sender.send_task("sources.ingest_item", args=[pk], queue=queue)
+            while IngestJob.objects.get(pk=job.pk).status != JobStatus.DONE:
+                if time.perf_counter() - start > 600:
+                    raise SystemExit(f"the worker on {broker} did not finish in 10 minutes")
+                time.sleep(0.05)
+            elapsed = time.perf_counter() - start
+        return elapsed
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
 def run_bare(texts: list[str], *, with_metadata: bool = False) -> float:
     import trafilatura
 
@@ -154,6 +220,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="documents per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", action="store_true", help="also time the steps of ours")
+    parser.add_argument(
+        "--queue", action="store_true", help="also time a job through a real worker per broker"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -175,6 +244,11 @@ def main() -> None:
         rss = peak_rss_mb()
         if args.steps:
             steps_total, steps = time_steps(docs, args.rounds + 2)
+        queued = {}
+        if args.queue:
+            brokers = ["embedded"] + (["redis"] if REDIS_URL else [])
+            for broker in brokers:
+                queued[broker] = run_queued(docs, broker, folder, args.rounds + 3)
 
     n = len(docs)
     print(f"{n} distinct documents, best of {args.rounds} rounds")
@@ -200,6 +274,17 @@ def main() -> None:
         f"  tracemalloc peak over 50 sources (Python objects only): "
         f"{traced_peak / 1024 / 1024:.1f} MB"
     )
+    if queued:
+        print(f"through a real worker (prefork, 2 processes), {n} items from send to job done:")
+        labels = {
+            "embedded": "embedded default (SQLAlchemy on SQLite)",
+            "redis": "Redis",
+        }
+        for broker, seconds in queued.items():
+            print(f"  {labels[broker]:44s} {n / seconds:8.1f} items/s")
+        if "redis" not in queued:
+            print("  Redis: set REDIS_URL to compare")
+        print("  aim: 20 items/s or more on the embedded default")
     if args.steps:
         ms = 1000 * steps_total / n
         print(f"steps of ours, one more round with timers ({ms:.2f} ms/source):")

@@ -144,4 +144,9 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and `make run`: no login, and nothing about the study's data."""
-    return JsonResponse(health_report())
+    report, status = health_report()
+    response = JsonResponse(report, status=status)
+    response["Cache-Control"] = "no-store"
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response

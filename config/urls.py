@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.converters import IdConverter
 
+handler500 = "config.unavailable.handler500"  # a 503 while the database is unreachable
+
 register_converter(IdConverter, "id")  # before the apps' URLconfs, which use it
 
 

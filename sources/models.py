@@ -152,6 +152,9 @@ class IngestJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
+    queue_error = models.CharField(
+        max_length=300, blank=True, help_text="why its items could not be sent to the workers"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -187,6 +190,12 @@ class IngestItem(models.Model):
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(
+        max_length=100, blank=True, help_text="host:pid of the process that runs (or last ran) it"
+    )
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="when its task was last sent to the broker"
+    )
     payload_compressed = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -106,9 +106,21 @@ class CodingChange(models.Model):
     version = models.PositiveIntegerField()
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    client_id = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text="On a create: the coder's idempotency key, spent for good even once deleted.",
+    )
 
     class Meta:
         ordering = ["coding_pk", "at", "id"]
+        indexes = [
+            models.Index(
+                fields=["user", "client_id"],
+                name="codingchange_client_id",
+                condition=models.Q(client_id__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} coding {self.coding_pk} v{self.version}"

@@ -7,12 +7,21 @@ new key, so a cached report is never stale; old entries simply expire. Progress 
 computation is stored in the same cache under the key plus ``:progress``, where the page polls
 it. The cache is Django's default (settings.CACHES): Redis or files under VAR_DIR/cache, shared
 by the web processes and the workers.
+
+Faults: a cache that does not answer (Redis down) counts as empty and the report is computed
+in the request, as is a report whose task cannot be sent (broker down). A computation whose
+progress has not moved for STALE_AFTER seconds (its worker died, its message was lost) is
+started again by the next page view; a task redelivered after its worker died (acks late)
+computes the same report again, which is harmless.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
+import time
 from typing import Any
 
 from django.core.cache import cache
@@ -29,6 +38,22 @@ RESULT_TIMEOUT = 60 * 60 * 24 * 30  # seconds; the key changes with the codings 
 PROGRESS_TIMEOUT = 60 * 60
 INLINE_MAX_CODINGS = 1000
 """Up to this many codings the page computes the report in the request; above, in Celery."""
+STALE_AFTER = 10 * 60
+"""Seconds without progress after which a queued or running computation is started again."""
+
+logger = logging.getLogger(__name__)
+
+
+class CacheDown(Exception):
+    """The cache did not answer."""
+
+
+def _cache(operation: str, *args) -> Any:
+    try:
+        return getattr(cache, operation)(*args)
+    except Exception as exc:  # redis.ConnectionError, TimeoutError, OSError...
+        logger.warning("cache %s failed: %s", operation, exc)
+        raise CacheDown(str(exc)) from exc
 
 
 def fingerprint(project: Project, filters: Filters, n_resamples: int, seed: int) -> str:
@@ -93,25 +118,42 @@ def compute(
         "filters_text": filters_text(project, filters),
         "generated_at": timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
     }
-    cache.set(key, report, RESULT_TIMEOUT)
+    with contextlib.suppress(CacheDown):  # returned all the same; the next view computes it
+        _cache("set", key, report, RESULT_TIMEOUT)
     set_progress(key, "done", 1, 1, "done")
     return report
 
 
+def _progress(state: str, done: int, total: int, message: str) -> dict[str, Any]:
+    return {"state": state, "done": done, "total": total, "message": message, "at": time.time()}
+
+
 def set_progress(key: str, state: str, done: int, total: int, message: str) -> None:
-    cache.set(
-        f"{key}:progress",
-        {"state": state, "done": done, "total": total, "message": message},
-        PROGRESS_TIMEOUT,
-    )
+    with contextlib.suppress(CacheDown):
+        _cache("set", f"{key}:progress", _progress(state, done, total, message), PROGRESS_TIMEOUT)
 
 
 def progress_of(key: str) -> dict[str, Any] | None:
-    return cache.get(f"{key}:progress")
+    try:
+        return _cache("get", f"{key}:progress")
+    except CacheDown:
+        return None
 
 
 def cached(key: str) -> dict[str, Any] | None:
-    return cache.get(key)
+    """The stored report, or None (also when the cache does not answer)."""
+    try:
+        return _cache("get", key)
+    except CacheDown:
+        return None
+
+
+def _stale(progress: dict[str, Any]) -> bool:
+    if progress["state"] == "failed":
+        return True
+    return progress["state"] in ("queued", "running") and (
+        time.time() - progress.get("at", 0) > STALE_AFTER
+    )
 
 
 def report_or_start(
@@ -120,19 +162,29 @@ def report_or_start(
     """(key, report, progress): the cached report; or, for a small project, one computed now;
     or None and the progress of a Celery task started (once) to compute it."""
     key = fingerprint(project, filters, N_RESAMPLES, SEED)
-    report = cached(key)
+    try:
+        report = _cache("get", key)
+    except CacheDown:  # without a cache no worker can hand the report over: compute it here
+        return key, compute(project, filters, key=key), None
     if report is not None:
         return key, report, None
     limit = INLINE_MAX_CODINGS if inline_max is None else inline_max
     if counted_codings(project, filters).count() <= limit:
         return key, compute(project, filters, key=key), None
-    progress = progress_of(key)
-    if progress is not None and progress["state"] == "failed":
-        cache.delete(f"{key}:progress")  # try again
-    queued = {"state": "queued", "done": 0, "total": 1, "message": "waiting for a worker"}
-    if cache.add(f"{key}:progress", queued, PROGRESS_TIMEOUT):  # atomic: one task per key
-        enqueue("coding.compute_reliability", project.pk, filters.as_params(), key)
-    return key, None, progress_of(key) or queued
+    try:
+        progress = _cache("get", f"{key}:progress")
+        if progress is not None and _stale(progress):
+            _cache("delete", f"{key}:progress")  # try again
+        queued = _progress("queued", 0, 1, "waiting for a worker")
+        if _cache("add", f"{key}:progress", queued, PROGRESS_TIMEOUT):  # one task per key
+            enqueue("coding.compute_reliability", project.pk, filters.as_params(), key)
+        return key, None, progress_of(key) or queued
+    except CacheDown:
+        return key, compute(project, filters, key=key), None
+    except Exception as exc:  # the broker is down: compute it here rather than wait for ever
+        logger.warning("could not queue the reliability report: %s", exc)
+        set_progress(key, "failed", 0, 1, "could not queue")
+        return key, compute(project, filters, key=key), None
 
 
 def run_task(project_id: int, params: dict[str, Any], key: str) -> None:

@@ -51,6 +51,16 @@ class StaleVersion(Exception):
         )
 
 
+class CodingDeleted(Exception):
+    """A create retried under a `client_id` whose coding was stored, then deleted (410 Gone)."""
+
+    def __init__(self, pk: int):
+        super().__init__(
+            "The coding saved under this client_id was deleted since; it is not created again."
+        )
+        self.pk = pk
+
+
 class AssignmentDone(Exception):
     """The coder marked this source as done; codings can change again after reopening it."""
 
@@ -169,6 +179,7 @@ def create_coding(
     require_assignment: bool = True,
     client_id: uuid.UUID | None = None,
     stored_under_client_id: int | None = LOOKUP,
+    deleted_under_client_id: int | None = LOOKUP,
     text: SpanText | None = None,
 ) -> Coding:
     """Validate and store a new coding by `coder` on `source`, with its history row.
@@ -184,11 +195,30 @@ def create_coding(
     with `created = False`; a new one has `created = True`. Keys are unique per coder only, so
     another coder's key is never looked at. `stored_under_client_id` is that coding's pk (None:
     no such coding) when the caller already looked it up (`lookups.load_for_save`).
+
+    A key stays spent once its coding is deleted: a retry then raises CodingDeleted rather than
+    bring the coding back. `deleted_under_client_id` is the pk of the coding created under the
+    key (from its history), when the caller looked it up.
     """
     if client_id is not None and stored_under_client_id is not None:
         existing = _by_client_id(coder, client_id)
         if existing is not None:
             return existing
+        deleted_under_client_id = LOOKUP  # deleted meanwhile: look in the history
+    if client_id is not None and deleted_under_client_id is LOOKUP:
+        deleted_under_client_id = (
+            CodingChange.objects.filter(
+                user=coder, client_id=client_id, action=CodingChange.Action.CREATE
+            )
+            .values_list("coding_pk", flat=True)
+            .first()
+        )
+        if deleted_under_client_id is not None:  # or stored by a concurrent retry since
+            existing = _by_client_id(coder, client_id)
+            if existing is not None:
+                return existing
+    if client_id is not None and deleted_under_client_id is not None:
+        raise CodingDeleted(deleted_under_client_id)
     if assignment_status is LOOKUP:
         assignment_status = (
             Assignment.objects.filter(source_id=source.pk, coder=coder)
@@ -203,7 +233,7 @@ def create_coding(
     _apply(coding, span, codes)
     change = CodingChange(
         source_id=source.pk, user=coder, action=CodingChange.Action.CREATE, version=1,
-        after=coding_state(coding),
+        after=coding_state(coding), client_id=client_id,
     )  # fmt: skip
     try:
         if (
@@ -279,6 +309,8 @@ def update_coding(
     _refuse_if_approved(coding, approved)
     before = coding_state(coding)
     if coding.version != expected_version:
+        if _already_applied(coding, user, data, expected_version, before):
+            return coding  # a retry of the edit that won: its answer was lost
         raise StaleVersion({"id": coding.pk, "version": coding.version, **before})
     merged = {**before, **data}
     if "setting" not in data:
@@ -313,6 +345,35 @@ def update_coding(
             action=CodingChange.Action.UPDATE, version=coding.version, before=before, after=after,
         )  # fmt: skip
     return coding
+
+
+def _already_applied(
+    coding: Coding, user, data: dict[str, Any], expected_version: int, current: dict[str, Any]
+) -> bool:
+    """Whether `user`'s edit from `expected_version` with this body is the coding's last change.
+
+    Then a "stale" edit is that same edit sent again (its answer was lost): the caller answers
+    with the stored coding instead of a conflict with the coder's own change. Only read on a
+    version mismatch, so the save path keeps its one query.
+    """
+    if coding.version != expected_version + 1:
+        return False
+    change = (
+        CodingChange.objects.filter(
+            coding_pk=coding.pk, version=coding.version, action=CodingChange.Action.UPDATE
+        )
+        .values("user_id", "after")
+        .first()
+    )
+    if change is None or change["user_id"] != user.pk or change["after"] != current:
+        return False
+    wanted = {
+        name: (value.isoformat() if isinstance(value, datetime.date) else value)
+        for name, value in data.items()
+    }
+    if "participants" in wanted:
+        wanted["participants"] = sorted(wanted["participants"])
+    return all(name in current and current[name] == value for name, value in wanted.items())
 
 
 def delete_coding(

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from coding.models import Assignment, Coding, EventEvidence, Membership, Project, Role
+from coding.models import (
+    Assignment,
+    Coding,
+    CodingChange,
+    EventEvidence,
+    Membership,
+    Project,
+    Role,
+)
 from coding.models.codings import DyadType
 from coding.workspace.source_texts import source_text
 from coding.workspace.validation import SpanText
@@ -33,6 +41,7 @@ class SaveTarget:
     text: SpanText | None
     my_status: str | None
     stored_under_client_id: int | None
+    deleted_under_client_id: int | None  # a coding created under the key (spent if not stored)
 
 
 def load_for_save(
@@ -40,7 +49,8 @@ def load_for_save(
 ) -> SaveTarget | None:
     """The hot read of every save, in one plain-SQL query: the user's membership of the project
     (None if not a member), the source if it is in the project, the user's assignment status,
-    and the pk of the user's coding already stored under `client_id` (a retried save). One round
+    the pk of the user's coding already stored under `client_id` (a retried save) and of the
+    coding ever created under it (from the history: if deleted, the key is spent). One round
     trip instead of four ORM queries, whose compilation alone costs more than the queries (issue
     5's latency aim). The text comes from `source_texts`, which keeps it between saves."""
     sql = (
@@ -48,7 +58,10 @@ def load_for_save(
         f"(SELECT a.status FROM {Assignment._meta.db_table} a "
         f"  WHERE a.source_id = s.id AND a.coder_id = %s), "
         f"(SELECT c.id FROM {Coding._meta.db_table} c "
-        f"  WHERE c.coder_id = %s AND c.client_id = %s) "
+        f"  WHERE c.coder_id = %s AND c.client_id = %s), "
+        f"(SELECT h.coding_pk FROM {CodingChange._meta.db_table} h "
+        f"  WHERE h.user_id = %s AND h.client_id = %s AND h.client_id IS NOT NULL "
+        f"  AND h.action = %s LIMIT 1) "
         f"FROM {Membership._meta.db_table} m "
         f"JOIN {Project._meta.db_table} p ON p.id = m.project_id "
         f"LEFT JOIN {Source._meta.db_table} s ON s.project_id = p.id AND s.id = %s "
@@ -56,11 +69,15 @@ def load_for_save(
     )
     client = Coding._meta.get_field("client_id").get_db_prep_value(client_id, connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, user_id, client, source_pk, project_slug, user_id])
+        cursor.execute(
+            sql,
+            [user_id, user_id, client, user_id, client, CodingChange.Action.CREATE, source_pk,
+             project_slug, user_id],
+        )  # fmt: skip
         row = cursor.fetchone()
     if row is None:
         return None
-    codebook_id, role, pk, text_hash, status, stored = row
+    codebook_id, role, pk, text_hash, status, stored, created = row
     text = source_text(pk, text_hash) if pk is not None else None
     return SaveTarget(
         codebook_id=codebook_id,
@@ -69,6 +86,7 @@ def load_for_save(
         text=SpanText.of(text) if text is not None else None,
         my_status=status,
         stored_under_client_id=stored,
+        deleted_under_client_id=created if stored is None else None,
     )
 
 

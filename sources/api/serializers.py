@@ -62,6 +62,7 @@ class IngestJobSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "finished_at",
+            "queue_error",
         ]
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -19,7 +20,7 @@ from sources.api.serializers import (
 )
 from sources.inputs import InputError, ItemSpec, file_specs, paste_spec
 from sources.jobs.access import project_for_ingest, visible_jobs
-from sources.jobs.ingest import create_job
+from sources.jobs.ingest import BrokerUnavailable, create_job, retry_failed
 from sources.listing import filtered_sources
 from sources.models import IngestJob, ItemKind, Source
 
@@ -107,8 +108,33 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise ValidationError({"urls": ["Give at least one URL, text or file."]})
         if len(specs) > settings.INGEST_MAX_ITEMS:
             raise ValidationError({"urls": [f"At most {settings.INGEST_MAX_ITEMS} items."]})
-        job = create_job(project, request.user, specs, kind="api")
+        try:
+            job = create_job(project, request.user, specs, kind="api")
+        except BrokerUnavailable as exc:
+            return broker_unavailable(exc)
         return Response(IngestJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={202: IngestJobSerializer, 503: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, *args, **kwargs):
+        """Queue the job's failed items again (those refused at submission stay failed)."""
+        job = self.get_object()
+        try:
+            retried = retry_failed(job)
+        except BrokerUnavailable as exc:
+            return broker_unavailable(exc)
+        job.refresh_from_db()
+        return Response(
+            {**IngestJobSerializer(job).data, "retried": retried}, status=status.HTTP_202_ACCEPTED
+        )
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+def broker_unavailable(exc: BrokerUnavailable) -> Response:
+    """503: the job is stored and will start by itself; the client need not send it again."""
+    job = exc.job
+    job.refresh_from_db()
+    body = {"detail": exc.message(), "reason": exc.reason, "job": IngestJobSerializer(job).data}
+    return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"})

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,6 +38,14 @@ from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, JobStatu
 from sources.text import TextTooLong, check_text_length
 
 logger = logging.getLogger(__name__)
+
+HOSTNAME = socket.gethostname()[:80]
+
+
+def _claimant() -> str:
+    """host:pid:thread of the caller: who holds an item while it runs."""
+    return f"{HOSTNAME}:{os.getpid()}:{threading.get_ident()}"
+
 
 _FIELD_LIMITS = {"title": 500, "outlet": 200, "author": 300, "language": 16}
 
@@ -54,6 +65,20 @@ class Duplicate(Exception):
 # --- jobs -------------------------------------------------------------------------------
 
 
+class BrokerUnavailable(Exception):
+    """The job is stored but its items could not be sent: the sweeper sends them later."""
+
+    def __init__(self, job: IngestJob, reason: str) -> None:
+        super().__init__(reason)
+        self.job, self.reason = job, reason
+
+    def message(self) -> str:
+        return (
+            f"Job #{self.job.pk} is stored, but the task queue is unreachable ({self.reason}). "
+            "Its items will start by themselves once the queue is back."
+        )
+
+
 def create_job(
     project: Project,
     user,
@@ -62,7 +87,11 @@ def create_job(
     kind: str = "mixed",
     enqueue: bool = True,
 ) -> IngestJob:
-    """Store a job with one item per spec and (after commit) queue its items."""
+    """Store a job with one item per spec and (after commit) queue its items.
+
+    Raises BrokerUnavailable (the job and its items stored all the same) when the broker
+    cannot be reached right after the commit.
+    """
     if not specs:
         raise ValueError("a job needs at least one item")
     if len(specs) > settings.INGEST_MAX_ITEMS:
@@ -83,21 +112,101 @@ def create_job(
         job.total, job.failed = len(specs), failed
         job.save(update_fields=["total", "failed"])
         _complete_if_finished(job.pk)
-        if enqueue:
-            transaction.on_commit(lambda: enqueue_job(job))
+        unsent = _enqueue_after_commit(job) if enqueue else []
     job.refresh_from_db()
+    if unsent:
+        raise unsent[0]
     return job
 
 
-def enqueue_job(job: IngestJob) -> None:
-    """Send one task per pending item."""
-    ids = list(job.items.filter(status=ItemStatus.PENDING).values_list("pk", flat=True))
+def _enqueue_after_commit(job: IngestJob, ids: list[int] | None = None) -> list[BrokerUnavailable]:
+    """Queue the items once the transaction commits; the list gets the broker's refusal.
+
+    Without an outer transaction the commit (and so the sending) happens when the caller's
+    `atomic` block ends, and the caller can read the list right after it.
+    """
+    unsent: list[BrokerUnavailable] = []
+
+    def send() -> None:
+        try:
+            enqueue_job(job, ids)
+        except BrokerUnavailable as exc:
+            unsent.append(exc)
+
+    transaction.on_commit(send)
+    return unsent
+
+
+def enqueue_job(job: IngestJob, items: Iterable[int] | None = None) -> int:
+    """Send one task per pending item (or per item of `items` still pending); how many.
+
+    Each sent item records when (`queued_at`), so the sweeper can tell a sent item from one
+    a broker outage left behind. Raises BrokerUnavailable, with the reason also stored on the
+    job for its page, if the broker cannot be reached; what was sent before stays sent.
+    """
+    pending = IngestItem.objects.filter(job=job, status=ItemStatus.PENDING)
+    if items is not None:
+        pending = pending.filter(pk__in=list(items))
+    ids = list(pending.order_by("position").values_list("pk", flat=True))
+    sent: list[int] = []
     try:
         for pk in ids:
             enqueue("sources.ingest_item", pk)
-    except Exception:  # the broker is down: say so on the job page rather than a 500
-        logger.exception("could not queue ingestion job %s", job.pk)
-        IngestJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+            sent.append(pk)
+    except Exception as exc:  # kombu's OperationalError, redis' ConnectionError, OSError...
+        reason = broker_error_text(exc)
+        logger.warning("could not queue ingestion job %s: %s", job.pk, reason)
+        _mark_sent(sent)
+        IngestJob.objects.filter(pk=job.pk).update(queue_error=reason[:300])
+        job.queue_error = reason[:300]
+        raise BrokerUnavailable(job, reason) from exc
+    _mark_sent(sent)
+    if job.queue_error:
+        IngestJob.objects.filter(pk=job.pk).update(queue_error="")
+        job.queue_error = ""
+    return len(sent)
+
+
+def broker_error_text(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
+
+
+def _mark_sent(ids: list[int]) -> None:
+    if ids:
+        IngestItem.objects.filter(pk__in=ids).update(queued_at=timezone.now())
+
+
+def retry_failed(job: IngestJob) -> int:
+    """Put the job's failed items back to pending and queue them; how many.
+
+    Their counts move from `failed` back to the job's remaining items and the job opens
+    again. Items refused at submission (no payload to work from) stay failed. Raises
+    BrokerUnavailable like `enqueue_job` (the sweeper sends them later).
+    """
+    with transaction.atomic():
+        job = IngestJob.objects.select_for_update().get(pk=job.pk)
+        retried = job.items.filter(status=ItemStatus.FAILED).exclude(
+            kind__in=[ItemKind.HTML, ItemKind.TEXT, ItemKind.PASTE], payload_compressed=None
+        )
+        ids = list(retried.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        IngestItem.objects.filter(pk__in=ids).update(
+            status=ItemStatus.PENDING,
+            reason="",
+            finished_at=None,
+            attempts=0,
+            queued_at=None,
+            updated_at=timezone.now(),
+        )
+        IngestJob.objects.filter(pk=job.pk).update(
+            failed=F("failed") - len(ids), status=JobStatus.QUEUED, finished_at=None
+        )
+        unsent = _enqueue_after_commit(job, ids)
+    if unsent:
+        raise unsent[0]
+    return len(ids)
 
 
 def run_job(job: IngestJob, progress=None, *, retries: int = 2, backoff: float = 1.0) -> IngestJob:
@@ -177,10 +286,30 @@ def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
     except IngestError as exc:
         logger.info("ingest item %s failed: %s", item.pk, exc)
         _finish(item, ItemStatus.FAILED, exc.reason)
+    except DATABASE_GONE:  # not the item's fault: put it back for a retry, then say so
+        _release(item)
+        raise
     except Exception:
         logger.exception("ingest item %s crashed", item.pk)
         _finish(item, ItemStatus.FAILED, "internal error while ingesting")
     return item
+
+
+DATABASE_GONE = (OperationalError, InterfaceError)
+"""The database connection broke or timed out: the Celery task retries the item."""
+
+
+def _release(item: IngestItem) -> None:
+    """Put this thread's running item back to pending, on a fresh connection if it can."""
+    try:
+        connection.close()  # the broken one; the next query opens a new one
+        IngestItem.objects.filter(
+            pk=item.pk, status=ItemStatus.RUNNING, claimed_by=_claimant()
+        ).update(status=ItemStatus.PENDING, updated_at=timezone.now())
+    except DATABASE_GONE:
+        # still down: the item stays running under this thread, which may take it again
+        # (claimant_gone), or the sweeper releases it once its process is gone or it is stale
+        logger.warning("could not release ingest item %s: the database is unreachable", item.pk)
 
 
 def duplicate_reason(source: Source) -> str:
@@ -194,23 +323,84 @@ def _outcome(stored: Stored) -> tuple[str, str, Source]:
 
 
 def _claim(item: IngestItem) -> bool:
-    """Take a pending item, or a running one whose worker died (Celery redelivers it).
+    """Take a pending item, or a running one whose process died (Celery redelivers it).
 
-    An item running for less than `_stale_after()` belongs to a live worker: leave it, so a
-    twice-delivered task cannot ingest it twice.
+    A running item whose process is alive belongs to that process: leave it, so a twice
+    delivered task cannot ingest it twice. Its process is known dead if it ran on this host
+    and its pid is gone (a killed pool process), or if it has not written for
+    `_stale_after()` seconds (a worker on another host). An item whose process died
+    `INGEST_MAX_ATTEMPTS` times fails, so an item that kills its worker cannot loop.
     """
     now = timezone.now()
-    stale = now - dt.timedelta(seconds=_stale_after())
-    claimed = _take_item(item.pk, now, stale)
-    if claimed:
-        item.status, item.attempts = ItemStatus.RUNNING, item.attempts + 1
-        job = item.job
-        if job.status == JobStatus.QUEUED:  # as loaded; the update re-checks it
-            IngestJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
-                status=JobStatus.RUNNING
-            )
-            job.status = JobStatus.RUNNING  # items of run_job share this job object
-    return bool(claimed)
+    if not _take_item(item.pk, now) and not _take_over(item, now):
+        return False
+    item.status, item.attempts, item.claimed_by = ItemStatus.RUNNING, item.attempts + 1, _claimant()
+    job = item.job
+    if job.status == JobStatus.QUEUED:  # as loaded; the update re-checks it
+        IngestJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING
+        )
+        job.status = JobStatus.RUNNING  # items of run_job share this job object
+    return True
+
+
+def _take_over(item: IngestItem, now: dt.datetime) -> bool:
+    """Take a running item whose process is dead; fail it after too many attempts."""
+    row = (
+        IngestItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING)
+        .values("claimed_by", "updated_at", "attempts")
+        .first()
+    )
+    if row is None or not claimant_gone(row["claimed_by"], row["updated_at"], now):
+        return False
+    if row["attempts"] >= settings.INGEST_MAX_ATTEMPTS:
+        give_up(item, row["claimed_by"], row["attempts"])
+        return False
+    taken = IngestItem.objects.filter(
+        pk=item.pk,
+        status=ItemStatus.RUNNING,
+        claimed_by=row["claimed_by"],
+        updated_at=row["updated_at"],
+    ).update(claimed_by=_claimant(), attempts=F("attempts") + 1, updated_at=now)
+    if taken:
+        item.attempts = row["attempts"]  # _claim adds the one just counted
+    return bool(taken)
+
+
+def give_up(item: IngestItem, claimant: str, attempts: int) -> bool:
+    """Fail a running item whose process died on each of its `attempts`."""
+    reason = f"the worker stopped while ingesting it ({attempts} attempts)"
+    with transaction.atomic():
+        changed = IngestItem.objects.filter(
+            pk=item.pk, status=ItemStatus.RUNNING, claimed_by=claimant
+        ).update(status=ItemStatus.FAILED, reason=reason, finished_at=timezone.now())
+        if changed:
+            _count_finished(item.job_id, "failed", timezone.now())
+    return bool(changed)
+
+
+def claimant_gone(claimant: str, updated_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether the process that took an item is no longer running it.
+
+    True if it was this very thread (a worker process runs one task at a time, so that was an
+    earlier attempt, which ended: the database went away under it, say), if it ran on this host
+    and its process is gone, or if it has not written for `_stale_after()` seconds.
+    """
+    if claimant == _claimant() or updated_at < now - dt.timedelta(seconds=_stale_after()):
+        return True
+    parts = claimant.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != HOSTNAME or not parts[1].isdigit():
+        return False
+    pid = parts[1]
+    if int(pid) == os.getpid():  # another thread of this process: alive
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # a process of another user: alive
+        return False
+    return False
 
 
 def _stale_after() -> float:
@@ -271,13 +461,12 @@ def _record(item: IngestItem, status: str, reason: str, source: Source | None) -
 # it, the counter's conditional SET (Case/When) slowest of all (see bench/ingest.py).
 
 
-def _take_item(pk: int, now: dt.datetime, stale: dt.datetime) -> bool:
-    """Mark the item running if it is pending, or running but not updated since `stale`."""
-    stale = _db_time(stale)
+def _take_item(pk: int, now: dt.datetime) -> bool:
+    """Mark the item running, by this process, if it is pending."""
     taken = _update(
-        "UPDATE {items} SET status = %s, attempts = attempts + 1, updated_at = %s"
-        " WHERE id = %s AND (status = %s OR (status = %s AND updated_at < %s))",
-        [ItemStatus.RUNNING, _db_time(now), pk, ItemStatus.PENDING, ItemStatus.RUNNING, stale],
+        "UPDATE {items} SET status = %s, attempts = attempts + 1, updated_at = %s,"
+        " claimed_by = %s WHERE id = %s AND status = %s",
+        [ItemStatus.RUNNING, _db_time(now), _claimant(), pk, ItemStatus.PENDING],
     )
     return taken == 1
 

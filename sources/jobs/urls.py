@@ -9,4 +9,5 @@ urlpatterns = [
     path("projects/<slug:slug>/ingest/", views.job_list, name="ingest-jobs"),
     path("projects/<slug:slug>/ingest/<id:pk>/", views.job_detail, name="ingest-job"),
     path("projects/<slug:slug>/ingest/<id:pk>/status/", views.job_status, name="ingest-job-status"),
+    path("projects/<slug:slug>/ingest/<id:pk>/retry/", views.job_retry, name="ingest-job-retry"),
 ]

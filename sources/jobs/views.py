@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from sources.access import visible_sources
 from sources.forms import AddSourcesForm
 from sources.jobs.access import job_for, project_for_ingest, visible_jobs
-from sources.jobs.ingest import create_job
+from sources.jobs.ingest import BrokerUnavailable, create_job, retry_failed
 from sources.models import ItemStatus
 
 
@@ -21,7 +22,11 @@ def add_sources(request: HttpRequest, slug: str) -> HttpResponse:
     posted = request.method == "POST"
     form = AddSourcesForm(request.POST, request.FILES) if posted else AddSourcesForm()
     if posted and form.is_valid():
-        job = create_job(project, request.user, form.specs, kind=form.job_kind())
+        try:
+            job = create_job(project, request.user, form.specs, kind=form.job_kind())
+        except BrokerUnavailable as exc:
+            messages.warning(request, exc.message())
+            return redirect(exc.job)
         messages.success(request, f"{job.total} item{'s' if job.total != 1 else ''} queued.")
         return redirect(job)
     return render(
@@ -50,6 +55,26 @@ def job_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {"project": project, "me": me, "job": job, "items": items,
          "duplicates": duplicates, "new": job.done - duplicates},
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The job page's "Retry failed items" button."""
+    project, me = project_for_ingest(request.user, slug)
+    job = job_for(project, me, pk)
+    try:
+        retried = retry_failed(job)
+    except BrokerUnavailable as exc:
+        messages.warning(request, exc.message())
+        return redirect(job)
+    if retried:
+        messages.success(
+            request, f"{retried} failed item{'s' if retried != 1 else ''} queued again."
+        )
+    else:
+        messages.info(request, "No failed item can be retried.")
+    return redirect(job)
 
 
 @login_required
@@ -95,6 +120,7 @@ def job_state(job, me) -> dict:
         "failed": job.failed,
         "remaining": job.remaining,
         "finished": job.status in ("done", "failed"),
+        "queue_error": job.queue_error,
         "counts": {status: counts.get(status, 0) for status in ItemStatus.values},
         "items": items,
     }

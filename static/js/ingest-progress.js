@@ -44,6 +44,8 @@ function render(job, state) {
   const badge = job.querySelector('[data-field="status_label"]');
   badge.className = `badge job-${state.status}`;
   job.dataset.status = state.status;
+  const queueError = job.querySelector('[data-field="queue_error"]');
+  if (queueError) queueError.hidden = !state.queue_error || state.remaining === 0;
   for (const item of state.items) {
     const row = document.querySelector(`#items tr[data-position="${item.position}"]`);
     if (!row || row.className === `item-${item.status}` && item.status !== "running") continue;

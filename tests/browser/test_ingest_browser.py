@@ -36,10 +36,10 @@ def test_pi_pastes_urls_uploads_a_file_and_sees_the_outcomes(
     upload.write_text("Already here.\n\nSame text.", encoding="utf-8")
     settings.INGEST_ALLOW_HOSTS = ["127.0.0.1"]
     monkeypatch.setenv("INGEST_ALLOW_HOSTS", "127.0.0.1")  # for the worker process
-    with running_server() as server, celery_worker("filesystem", tmp_path) as sender:
+    with running_server() as server, celery_worker("embedded", tmp_path) as sender:
         # the web thread queues the job's items to this test's worker (Celery's current app
         # is per thread, so patch the module function rather than the task object)
-        monkeypatch.setattr(ingest, "enqueue_job", lambda job: send_items(sender, job))
+        monkeypatch.setattr(ingest, "enqueue_job", lambda job, ids=None: send_items(sender, job))
         login("pi")
         page.goto(f"{live_server.url}/projects/ties/sources/")
         page.get_by_role("link", name="Add sources").click()
@@ -83,3 +83,39 @@ def test_pi_pastes_urls_uploads_a_file_and_sees_the_outcomes(
     assert Assignment.objects.filter(coder__username="coder1").count() == 3
     assert IngestJob.objects.get().done == 3
     assert Source.objects.filter(project=project).count() == 3
+
+
+def test_broker_down_then_retry_of_a_failed_item(page, live_server, login, screenshot,
+                                                 monkeypatch):  # fmt: skip
+    pi = PIUserFactory(username="pi")
+    project = ProjectFactory(slug="ties", name="Security ties pilot")
+    MembershipFactory(project=project, user=pi, role=Role.PI)
+
+    def broker_down(name, *args):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(ingest, "enqueue", broker_down)
+    login("pi")
+    page.goto(f"{live_server.url}/projects/ties/sources/add/")
+    page.get_by_label("Title").fill("A pasted note")
+    page.locator("#id_paste_text").fill("A pasted note about a joint naval patrol.")
+    page.get_by_role("button", name="Add sources").click()
+    expect(page.get_by_text("the task queue is unreachable")).to_be_visible()
+    expect(page.locator(".queue-error")).to_contain_text("Connection refused")
+    screenshot("ingest-broker-down")
+
+    sent = []
+    monkeypatch.setattr(ingest, "enqueue", lambda name, *args: sent.append(args[0]))
+    job = IngestJob.objects.get()
+    item = job.items.get()
+    item.status = ItemStatus.RUNNING
+    item.save()
+    ingest._record(item, ItemStatus.FAILED, "HTTP 503", None)
+    page.reload()
+    expect(page.locator('[data-field="failed"]')).to_have_text("1")
+    screenshot("ingest-retry-button")
+    page.get_by_role("button", name="Retry failed items").click()
+    expect(page.get_by_text("1 failed item queued again.")).to_be_visible()
+    assert sent == [item.pk]
+    job.refresh_from_db()
+    assert (job.status, job.failed, job.remaining) == ("queued", 0, 1)

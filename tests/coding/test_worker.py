@@ -6,7 +6,7 @@ import pytest
 
 from coding.health import record_heartbeat
 from coding.models import WorkerHeartbeat
-from tests.services import celery_worker, wait_for
+from tests.services import TRANSPORTS, celery_worker, wait_for
 
 
 @pytest.mark.django_db
@@ -17,7 +17,7 @@ def test_record_heartbeat_without_a_worker():
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("transport", ["filesystem", "redis"])
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_task_runs_in_a_real_worker(transport, tmp_path):
     token = uuid.uuid4().hex
     with celery_worker(transport, tmp_path) as sender:

@@ -57,6 +57,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/page":
             body = (PAGES / "en_thinktank_note.html").read_bytes()
             self.send(200, body, "text/html; charset=utf-8")
+        elif path == "/slow-article":  # a distinct article (?n=) after ?wait= seconds
+            time.sleep(float(query.get("wait", ["1"])[0]))
+            n = query.get("n", ["0"])[0]
+            page = (PAGES / "en_thinktank_note.html").read_text("utf-8")
+            at = page.index("<p>") + 3
+            marked = f"{page[:at]}Copy number {n} of this note, served slowly. {page[at:]}"
+            self.send(200, marked.encode(), "text/html; charset=utf-8")
         elif path == "/ru-meta":
             self.send(200, (PAGES / "ru_cp1251_meta.html").read_bytes(), "text/html")
         elif path == "/echo":

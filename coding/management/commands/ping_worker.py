@@ -15,7 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, timeout: float, **options):
         token = uuid.uuid4().hex
-        heartbeat.delay(token)
+        try:
+            heartbeat.delay(token)
+        except Exception as exc:  # the broker is unreachable: one line, exit status 1
+            reason = f"{type(exc).__name__}: {exc}"
+            raise CommandError(f"Could not reach the task queue: {reason}") from None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if WorkerHeartbeat.objects.filter(token=token).exists():

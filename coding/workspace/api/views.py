@@ -28,6 +28,7 @@ from coding.workspace.api.serializers import (
 from coding.workspace.codings import (
     AssignmentDone,
     CodingApproved,
+    CodingDeleted,
     NotAssigned,
     StaleVersion,
     create_coding,
@@ -121,6 +122,10 @@ class SourceCodingsView(APIView):
             ),
             400: OpenApiResponse(description="A rule broken"),
             409: CONFLICT,
+            410: OpenApiResponse(
+                description="The coding stored under this `client_id` was deleted since: the "
+                "key stays spent, the coding is not created again."
+            ),
         },
     )
     def post(self, request, project_slug: str, source_pk: int):
@@ -143,10 +148,14 @@ class SourceCodingsView(APIView):
                 require_assignment=not target.is_pi,
                 client_id=client_id,
                 stored_under_client_id=target.stored_under_client_id,
+                deleted_under_client_id=target.deleted_under_client_id,
                 text=target.text,
             )
         except CodingInvalid as exc:
             raise _invalid(exc) from exc
+        except CodingDeleted as exc:
+            body = {"detail": str(exc), "code": "deleted", "id": exc.pk}
+            return Response(body, status=status.HTTP_410_GONE)
         except (AssignmentDone, NotAssigned) as exc:
             return _conflict(exc)
         answer = 201 if coding.created else 200
@@ -190,8 +199,9 @@ class CodingDetailView(APIView):
     @extend_schema(
         request=CodingPatchSerializer,
         parameters=[IF_MATCH],
-        responses={200: CodingSerializer, 400: OpenApiResponse(description="A rule broken"),
-                   409: CONFLICT},
+        responses={200: OpenApiResponse(CodingSerializer, description="Saved; also the answer to "
+                                     "this same edit sent again after it won."),
+               400: OpenApiResponse(description="A rule broken"), 409: CONFLICT},
     )  # fmt: skip
     def patch(self, request, project_slug: str, pk: int):
         data = _parse(request.data, partial=True)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from coding.models import Project
 from sources.inputs import HTML_SUFFIXES, TEXT_SUFFIXES, InputError, ItemSpec, file_specs
-from sources.jobs.ingest import create_job, enqueue_job, run_job
+from sources.jobs.ingest import BrokerUnavailable, create_job, enqueue_job, run_job
 from sources.models import ItemKind, ItemStatus
 
 WANTED = (*HTML_SUFFIXES, *TEXT_SUFFIXES, ".zip")
@@ -43,7 +43,10 @@ class Command(BaseCommand):
             raise CommandError("Nothing to ingest.")
         job = create_job(project_obj, ingester, specs, kind="cli", enqueue=False)
         if run_async:
-            enqueue_job(job)
+            try:
+                enqueue_job(job)
+            except BrokerUnavailable as exc:  # exit status 1, one clear line, no traceback
+                raise CommandError(exc.message()) from None
             self.stdout.write(f"Queued job #{job.pk} with {job.total} items.")
             return
         self.progress(job.done + job.failed, job.total)

@@ -137,6 +137,7 @@ def test_large_project_goes_to_celery_with_progress(client_for, pi, study, monke
     assert len(sent) == 1
     project_id, params, key = sent[0]
     status = client.get(url(study.project, "reliability-status")).json()
+    assert status.pop("at") > 0  # when it last moved: the page restarts it if that is long ago
     assert status == {"ready": False, "state": "queued", "done": 0, "total": 1,
                       "message": "waiting for a worker"}  # fmt: skip
     client.get(url(study.project))
@@ -246,3 +247,60 @@ def test_command_bad_input(study):
         call_command("reliability", "--project", study.project.slug, "--coders", "mallory")
     with pytest.raises(CommandError, match="source ids"):
         call_command("reliability", "--project", study.project.slug, "--sources", "a,b")
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: "Redis is down"
+        "OPTIONS": {"socket_connect_timeout": 0.5},
+    }
+}
+
+
+def test_with_the_cache_down_the_page_computes_the_report_and_the_dashboard_works(
+    client_for, pi, study, settings
+):
+    settings.CACHES = DEAD_REDIS
+    client = client_for(pi)
+    response = client.get(url(study.project))
+    assert response.status_code == 200
+    assert response.context["report"]["counts"]["codings"] == 6
+    status = client.get(url(study.project, "reliability-status"))
+    assert status.status_code == 200 and status.json()["ready"] is False
+    assert client.get(url(study.project, "reliability-download", fmt="csv")).status_code == 200
+    dashboard = client.get(reverse("dashboard", kwargs={"slug": study.project.slug}))
+    assert dashboard.status_code == 200
+
+
+def test_a_large_report_is_computed_here_when_its_task_cannot_be_sent(
+    pi, study, settings, monkeypatch
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "broker-down"}}  # fmt: skip
+
+    def broker_down(*args):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(reliability_jobs, "enqueue", broker_down)
+    key, report, progress = reliability_jobs.report_or_start(study.project, Filters(), inline_max=0)
+    assert report is not None and progress is None
+    assert reliability_jobs.cached(key) == report
+
+
+def test_a_computation_whose_worker_died_is_started_again(pi, study, settings, monkeypatch):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "stale"}}  # fmt: skip
+    sent = []
+    monkeypatch.setattr(reliability_jobs, "enqueue", lambda *args: sent.append(args))
+    project = study.project
+    key, _, progress = reliability_jobs.report_or_start(project, Filters(), inline_max=0)
+    assert progress["state"] == "queued" and len(sent) == 1
+    reliability_jobs.report_or_start(project, Filters(), inline_max=0)
+    assert len(sent) == 1  # one task per key while it is alive
+    reliability_jobs.set_progress(key, "running", 3, 10, "bootstrapping")
+    import time
+
+    monkeypatch.setattr(time, "time", lambda: 10**10)  # far later: no progress since
+    reliability_jobs.report_or_start(project, Filters(), inline_max=0)
+    assert len(sent) == 2

@@ -682,3 +682,59 @@ def test_the_list_is_refused_to_outsiders_and_unassigned_coders(api, project, co
     elsewhere = SourceFactory()  # another project's source
     api.force_authenticate(coder)
     assert api.get(url(project, elsewhere)).status_code == 404
+
+
+def test_a_deleted_codings_client_id_stays_spent(api, project, coder, source):
+    created = post(api, coder, project, source, client_id=CLIENT_ID)
+    assert created.status_code == 201
+    gone = api.delete(detail(project, created.data["id"]) + "?version=1")
+    assert gone.status_code == 204
+    retried = post(api, coder, project, source, client_id=CLIENT_ID)  # the create's lost answer
+    assert retried.status_code == 410, retried.data
+    assert retried.data["code"] == "deleted" and retried.data["id"] == created.data["id"]
+    assert not Coding.objects.exists()
+    assert post(api, coder, project, source).status_code == 201  # a new key still creates
+
+
+@pytest.mark.django_db
+def test_create_coding_refuses_a_spent_key_without_a_lookup_from_the_caller(coder, source):
+    import uuid
+
+    from coding.workspace import codings
+
+    data = payload(source.project)
+    data["event_date"] = None
+    data.pop("date_precision")
+    key = uuid.UUID(CLIENT_ID)
+    coding = codings.create_coding(source, coder, dict(data), client_id=key)
+    codings.delete_coding(coding, coder, 1, assignment_status="in_progress")
+    with pytest.raises(codings.CodingDeleted):
+        codings.create_coding(source, coder, dict(data), client_id=key)
+
+
+def test_an_edit_retried_after_it_won_answers_200_with_the_stored_coding(
+    api, project, coder, source
+):
+    coding = post(api, coder, project, source, client_id=CLIENT_ID).data
+    edit = {"note": "Edited once.", "confidence": 3, "version": 1}
+    first = api.patch(detail(project, coding["id"]), edit, format="json")
+    assert first.status_code == 200 and first.data["version"] == 2
+    again = api.patch(detail(project, coding["id"]), edit, format="json")  # its answer was lost
+    assert again.status_code == 200, again.data
+    assert again.data == first.data
+    assert CodingChange.objects.filter(coding_pk=coding["id"]).count() == 2  # applied once
+    other = api.patch(detail(project, coding["id"]), {**edit, "note": "Other."}, format="json")
+    assert other.status_code == 409  # a different body from the same version: a conflict
+
+
+def test_an_edit_retried_after_someone_elses_later_change_is_a_conflict(
+    api, project, coder, source
+):
+    coding = post(api, coder, project, source, client_id=CLIENT_ID).data
+    edit = {"note": "Edited once.", "version": 1}
+    assert api.patch(detail(project, coding["id"]), edit, format="json").status_code == 200
+    later = {"note": "Edited twice.", "version": 2}
+    assert api.patch(detail(project, coding["id"]), later, format="json").status_code == 200
+    retried = api.patch(detail(project, coding["id"]), edit, format="json")
+    assert retried.status_code == 409
+    assert retried.data["current"]["note"] == "Edited twice."

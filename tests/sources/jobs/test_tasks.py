@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from sources.inputs import ItemSpec, paste_spec
 from sources.jobs import tasks
 from sources.jobs.ingest import create_job
 from sources.models import IngestJob, ItemKind, ItemStatus, JobStatus
-from tests.services import celery_worker, wait_for
+from tests.services import TRANSPORTS, celery_worker, wait_for
 from tests.sources.httpserver import Server, running_server
 
 
@@ -45,17 +47,38 @@ def test_create_job_queues_one_task_per_pending_item_after_commit(
 
 
 @pytest.mark.django_db
-def test_broker_failure_marks_the_job_failed(project, pi, monkeypatch):
-    def down(*args):
-        raise ConnectionError("broker down")
+def test_broker_down_keeps_the_job_queued_with_the_reason_and_the_sweeper_sends_it_later(
+    project, pi, monkeypatch, django_capture_on_commit_callbacks
+):
+    from sources.jobs.ingest import BrokerUnavailable, enqueue_job
+    from sources.jobs.sweeper import SEND_GRACE, sweep
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6415. Connection refused.")
 
     monkeypatch.setattr(tasks.ingest_item_task, "apply_async", down)
-    job = create_job(project, pi, [paste_spec("A", "Text.")], enqueue=False)
-    from sources.jobs.ingest import enqueue_job
-
-    enqueue_job(job)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = create_job(project, pi, [paste_spec("A", "Text."), paste_spec("B", "More.")])
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED
+    assert job.status == JobStatus.QUEUED  # not failed: nothing was tried yet
+    assert "Connection refused" in job.queue_error
+    with pytest.raises(BrokerUnavailable) as refused:  # sent when asked again: refused again
+        enqueue_job(job)
+    assert "will start by themselves" in refused.value.message()
+    assert set(job.items.values_list("status", "queued_at")) == {(ItemStatus.PENDING, None)}
+
+    later = timezone.now() + SEND_GRACE + dt.timedelta(seconds=1)
+    assert sweep(later).broker_error  # still down: nothing sent, nothing lost
+    sent = []
+    monkeypatch.setattr(
+        tasks.ingest_item_task, "apply_async", lambda args, kwargs=None, **_: sent.append(*args)
+    )
+    assert sweep(later).sent == 2
+    assert sorted(sent) == sorted(job.items.values_list("pk", flat=True))
+    job.refresh_from_db()
+    assert job.queue_error == ""
+    assert not job.items.filter(queued_at=None).exists()
+    assert sweep(later).sent == 0  # sent once; again only after SWEEP_PENDING_AFTER
 
 
 @pytest.mark.django_db
@@ -90,7 +113,7 @@ def test_failing_item_does_not_fail_the_batch(server, project, pi):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("transport", ["filesystem", "redis"])
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_job_runs_in_a_real_worker(transport, tmp_path, server, monkeypatch, project, pi):
     monkeypatch.setenv("INGEST_ALLOW_HOSTS", "127.0.0.1")
     job = create_job(
