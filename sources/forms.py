@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from coding.fields import ModelIdsField
 from coding.models import Project
+from sources.fetching.decode import ENCODING_CHOICES
 from sources.inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
 from sources.models import Source
 
@@ -160,3 +161,11 @@ class SourceFilterForm(forms.Form):
         self.fields["coder"].queryset = (
             get_user_model().objects.filter(memberships__project=project).order_by("username")
         )
+
+
+class EncodingChoiceForm(forms.Form):
+    """The encoding a person picks for an item whose encoding detection could not settle."""
+
+    encoding = forms.ChoiceField(
+        choices=[(codec, label) for label, codec in ENCODING_CHOICES], label="Encoding"
+    )

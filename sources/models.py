@@ -29,6 +29,8 @@ class Origin(models.TextChoices):
     HTML = "html", "HTML file"
     TEXT = "text", "Text file"
     PASTE = "paste", "Pasted text"
+    PDF = "pdf", "PDF file"
+    EMAIL = "email", "E-mail newsletter"
 
 
 class Source(models.Model):
@@ -49,6 +51,12 @@ class Source(models.Model):
     text_hash = models.CharField(max_length=64, editable=False, db_index=True)
     original_compressed = models.BinaryField(
         null=True, blank=True, editable=False, help_text="zlib-compressed original document"
+    )
+    provenance = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="how the text was made: encoding, page offsets (PDF), e-mail headers, "
+        "lines removed as boilerplate and why",
     )
 
     ingested_by = models.ForeignKey(
@@ -121,6 +129,8 @@ class ItemKind(models.TextChoices):
     HTML = "html", "HTML file"
     TEXT = "text", "Text file"
     PASTE = "paste", "Pasted text"
+    PDF = "pdf", "PDF file"
+    EMAIL = "email", "E-mail (.eml)"
 
 
 class ItemStatus(models.TextChoices):
@@ -129,6 +139,7 @@ class ItemStatus(models.TextChoices):
     OK = "ok", "Added"
     DUPLICATE = "duplicate", "Duplicate"
     FAILED = "failed", "Failed"
+    HELD = "held", "Waiting for a choice"
 
 
 class IngestJob(models.Model):
@@ -187,6 +198,12 @@ class IngestItem(models.Model):
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    encoding = models.CharField(
+        max_length=32, blank=True, help_text="encoding a person chose for a held item"
+    )
+    candidates = models.JSONField(
+        default=list, blank=True, help_text="encodings detection could not choose between"
+    )
     payload_compressed = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -38,6 +38,8 @@ DETECT_SAMPLE_BYTES = 64 * 1024
 # one whose score is within SCORE_TIE of the best one's ties with it
 COHERENCE_WEIGHT = 0.25
 SCORE_TIE = 0.05
+# ... plus this share of words that mix scripts (see _mixed_words)
+MIXED_WORDS_WEIGHT = 0.5
 
 # Encodings of the study's languages and region, as (label shown to people, Python codec).
 # Detection ranks these only: a wider set (cp1250, mac_cyrillic, ...) wins ties on short
@@ -81,6 +83,10 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([a-zA-Z0-9_:.+-]+)", re.I)
 _NON_ASCII_WORD = re.compile(rb"[^\s<>]*[\x80-\xff][^\s<>]*")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_OTHER_SCRIPT = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u0590-\u08ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
 _MARKUP = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title|p|div|article)\b", re.I)
 # C0 controls that do not occur in text (tab, LF, FF and CR excluded)
 _BINARY_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
@@ -93,6 +99,7 @@ class EncodingUnsure(IngestError):
         names = ", ".join(encoding_label(c) for c in candidates[:4])
         super().__init__(f"encoding unsure ({names}): choose one and check the text")
         self.candidates = candidates
+        self.body: bytes | None = None  # the bytes in question, set by whoever holds them
 
 
 @dataclass(frozen=True)
@@ -183,6 +190,20 @@ class _Ranked:
     text: str  # the sample decoded
     chaos: float
     coherence: float
+    mixed: float = 0.0  # share of words mixing ASCII letters with another script
+
+
+def _mixed_words(text: str) -> float:
+    """Share of words that mix ASCII letters with Cyrillic, Greek, Arabic, Hebrew or CJK.
+
+    "café" read as windows-1251 is "cafй": real words almost never do this, so it settles
+    a lone accented letter in an English page that the language measures cannot.
+    """
+    words = text.split()
+    if not words:
+        return 0.0
+    mixed = sum(1 for w in words if _ASCII_LETTER.search(w) and _OTHER_SCRIPT.search(w))
+    return mixed / len(words)
 
 
 def rank_encodings(body: bytes, extra: tuple[str, ...] = ()) -> list[_Ranked]:
@@ -197,7 +218,8 @@ def rank_encodings(body: bytes, extra: tuple[str, ...] = ()) -> list[_Ranked]:
     ranked: list[_Ranked] = []
     for match in from_bytes(sample, cp_isolation=wanted):
         codec = normalize_codec(match.encoding) or match.encoding
-        ranked.append(_Ranked(codec, str(match), match.chaos, match.coherence))
+        text = str(match)
+        ranked.append(_Ranked(codec, text, match.chaos, match.coherence, _mixed_words(text)))
     ranked.sort(key=lambda r: (_score(r), _order(r.codec, wanted)))
     unique: list[_Ranked] = []
     for candidate in ranked:
@@ -217,8 +239,13 @@ def _order(codec: str, wanted: list[str]) -> int:
 
 
 def _score(candidate: _Ranked) -> float:
-    """Lower is better: mess, less a share of language coherence (which short texts lack)."""
-    return candidate.chaos - COHERENCE_WEIGHT * candidate.coherence
+    """Lower is better: mess, less a share of language coherence (which short texts lack),
+    plus words that mix scripts."""
+    return (
+        candidate.chaos
+        - COHERENCE_WEIGHT * candidate.coherence
+        + MIXED_WORDS_WEIGHT * candidate.mixed
+    )
 
 
 def _ties(best: _Ranked, other: _Ranked) -> bool:

@@ -28,7 +28,13 @@ from coding.models import Project
 from config.celery import enqueue
 from sources.errors import IngestError, TransientFetchError
 from sources.extraction.extract import Extracted, extract_html, extract_text_document
-from sources.fetching.decode import decode_html, decode_text_file
+from sources.fetching.decode import (
+    Decoded,
+    EncodingUnsure,
+    decode_html_bytes,
+    decode_text_bytes,
+    encoding_label,
+)
 from sources.fetching.fetch import fetch, parse_target
 from sources.inputs import ItemSpec
 from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, JobStatus, Origin, Source
@@ -166,6 +172,8 @@ def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
             _finish(item, *_outcome(prepared))
         else:
             _store_and_finish(item, prepared)
+    except EncodingUnsure as exc:
+        _hold(item, exc)
     except TransientFetchError as exc:
         if not final_attempt:
             IngestItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
@@ -180,6 +188,46 @@ def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
         logger.exception("ingest item %s crashed", item.pk)
         _finish(item, ItemStatus.FAILED, "internal error while ingesting")
     return item
+
+
+def _hold(item: IngestItem, unsure: EncodingUnsure) -> None:
+    """Park the item until a person picks its encoding (it keeps its bytes meanwhile)."""
+    changes = {"status": ItemStatus.HELD, "reason": unsure.reason[:300]}
+    changes["candidates"] = unsure.candidates
+    if unsure.body is not None and item.kind == ItemKind.URL:  # keep what was fetched
+        item.payload = unsure.body
+        changes["payload_compressed"] = item.payload_compressed
+    changes["updated_at"] = timezone.now()
+    held = IngestItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(**changes)
+    if held:
+        for name, value in changes.items():
+            setattr(item, name, value)
+    else:
+        item.refresh_from_db()
+
+
+def release_held_item(item: IngestItem, encoding: str, *, enqueue_it: bool = True) -> bool:
+    """Give a held item the encoding a person chose and queue it again.
+
+    False if the item is not held (any more): someone chose already.
+    """
+    released = IngestItem.objects.filter(pk=item.pk, status=ItemStatus.HELD).update(
+        status=ItemStatus.PENDING, encoding=encoding, reason="", updated_at=timezone.now()
+    )
+    if not released:
+        return False
+    item.status, item.encoding, item.reason = ItemStatus.PENDING, encoding, ""
+    if enqueue_it:
+        transaction.on_commit(lambda: enqueue("sources.ingest_item", item.pk))
+    return True
+
+
+def preview_item(item: IngestItem, encoding: str) -> Extracted:
+    """The text the held item would get with this encoding (nothing is stored)."""
+    prepared = _prepare(item, encoding)
+    if isinstance(prepared, Stored):
+        raise IngestError(duplicate_reason(prepared.source))
+    return prepared.extracted
 
 
 def duplicate_reason(source: Source) -> str:
@@ -344,10 +392,16 @@ class _Pending:
     filename: str = ""
 
 
-def _prepare(item: IngestItem) -> _Pending | Stored:
-    """Fetch or read, decode and extract the item; a Stored duplicate if its URL is known."""
+def _prepare(item: IngestItem, encoding: str | None = None) -> _Pending | Stored:
+    """Fetch or read, decode and extract the item; a Stored duplicate if its URL is known.
+
+    `encoding` (else the one chosen for a held item) overrides detection.
+    """
+    chosen = encoding or item.encoding or None
     if item.kind == ItemKind.URL:
         try:
+            if item.payload_compressed is not None:  # held after fetching: not again
+                return _prepare_fetched(item.job.project, item.label, item.payload, chosen)
             return _prepare_url(item.job.project, item.label)
         except Duplicate as dup:
             return Stored(dup.source, True)
@@ -358,9 +412,11 @@ def _prepare(item: IngestItem) -> _Pending | Stored:
             extracted = _with(extracted, title=item.label)
         return _Pending(extracted, Origin.PASTE)
     if item.kind == ItemKind.HTML:
-        extracted, origin = extract_html(decode_html(data, None)), Origin.HTML
+        decoded = _decoded(decode_html_bytes, data, None, chosen)
+        extracted, origin = _with_encoding(extract_html(decoded.text), decoded), Origin.HTML
     else:
-        extracted = extract_text_document(decode_text_file(data), item.label)
+        decoded = _decoded(decode_text_bytes, data, chosen)
+        extracted = _with_encoding(extract_text_document(decoded.text, item.label), decoded)
         origin = Origin.TEXT
     # the payload is the original, compressed as a source keeps it: stored as it is
     compressed = item.payload_compressed
@@ -382,12 +438,39 @@ def _prepare_url(project: Project, url: str) -> _Pending:
         timeout=settings.INGEST_TIMEOUT,
         max_redirects=settings.INGEST_MAX_REDIRECTS,
     )
-    html = decode_html(result.body, result.charset_from_header)
-    extracted = extract_html(html, url=result.url_final)
-    _raise_if_url_known(project, [result.url_final, extracted.canonical_url])
+    decoded = _decoded(decode_html_bytes, result.body, result.charset_from_header, None)
+    return _fetched(project, url, result.url_final, result.body, decoded)
+
+
+def _prepare_fetched(project: Project, url: str, body: bytes, chosen: str | None) -> _Pending:
+    _raise_if_url_known(project, [url])
+    return _fetched(project, url, url, body, _decoded(decode_html_bytes, body, None, chosen))
+
+
+def _fetched(project: Project, url: str, final: str, body: bytes, decoded: Decoded) -> _Pending:
+    extracted = _with_encoding(extract_html(decoded.text, url=final), decoded)
+    _raise_if_url_known(project, [final, extracted.canonical_url])
     if not extracted.canonical_url:
-        extracted = _with(extracted, canonical_url=result.url_final)
-    return _Pending(extracted, Origin.URL, original=result.body, url=url)
+        extracted = _with(extracted, canonical_url=final)
+    return _Pending(extracted, Origin.URL, original=body, url=url)
+
+
+def _decoded(decode, body: bytes, *args) -> Decoded:
+    """Run a decode function; an unsure one keeps the bytes on its error, for holding."""
+    try:
+        return decode(body, *args)
+    except EncodingUnsure as unsure:
+        unsure.body = body
+        raise
+
+
+def _with_encoding(extracted: Extracted, decoded: Decoded) -> Extracted:
+    provenance = {
+        **extracted.provenance,
+        "encoding": encoding_label(decoded.encoding),
+        "encoding_codec": decoded.encoding,
+    }
+    return _with(extracted, provenance=provenance)
 
 
 def _raise_if_url_known(project: Project, urls: Iterable[str | None]) -> None:
@@ -442,6 +525,7 @@ def store_source(
         origin=origin,
         original_filename=filename[-255:],
         text=text,
+        provenance=extracted.provenance,
         ingested_by=user,
     )
     if original_compressed is not None:
@@ -474,7 +558,9 @@ def reextract(source: Source, user) -> Stored:
     data = source.original
     if data is None or source.origin not in (Origin.URL, Origin.HTML):
         raise IngestError("no original HTML kept for this source")
-    extracted = extract_html(decode_html(data, None), url=source.url or None)
+    encoding = (source.provenance or {}).get("encoding_codec")
+    decoded = decode_html_bytes(data, None, encoding)
+    extracted = _with_encoding(extract_html(decoded.text, url=source.url or None), decoded)
     # the new source must not collide with the old one's URL; it keeps it as provenance
     return store_source(
         source.project,

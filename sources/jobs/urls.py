@@ -9,4 +9,9 @@ urlpatterns = [
     path("projects/<slug:slug>/ingest/", views.job_list, name="ingest-jobs"),
     path("projects/<slug:slug>/ingest/<id:pk>/", views.job_detail, name="ingest-job"),
     path("projects/<slug:slug>/ingest/<id:pk>/status/", views.job_status, name="ingest-job-status"),
+    path(
+        "projects/<slug:slug>/ingest/<id:pk>/items/<int:position>/encoding/",
+        views.item_encoding,
+        name="ingest-item-encoding",
+    ),
 ]

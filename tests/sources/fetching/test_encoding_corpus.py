@@ -110,3 +110,9 @@ def test_a_few_letters_are_held_with_their_candidates(word: str, encoding: str) 
 def test_a_declaration_settles_a_tie() -> None:
     body = page("Визит").encode("cp1251")
     assert decode_html(body, "windows-1251") == page("Визит")
+
+
+@pytest.mark.parametrize("word", ["café", "Genève", "Außenministerin"])
+def test_one_accented_word_in_an_english_page_is_windows_1252(word: str) -> None:
+    html = page(f"{ENGLISH} {word}")
+    assert decode_html(html.encode("cp1252"), None) == html

@@ -38,7 +38,7 @@ def test_ingest_files_folders_and_urls(project, pi, tmp_path):
         )
     text = out.getvalue()
     assert "[" + "#" * 30 + "] 6/6" in text
-    assert "Job #" in text and "4 added, 0 duplicate, 2 failed of 6." in text
+    assert "Job #" in text and "4 added, 0 duplicate, 2 failed, 0 held of 6." in text
     assert "empty file" in text and "not HTML (application/pdf)" in text
     assert Source.objects.filter(project=project).count() == 4
     assert set(Source.objects.values_list("ingested_by", flat=True)) == {pi.pk}
@@ -52,7 +52,7 @@ def test_second_run_reports_duplicates(project, tmp_path):
     call_command("ingest", "--project", project.slug, str(path), stdout=StringIO())
     out = StringIO()
     call_command("ingest", "--project", project.slug, str(path), stdout=out)
-    assert "0 added, 1 duplicate, 0 failed of 1." in out.getvalue()
+    assert "0 added, 1 duplicate, 0 failed, 0 held of 1." in out.getvalue()
     assert "duplicate of “Same”" in out.getvalue()
 
 
