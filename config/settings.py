@@ -197,6 +197,7 @@ INGEST_MAX_ITEMS = env_int("INGEST_MAX_ITEMS", 2000)  # items in one job
 INGEST_ZIP_MAX_FILES = env_int("INGEST_ZIP_MAX_FILES", 500)
 INGEST_ZIP_MAX_TOTAL_BYTES = env_int("INGEST_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
 INGEST_MAX_UPLOAD_BYTES = env_int("INGEST_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)  # a .zip upload
+INGEST_PDF_MAX_PAGES = env_int("INGEST_PDF_MAX_PAGES", 300)  # a longer PDF is refused
 # pasted text and URL lists arrive as form fields; uploads beyond 2.5 MB spool to disk
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 500)

@@ -38,7 +38,8 @@ class AddSourcesForm(forms.Form):
     csv_file = forms.FileField(required=False, label="CSV file with a “url” column")
     html_files = MultipleFileField(required=False, label="HTML files")
     text_files = MultipleFileField(required=False, label="Text or Markdown files")
-    zip_file = forms.FileField(required=False, label="A .zip of HTML, text or Markdown files")
+    pdf_files = MultipleFileField(required=False, label="PDF files (with a text layer)")
+    zip_file = forms.FileField(required=False, label="A .zip of HTML, text, Markdown or PDF files")
     paste_title = forms.CharField(required=False, max_length=500, label="Title")
     paste_text = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 8}), label="Text"
@@ -54,6 +55,7 @@ class AddSourcesForm(forms.Form):
             for field, suffixes in [
                 ("html_files", (".html", ".htm", ".xhtml")),
                 ("text_files", (".txt", ".md", ".markdown")),
+                ("pdf_files", (".pdf",)),
             ]:
                 for upload in data.get(field) or []:
                     if not upload.name.lower().endswith(suffixes):

@@ -20,6 +20,8 @@ from sources.models import ItemKind
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+PDF_SUFFIXES = (".pdf",)
+FILE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES + PDF_SUFFIXES
 
 
 class InputError(ValueError):
@@ -74,7 +76,7 @@ def paste_spec(title: str, text: str) -> ItemSpec:
 
 
 def file_specs(name: str, data: bytes) -> list[ItemSpec]:
-    """An uploaded file: HTML, text/Markdown, or a zip of such files."""
+    """An uploaded file: HTML, text/Markdown, PDF, or a zip of such files."""
     lower = name.lower()
     if lower.endswith(".zip"):
         if len(data) > settings.INGEST_MAX_UPLOAD_BYTES:
@@ -87,7 +89,7 @@ def file_specs(name: str, data: bytes) -> list[ItemSpec]:
                     max_files=settings.INGEST_ZIP_MAX_FILES,
                     max_total_uncompressed=settings.INGEST_ZIP_MAX_TOTAL_BYTES,
                     max_member=settings.INGEST_MAX_BYTES,
-                    allowed_suffixes=HTML_SUFFIXES + TEXT_SUFFIXES,
+                    allowed_suffixes=FILE_SUFFIXES,
                 )
             ]
         except IngestError as exc:
@@ -102,6 +104,8 @@ def _kind_for(lower_name: str) -> str | None:
         return ItemKind.HTML
     if lower_name.endswith(TEXT_SUFFIXES):
         return ItemKind.TEXT
+    if lower_name.endswith(PDF_SUFFIXES):
+        return ItemKind.PDF
     return None
 
 

@@ -28,6 +28,7 @@ from coding.models import Project
 from config.celery import enqueue
 from sources.errors import IngestError, TransientFetchError
 from sources.extraction.extract import Extracted, extract_html, extract_text_document
+from sources.extraction.pdf import extract_pdf
 from sources.fetching.decode import (
     Decoded,
     EncodingUnsure,
@@ -411,7 +412,10 @@ def _prepare(item: IngestItem, encoding: str | None = None) -> _Pending | Stored
         if item.label:
             extracted = _with(extracted, title=item.label)
         return _Pending(extracted, Origin.PASTE)
-    if item.kind == ItemKind.HTML:
+    if item.kind == ItemKind.PDF:
+        extracted = extract_pdf(data, item.label, max_pages=settings.INGEST_PDF_MAX_PAGES)
+        origin = Origin.PDF
+    elif item.kind == ItemKind.HTML:
         decoded = _decoded(decode_html_bytes, data, None, chosen)
         extracted, origin = _with_encoding(extract_html(decoded.text), decoded), Origin.HTML
     else:

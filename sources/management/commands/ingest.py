@@ -7,16 +7,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from coding.models import Project
 from sources.fetching.decode import ENCODING_CHOICES
-from sources.inputs import HTML_SUFFIXES, TEXT_SUFFIXES, InputError, ItemSpec, file_specs
+from sources.inputs import FILE_SUFFIXES, InputError, ItemSpec, file_specs
 from sources.jobs.ingest import create_job, enqueue_job, release_held_item, run_job
 from sources.models import ItemKind, ItemStatus
 
-WANTED = (*HTML_SUFFIXES, *TEXT_SUFFIXES, ".zip")
+WANTED = (*FILE_SUFFIXES, ".zip")
 BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Ingest URLs, files (.html, .txt, .md, .zip) and folders of them into a project."
+    help = "Ingest URLs, files (.html, .txt, .md, .pdf, .zip) and folders of them into a project."
 
     def add_arguments(self, parser):
         parser.add_argument("inputs", nargs="*", metavar="URL_OR_PATH")
