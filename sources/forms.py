@@ -39,6 +39,7 @@ class AddSourcesForm(forms.Form):
     html_files = MultipleFileField(required=False, label="HTML files")
     text_files = MultipleFileField(required=False, label="Text or Markdown files")
     pdf_files = MultipleFileField(required=False, label="PDF files (with a text layer)")
+    email_files = MultipleFileField(required=False, label="E-mail newsletters")
     zip_file = forms.FileField(required=False, label="A .zip of HTML, text, Markdown or PDF files")
     paste_title = forms.CharField(required=False, max_length=500, label="Title")
     paste_text = forms.CharField(
@@ -56,6 +57,7 @@ class AddSourcesForm(forms.Form):
                 ("html_files", (".html", ".htm", ".xhtml")),
                 ("text_files", (".txt", ".md", ".markdown")),
                 ("pdf_files", (".pdf",)),
+                ("email_files", (".eml", ".mbox")),
             ]:
                 for upload in data.get(field) or []:
                     if not upload.name.lower().endswith(suffixes):

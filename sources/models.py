@@ -39,6 +39,12 @@ class Source(models.Model):
     project = models.ForeignKey("coding.Project", on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(max_length=500)
     outlet = models.CharField(max_length=200, blank=True)
+    outlet_key = models.CharField(
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text="what its boilerplate is learned by: the site's domain or the sender's address",
+    )
     author = models.CharField(max_length=300, blank=True)
     published_date = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=2000, blank=True)
@@ -112,6 +118,34 @@ class Source(models.Model):
             return loaded != self.text
         stored = Source.objects.filter(pk=self.pk).values_list("text_hash", flat=True).first()
         return stored is not None and stored != self.text_hash
+
+
+class OutletLine(models.Model):
+    """A short paragraph seen in an outlet's sources: boilerplate once it recurs in several
+    of them, or once a PI marks it (sources.outlets)."""
+
+    project = models.ForeignKey(
+        "coding.Project", on_delete=models.CASCADE, related_name="outlet_lines"
+    )
+    outlet_key = models.CharField(max_length=200)
+    line_hash = models.CharField(max_length=64, help_text="SHA-256 of the normalized line")
+    text = models.TextField()
+    seen = models.PositiveIntegerField(default=0, help_text="sources of the outlet it was in")
+    marked = models.BooleanField(default=False, help_text="a PI marked it as boilerplate")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "outlet_key", "line_hash"], name="unique_outlet_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet_key}: {self.text[:60]}"
 
 
 # --- ingestion jobs ---------------------------------------------------------------------

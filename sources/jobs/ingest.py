@@ -28,6 +28,7 @@ from coding.models import Project
 from config.celery import enqueue
 from sources.errors import IngestError, TransientFetchError
 from sources.extraction.extract import Extracted, extract_html, extract_text_document
+from sources.extraction.newsletter import extract_email
 from sources.extraction.pdf import extract_pdf
 from sources.fetching.decode import (
     Decoded,
@@ -39,6 +40,7 @@ from sources.fetching.decode import (
 from sources.fetching.fetch import fetch, parse_target
 from sources.inputs import ItemSpec
 from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, JobStatus, Origin, Source
+from sources.outlets import count_lines, outlet_key, remove_boilerplate
 
 logger = logging.getLogger(__name__)
 
@@ -285,6 +287,7 @@ def _store_and_finish(item: IngestItem, pending: _Pending) -> None:
             original_compressed=pending.original_compressed,
             url=pending.url,
             filename=pending.filename,
+            outlet_key=pending.outlet_key,
         )
         recorded = _record(item, *_outcome(stored))
         if not recorded:  # another worker finished it first: its outcome stands, ours goes
@@ -391,6 +394,7 @@ class _Pending:
     original_compressed: bytes | None = None
     url: str = ""
     filename: str = ""
+    outlet_key: str = ""
 
 
 def _prepare(item: IngestItem, encoding: str | None = None) -> _Pending | Stored:
@@ -412,16 +416,23 @@ def _prepare(item: IngestItem, encoding: str | None = None) -> _Pending | Stored
         if item.label:
             extracted = _with(extracted, title=item.label)
         return _Pending(extracted, Origin.PASTE)
+    key = ""
     if item.kind == ItemKind.PDF:
         extracted = extract_pdf(data, item.label, max_pages=settings.INGEST_PDF_MAX_PAGES)
         origin = Origin.PDF
+    elif item.kind == ItemKind.EMAIL:
+        extracted = _extract_email(data, chosen)
+        origin, key = Origin.EMAIL, outlet_key(sender=extracted.provenance["email"]["address"])
     elif item.kind == ItemKind.HTML:
         decoded = _decoded(decode_html_bytes, data, None, chosen)
         extracted, origin = _with_encoding(extract_html(decoded.text), decoded), Origin.HTML
+        key = outlet_key(url=extracted.canonical_url) or _name_key(extracted.outlet)
     else:
         decoded = _decoded(decode_text_bytes, data, chosen)
         extracted = _with_encoding(extract_text_document(decoded.text, item.label), decoded)
         origin = Origin.TEXT
+    if origin != Origin.TEXT:  # a text file is the user's own clean text
+        extracted = remove_boilerplate(item.job.project, key, extracted)
     # the payload is the original, compressed as a source keeps it: stored as it is
     compressed = item.payload_compressed
     return _Pending(
@@ -429,7 +440,20 @@ def _prepare(item: IngestItem, encoding: str | None = None) -> _Pending | Stored
         origin,
         original_compressed=None if compressed is None else bytes(compressed),
         filename=item.label,
+        outlet_key=key,
     )
+
+
+def _extract_email(data: bytes, chosen: str | None) -> Extracted:
+    try:
+        return extract_email(data, chosen)
+    except EncodingUnsure as unsure:
+        unsure.body = data
+        raise
+
+
+def _name_key(outlet: str | None) -> str:
+    return f"name:{' '.join(outlet.split()).lower()}"[:200] if outlet else ""
 
 
 def _prepare_url(project: Project, url: str) -> _Pending:
@@ -456,7 +480,9 @@ def _fetched(project: Project, url: str, final: str, body: bytes, decoded: Decod
     _raise_if_url_known(project, [final, extracted.canonical_url])
     if not extracted.canonical_url:
         extracted = _with(extracted, canonical_url=final)
-    return _Pending(extracted, Origin.URL, original=body, url=url)
+    key = outlet_key(url=final)
+    extracted = remove_boilerplate(project, key, extracted)
+    return _Pending(extracted, Origin.URL, original=body, url=url, outlet_key=key)
 
 
 def _decoded(decode, body: bytes, *args) -> Decoded:
@@ -502,6 +528,7 @@ def store_source(
     original_compressed: bytes | None = None,
     url: str = "",
     filename: str = "",
+    outlet_key: str = "",
 ) -> Stored:
     """Create the source, or return the project's source with the same text.
 
@@ -517,6 +544,8 @@ def store_source(
     if not text.strip():
         raise IngestError("no article text found")
     canonical = extracted.canonical_url or ""
+    provenance = dict(extracted.provenance)
+    lines = provenance.pop("_lines", None)  # counted for the outlet if the source is new
     source = Source(
         project=project,
         title=_clip("title", extracted.title or filename or url or "Untitled"),
@@ -529,7 +558,8 @@ def store_source(
         origin=origin,
         original_filename=filename[-255:],
         text=text,
-        provenance=extracted.provenance,
+        provenance=provenance,
+        outlet_key=outlet_key,
         ingested_by=user,
     )
     if original_compressed is not None:
@@ -544,6 +574,8 @@ def store_source(
         if existing is None:
             raise
         return Stored(existing, True)
+    if lines:
+        count_lines(project, outlet_key, lines)
     return Stored(source, False)
 
 
