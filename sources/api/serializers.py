@@ -98,7 +98,8 @@ class IngestJobCreateSerializer(serializers.Serializer):
         child=serializers.FileField(),
         required=False,
         default=list,
-        help_text="HTML (.html, .htm, .xhtml), text (.txt, .md), PDF (.pdf), e-mail (.eml, .mbox) or .zip files; "
+        help_text="HTML (.html, .htm, .xhtml), text (.txt, .md), PDF (.pdf), e-mail (.eml, "
+        ".mbox) or .zip files of them; "
         "multipart/form-data, the field repeated once per file.",
     )
 
