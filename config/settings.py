@@ -215,3 +215,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Feeds (sources.feeds): Celery beat sends "sources.poll_feeds" every FEED_BEAT_SECONDS; it
+# polls the feeds whose interval has passed. A feed failing FEED_MAX_FAILURES polls in a row
+# is paused.
+FEED_BEAT_SECONDS = env_int("FEED_BEAT_SECONDS", 60)
+FEED_MAX_FAILURES = env_int("FEED_MAX_FAILURES", 5)
+FEED_MAX_ENTRIES = env_int("FEED_MAX_ENTRIES", 200)  # new entries taken from one poll
+CELERY_BEAT_SCHEDULE = {
+    "poll-feeds": {"task": "sources.poll_feeds", "schedule": float(FEED_BEAT_SECONDS)},
+}

@@ -194,6 +194,14 @@ class IngestJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     kind = models.CharField(max_length=16, default="mixed", help_text="how it was submitted")
     status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    feed = models.ForeignKey(
+        "sources.Feed",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        help_text="the feed whose new items this job ingests",
+    )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
@@ -261,3 +269,63 @@ class IngestItem(models.Model):
     @payload.setter
     def payload(self, data: bytes | None) -> None:
         self.payload_compressed = None if data is None else compress(data)
+
+
+# --- feeds ------------------------------------------------------------------------------
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed a project follows; polled by Celery beat (sources.feeds.polling).
+
+    Each poll turns the feed's new entries into one ingestion job of their links. New sources
+    are assigned to `coders` (the least loaded one; every one of them for a
+    `reliability_share` of the sources). A feed failing `FEED_MAX_FAILURES` polls in a row
+    is paused with its error shown, until a PI resumes it.
+    """
+
+    project = models.ForeignKey("coding.Project", on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=300, blank=True)
+    interval_minutes = models.PositiveIntegerField(default=60)
+    coders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    reliability_share = models.FloatField(default=0.0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0, help_text="failed polls in a row")
+    paused = models.BooleanField(default=False)
+    items_added = models.PositiveIntegerField(default=0, help_text="entries sent to ingestion")
+
+    class Meta:
+        ordering = ["title", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "url"], name="unique_project_feed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class FeedEntry(models.Model):
+    """An entry of a feed already seen, by its id (guid) or link: never ingested twice."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
+    key_hash = models.CharField(max_length=64)
+    link = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    item = models.ForeignKey(
+        IngestItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "key_hash"], name="unique_feed_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.link

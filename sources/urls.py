@@ -4,7 +4,8 @@ from sources import views
 
 urlpatterns = [
     path("projects/<slug:slug>/sources/", views.source_list, name="source-list"),
-    path("", include("sources.jobs.urls")),  # before <id:pk>/ so that sources/add/ is not an id
+    path("", include("sources.jobs.urls")),
+    path("", include("sources.feeds.urls")),  # before <id:pk>/ so that sources/add/ is not an id
     path("projects/<slug:slug>/sources/<id:pk>/", views.source_detail, name="source-detail"),
     path("projects/<slug:slug>/sources/assign/", views.source_assign, name="source-assign"),
     path(

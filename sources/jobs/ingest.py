@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from coding.models import Project
 from config.celery import enqueue
+from sources.assignments import assign_new_source
 from sources.errors import IngestError, TransientFetchError
 from sources.extraction.extract import Extracted, extract_html, extract_text_document
 from sources.extraction.newsletter import extract_email
@@ -69,15 +70,18 @@ def create_job(
     *,
     kind: str = "mixed",
     enqueue: bool = True,
+    feed=None,
 ) -> IngestJob:
-    """Store a job with one item per spec and (after commit) queue its items."""
+    """Store a job with one item per spec and (after commit) queue its items.
+
+    A job of a feed's entries (`feed`) assigns its new sources by the feed's rule."""
     if not specs:
         raise ValueError("a job needs at least one item")
     if len(specs) > settings.INGEST_MAX_ITEMS:
         raise ValueError(f"at most {settings.INGEST_MAX_ITEMS} items per job")
     now = timezone.now()
     with transaction.atomic():
-        job = IngestJob.objects.create(project=project, created_by=user, kind=kind)
+        job = IngestJob.objects.create(project=project, created_by=user, kind=kind, feed=feed)
         items = []
         for position, spec in enumerate(specs):
             item = IngestItem(job=job, position=position, kind=spec.kind, label=spec.label)
@@ -292,8 +296,17 @@ def _store_and_finish(item: IngestItem, pending: _Pending) -> None:
         recorded = _record(item, *_outcome(stored))
         if not recorded:  # another worker finished it first: its outcome stands, ours goes
             transaction.set_rollback(True)
+        elif job.feed_id and not stored.duplicate:
+            _assign_by_feed(job, stored.source)
     if not recorded:
         item.refresh_from_db()
+
+
+def _assign_by_feed(job: IngestJob, source: Source) -> None:
+    feed = job.feed
+    coders = list(feed.coders.all())
+    if coders:
+        assign_new_source(source, coders, reliability_share=feed.reliability_share, by=None)
 
 
 def _record(item: IngestItem, status: str, reason: str, source: Source | None) -> bool:

@@ -1,8 +1,6 @@
 """Newsletter e-mails for the tests, built with the standard library as mail clients save
 them (.eml) and as mailboxes hold them (.mbox)."""
 
-
-
 from __future__ import annotations
 
 import datetime as dt
