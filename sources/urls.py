@@ -9,6 +9,16 @@ urlpatterns = [
     path("projects/<slug:slug>/sources/<id:pk>/", views.source_detail, name="source-detail"),
     path("projects/<slug:slug>/sources/assign/", views.source_assign, name="source-assign"),
     path(
+        "projects/<slug:slug>/sources/<id:pk>/restore-line/",
+        views.source_restore_line,
+        name="source-restore-line",
+    ),
+    path(
+        "projects/<slug:slug>/sources/<id:pk>/mark-line/",
+        views.source_mark_line,
+        name="source-mark-line",
+    ),
+    path(
         "projects/<slug:slug>/sources/<id:pk>/reextract/",
         views.source_reextract,
         name="source-reextract",
