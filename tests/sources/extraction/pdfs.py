@@ -99,7 +99,8 @@ def _paragraphs(canvas: Canvas, x: float, y: float, paragraphs: list[list[str]])
     return y
 
 
-def two_column_report(*, title: str = "Caspian drills report") -> bytes:
+def two_column_report(*, title: str = "Caspian drills report", note: str = "") -> bytes:
+    """The report; `note` is one more line at the end of page 2 (to make copies distinct)."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     canvas.setTitle(title)
@@ -112,7 +113,7 @@ def two_column_report(*, title: str = "Caspian drills report") -> bytes:
     _paragraphs(canvas, RIGHT, y, RIGHT_COLUMN)
     canvas.showPage()
     _furniture(canvas, 2, 2)
-    _paragraphs(canvas, LEFT, HEIGHT - 80, PAGE_TWO)
+    _paragraphs(canvas, LEFT, HEIGHT - 80, PAGE_TWO + ([[note]] if note else []))
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
