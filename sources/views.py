@@ -17,7 +17,7 @@ from sources.forms import AssignForm, SourceMetadataForm
 from sources.jobs.access import can_ingest
 from sources.jobs.ingest import duplicate_reason, reextract
 from sources.listing import filtered_sources
-from sources.models import TextLockedError
+from sources.models import Origin, TextLockedError
 from sources.outlets import mark_line, restore_line
 
 
@@ -106,7 +106,9 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "paragraphs": source.text.split("\n\n"),
             "assignments": assignments,
             "locked": locked,
-            "has_original": source.original_compressed is not None,
+            # re-extraction reads kept HTML; a PDF's or e-mail's original is kept, not re-read
+            "has_original": source.original_compressed is not None
+            and source.origin in (Origin.URL, Origin.HTML),
             "short_paragraphs": [p for p in source.text.split("\n\n") if len(p) <= 320],
         },
     )
