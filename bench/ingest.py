@@ -1,6 +1,16 @@
 """Benchmark: our whole ingest path (with database writes) against bare trafilatura.extract.
 
-    .venv/bin/python bench/ingest.py [--n 200] [--rounds 3] [--steps]
+    .venv/bin/python bench/ingest.py [--items 1000] [--workers 2]     # mixed, parallel
+    .venv/bin/python bench/ingest.py --single [--n 200] [--rounds 3] [--steps]
+
+Mixed (the default): a job of ITEMS uploaded items, 60% HTML pages, 20% two-column PDF
+reports, 20% text files (each distinct), run by WORKERS processes that share the job as
+Celery workers do (each calls `ingest_item`, the task's body, on its share of the items;
+SQLite, or a throwaway PostgreSQL database when DATABASE_URL names a server). It prints
+items per second overall and per kind, the peak RSS of each worker, and beside them bare
+`trafilatura.extract` over the HTML share with the same number of processes.
+
+Single (--single), the earlier comparison, in one process:
 
 The stored article pages (tests/sources/pages, via bench/ingest_extract.py) are replicated to
 N documents, each with a distinct sentence so that none is a duplicate. In the same process
@@ -108,13 +118,15 @@ def run_ours(docs: list[tuple[str, bytes]], round_no: int) -> float:
 STEPS = [
     ("claim the item (SQL UPDATE, autocommit)", "sources.jobs.ingest", "_claim"),
     ("prepare (read payload, decode, extract)", "sources.jobs.ingest", "_prepare"),
-    ("  decode_html", "sources.jobs.ingest", "decode_html"),
+    ("  decode (charset checked)", "sources.jobs.ingest", "decode_html_bytes"),
     ("  extract_html", "sources.jobs.ingest", "extract_html"),
     ("    trafilatura bare_extraction", "sources.extraction.extract", "bare_extraction"),
     ("      of which metadata", "trafilatura.core", "extract_metadata"),
+    ("  remove boilerplate (outlet lines query)", "sources.jobs.ingest", "remove_boilerplate"),
     ("store and finish (one transaction)", "sources.jobs.ingest", "_store_and_finish"),
     ("  store_source (Source INSERT, savepoint)", "sources.jobs.ingest", "store_source"),
     ("  item outcome + job counter (SQL)", "sources.jobs.ingest", "_record"),
+    ("  count the outlet's lines (SQL)", "sources.jobs.ingest", "count_lines"),
 ]
 
 
@@ -215,15 +227,155 @@ def run_bare(texts: list[str], *, with_metadata: bool = False) -> float:
     return time.perf_counter() - start
 
 
+def mixed_items(n: int) -> list[tuple[str, str, bytes]]:
+    """(kind, name, bytes): 60% HTML, 20% PDF, 20% text, all with distinct text."""
+    from sources.models import ItemKind
+    from tests.sources.extraction.pdfs import two_column_report
+
+    n_pdf = n_text = n // 5
+    n_html = n - n_pdf - n_text
+    items = [(ItemKind.HTML, name, data) for name, data in distinct_pages(n_html)]
+    items += [
+        (ItemKind.PDF, f"report-{i:05d}.pdf", two_column_report(note=f"Benchmark copy {i}."))
+        for i in range(n_pdf)
+    ]
+    note = (
+        "Итоги визита в Пхеньян: стороны подписали договор о всеобъемлющем стратегическом "  # noqa: RUF001
+        "партнёрстве. Officials in Seoul said the text had not been published in full."
+    )
+    items += [
+        (ItemKind.TEXT, f"note-{i:05d}.txt", f"Note {i}\n\n{note}\n\nCopy {i}.".encode())
+        for i in range(n_text)
+    ]
+    return items
+
+
+def _worker(index: int, workers: int, job_pk: int, results) -> None:
+    """One worker process: ingest its share of the job's items, report time and memory."""
+    from django.db import connections
+
+    connections.close_all()  # never share the parent's connection across a fork
+    from sources.jobs.ingest import ingest_item
+    from sources.models import IngestItem
+
+    items = IngestItem.objects.select_related("job__project", "job__created_by").filter(
+        job_id=job_pk
+    )
+    mine = [item for item in items.order_by("position") if item.position % workers == index]
+    per_kind: dict[str, list[float]] = {}
+    start = time.perf_counter()
+    for item in mine:
+        began = time.perf_counter()
+        ingest_item(item)
+        spent = per_kind.setdefault(item.kind, [0, 0.0])
+        spent[0] += 1
+        spent[1] += time.perf_counter() - began
+    results.put((index, len(mine), time.perf_counter() - start, peak_rss_mb(), per_kind))
+    connections.close_all()
+
+
+def _bare_worker(index: int, workers: int, texts: list[str], results) -> None:
+    import trafilatura
+
+    mine = texts[index::workers]
+    start = time.perf_counter()
+    for html in mine:
+        trafilatura.extract(html)
+    results.put((index, len(mine), time.perf_counter() - start, peak_rss_mb(), {}))
+
+
+def _in_processes(target, workers: int, *args) -> tuple[float, list[tuple]]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    processes = [
+        context.Process(target=target, args=(i, workers, *args, results)) for i in range(workers)
+    ]
+    start = time.perf_counter()
+    for process in processes:
+        process.start()
+    reports = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    return time.perf_counter() - start, sorted(reports)
+
+
+def run_mixed(n: int, workers: int) -> None:
+    from _database import setup_django as setup_bench_django
+
+    engine, drop = setup_bench_django("bench-ingest")
+    try:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        from coding.models import Codebook, Project
+        from sources.inputs import ItemSpec
+        from sources.jobs.ingest import create_job
+        from sources.models import IngestItem, ItemKind, ItemStatus
+
+        items = mixed_items(n)
+        project = Project.objects.create(
+            slug="bench-mixed", name="Bench", codebook=Codebook.objects.first()
+        )
+        specs = [ItemSpec(kind, name, data) for kind, name, data in items]
+        job = create_job(project, None, specs, enqueue=False)
+        from django.db import connections
+
+        connections.close_all()
+        elapsed, reports = _in_processes(_worker, workers, job.pk)
+        outcomes = {}
+        for kind, status in IngestItem.objects.filter(job=job).values_list("kind", "status"):
+            outcomes.setdefault(kind, {}).setdefault(status, 0)
+            outcomes[kind][status] += 1
+        html = [data.decode("utf-8") for kind, _, data in items if kind == ItemKind.HTML]
+        bare_elapsed, bare_reports = _in_processes(_bare_worker, workers, html)
+    finally:
+        drop()
+    ok = sum(counts.get(ItemStatus.OK, 0) for counts in outcomes.values())
+    print(f"{n} mixed items ({engine}), {workers} worker processes")
+    print(f"  ours, all items        {n / elapsed:8.1f} items/s   ({elapsed:.1f} s, {ok} added)")
+    for kind, counts in sorted(outcomes.items()):
+        done = sum(r[4].get(kind, [0, 0.0])[0] for r in reports)
+        busy = sum(r[4].get(kind, [0, 0.0])[1] for r in reports)
+        rate = workers * done / busy if busy else 0.0
+        print(
+            f"    {kind:6s} {sum(counts.values()):5d} items {rate:8.1f} items/s "
+            f"({1000 * busy / max(done, 1):.1f} ms each in a worker) {counts}"
+        )
+    for index, count, seconds, rss, _ in reports:
+        print(
+            f"    worker {index}: {count} items in {seconds:.1f} s "
+            f"({count / seconds:.1f} items/s), peak RSS {rss:.0f} MB"
+        )
+    print(
+        f"  bare trafilatura.extract, HTML share ({len(html)} pages): "
+        f"{len(html) / bare_elapsed:8.1f} pages/s ({bare_elapsed:.1f} s)"
+    )
+    for index, count, seconds, rss, _ in bare_reports:
+        print(
+            f"    process {index}: {count} pages in {seconds:.1f} s "
+            f"({count / seconds:.1f} pages/s), peak RSS {rss:.0f} MB"
+        )
+    if ok != n:
+        raise SystemExit(f"only {ok} of {n} items were added")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--n", type=int, default=200, help="documents per round")
+    parser.add_argument("--single", action="store_true", help="the one-process HTML comparison")
+    parser.add_argument("--items", type=int, default=1000, help="mixed items (default mode)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--n", type=int, default=200, help="documents per round (--single)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", action="store_true", help="also time the steps of ours")
     parser.add_argument(
         "--queue", action="store_true", help="also time a job through a real worker per broker"
     )
     args = parser.parse_args()
+    if not args.single:
+        run_mixed(args.items, args.workers)
+        return
 
     with tempfile.TemporaryDirectory() as folder:
         setup_django(folder)

@@ -305,6 +305,7 @@ INGEST_MAX_ITEMS = env_int("INGEST_MAX_ITEMS", 2000)  # items in one job
 INGEST_ZIP_MAX_FILES = env_int("INGEST_ZIP_MAX_FILES", 500)
 INGEST_ZIP_MAX_TOTAL_BYTES = env_int("INGEST_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
 INGEST_MAX_UPLOAD_BYTES = env_int("INGEST_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)  # a .zip upload
+INGEST_PDF_MAX_PAGES = env_int("INGEST_PDF_MAX_PAGES", 300)  # a longer PDF is refused
 # pasted text and URL lists arrive as form fields; uploads beyond 2.5 MB spool to disk
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 500)
@@ -332,4 +333,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# Feeds (sources.feeds): Celery beat sends "sources.poll_feeds" every FEED_BEAT_SECONDS; it
+# polls the feeds whose interval has passed. A feed failing FEED_MAX_FAILURES polls in a row
+# is paused.
+FEED_BEAT_SECONDS = env_int("FEED_BEAT_SECONDS", 60)
+FEED_MAX_FAILURES = env_int("FEED_MAX_FAILURES", 5)
+FEED_MAX_ENTRIES = env_int("FEED_MAX_ENTRIES", 200)  # new entries taken from one poll
+CELERY_BEAT_SCHEDULE = {
+    "poll-feeds": {"task": "sources.poll_feeds", "schedule": float(FEED_BEAT_SECONDS)},
 }

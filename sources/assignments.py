@@ -14,7 +14,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 
 from coding.models import Assignment
 from sources.models import Source
@@ -94,3 +94,27 @@ def assign(
         )
     already = sum(1 for s in source_ids for c in coder_ids if (s, c) in existing)
     return AssignmentResult(len(pairs), already, len(sample))
+
+
+def assign_new_source(source: Source, coders: Sequence, *, reliability_share: float, by=None):
+    """Assign one new source (a feed's): to every coder for a `reliability_share` of the
+    sources (drawn from the source's id, so the same source always draws the same), else to
+    the coder with the fewest assignments in the project."""
+    if not coders:
+        return
+    if random.Random(source.pk).random() < reliability_share:
+        chosen = list(coders)
+    else:
+        loads = {
+            coder_id: count
+            for coder_id, count in Assignment.objects.filter(
+                source__project_id=source.project_id, coder__in=coders
+            )
+            .values_list("coder_id")
+            .annotate(count=models.Count("id"))
+        }
+        chosen = [min(coders, key=lambda coder: (loads.get(coder.pk, 0), coder.pk))]
+    Assignment.objects.bulk_create(
+        [Assignment(source=source, coder=coder, assigned_by=by) for coder in chosen],
+        ignore_conflicts=True,
+    )

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from coding.fields import ModelIdsField
 from coding.models import Project
+from sources.fetching.decode import ENCODING_CHOICES
 from sources.inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
 from sources.models import Source
 
@@ -37,7 +38,9 @@ class AddSourcesForm(forms.Form):
     csv_file = forms.FileField(required=False, label="CSV file with a “url” column")
     html_files = MultipleFileField(required=False, label="HTML files")
     text_files = MultipleFileField(required=False, label="Text or Markdown files")
-    zip_file = forms.FileField(required=False, label="A .zip of HTML, text or Markdown files")
+    pdf_files = MultipleFileField(required=False, label="PDF files (with a text layer)")
+    email_files = MultipleFileField(required=False, label="E-mail newsletters")
+    zip_file = forms.FileField(required=False, label="A .zip of HTML, text, Markdown or PDF files")
     paste_title = forms.CharField(required=False, max_length=500, label="Title")
     paste_text = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 8}), label="Text"
@@ -53,6 +56,8 @@ class AddSourcesForm(forms.Form):
             for field, suffixes in [
                 ("html_files", (".html", ".htm", ".xhtml")),
                 ("text_files", (".txt", ".md", ".markdown")),
+                ("pdf_files", (".pdf",)),
+                ("email_files", (".eml", ".mbox")),
             ]:
                 for upload in data.get(field) or []:
                     if not upload.name.lower().endswith(suffixes):
@@ -170,3 +175,11 @@ class SourceFilterForm(forms.Form):
         self.fields["coder"].queryset = (
             get_user_model().objects.filter(memberships__project=project).order_by("username")
         )
+
+
+class EncodingChoiceForm(forms.Form):
+    """The encoding a person picks for an item whose encoding detection could not settle."""
+
+    encoding = forms.ChoiceField(
+        choices=[(codec, label) for label, codec in ENCODING_CHOICES], label="Encoding"
+    )

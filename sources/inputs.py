@@ -15,12 +15,16 @@ from django.conf import settings
 
 from sources.archive import iter_zip_members
 from sources.errors import IngestError
+from sources.extraction.newsletter import message_subject, split_mbox
 from sources.fetching.decode import decode_text_file
 from sources.models import ItemKind
 from sources.text import TextTooLong, check_text_length
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+PDF_SUFFIXES = (".pdf",)
+EMAIL_SUFFIXES = (".eml", ".mbox")
+FILE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES + PDF_SUFFIXES + EMAIL_SUFFIXES
 
 
 class InputError(ValueError):
@@ -79,7 +83,7 @@ def paste_spec(title: str, text: str) -> ItemSpec:
 
 
 def file_specs(name: str, data: bytes) -> list[ItemSpec]:
-    """An uploaded file: HTML, text/Markdown, or a zip of such files."""
+    """An uploaded file: HTML, text/Markdown, PDF, or a zip of such files."""
     lower = name.lower()
     if lower.endswith(".zip"):
         if len(data) > settings.INGEST_MAX_UPLOAD_BYTES:
@@ -92,14 +96,29 @@ def file_specs(name: str, data: bytes) -> list[ItemSpec]:
                     max_files=settings.INGEST_ZIP_MAX_FILES,
                     max_total_uncompressed=settings.INGEST_ZIP_MAX_TOTAL_BYTES,
                     max_member=settings.INGEST_MAX_BYTES,
-                    allowed_suffixes=HTML_SUFFIXES + TEXT_SUFFIXES,
+                    allowed_suffixes=FILE_SUFFIXES[:-1],  # not .mbox
                 )
             ]
         except IngestError as exc:
             raise InputError(f"{name}: {exc.reason}") from None
     if len(data) > settings.INGEST_MAX_BYTES:
         return [ItemSpec(_kind_for(lower) or ItemKind.HTML, name, error="too large")]
+    if lower.endswith(".mbox"):
+        return mbox_specs(name, data)
     return [_member_spec(name, data)]
+
+
+def mbox_specs(name: str, data: bytes) -> list[ItemSpec]:
+    """One e-mail item per message of an mbox file."""
+    try:
+        messages = split_mbox(data)
+    except IngestError as exc:
+        raise InputError(f"{name}: {exc.reason}") from None
+    specs = []
+    for number, raw in enumerate(messages, 1):
+        subject = message_subject(raw) or "(no subject)"
+        specs.append(ItemSpec(ItemKind.EMAIL, f"{name} #{number}: {subject}"[:2000], raw))
+    return specs
 
 
 def _kind_for(lower_name: str) -> str | None:
@@ -107,6 +126,10 @@ def _kind_for(lower_name: str) -> str | None:
         return ItemKind.HTML
     if lower_name.endswith(TEXT_SUFFIXES):
         return ItemKind.TEXT
+    if lower_name.endswith(PDF_SUFFIXES):
+        return ItemKind.PDF
+    if lower_name.endswith(".eml"):
+        return ItemKind.EMAIL
     return None
 
 

@@ -29,6 +29,8 @@ class Origin(models.TextChoices):
     HTML = "html", "HTML file"
     TEXT = "text", "Text file"
     PASTE = "paste", "Pasted text"
+    PDF = "pdf", "PDF file"
+    EMAIL = "email", "E-mail newsletter"
 
 
 class Source(models.Model):
@@ -37,6 +39,12 @@ class Source(models.Model):
     project = models.ForeignKey("coding.Project", on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(max_length=500)
     outlet = models.CharField(max_length=200, blank=True)
+    outlet_key = models.CharField(
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text="what its boilerplate is learned by: the site's domain or the sender's address",
+    )
     author = models.CharField(max_length=300, blank=True)
     published_date = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=2000, blank=True)
@@ -49,6 +57,12 @@ class Source(models.Model):
     text_hash = models.CharField(max_length=64, editable=False, db_index=True)
     original_compressed = models.BinaryField(
         null=True, blank=True, editable=False, help_text="zlib-compressed original document"
+    )
+    provenance = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="how the text was made: encoding, page offsets (PDF), e-mail headers, "
+        "lines removed as boilerplate and why",
     )
 
     ingested_by = models.ForeignKey(
@@ -106,6 +120,34 @@ class Source(models.Model):
         return stored is not None and stored != self.text_hash
 
 
+class OutletLine(models.Model):
+    """A short paragraph seen in an outlet's sources: boilerplate once it recurs in several
+    of them, or once a PI marks it (sources.outlets)."""
+
+    project = models.ForeignKey(
+        "coding.Project", on_delete=models.CASCADE, related_name="outlet_lines"
+    )
+    outlet_key = models.CharField(max_length=200)
+    line_hash = models.CharField(max_length=64, help_text="SHA-256 of the normalized line")
+    text = models.TextField()
+    seen = models.PositiveIntegerField(default=0, help_text="sources of the outlet it was in")
+    marked = models.BooleanField(default=False, help_text="a PI marked it as boilerplate")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "outlet_key", "line_hash"], name="unique_outlet_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet_key}: {self.text[:60]}"
+
+
 # --- ingestion jobs ---------------------------------------------------------------------
 
 
@@ -121,6 +163,8 @@ class ItemKind(models.TextChoices):
     HTML = "html", "HTML file"
     TEXT = "text", "Text file"
     PASTE = "paste", "Pasted text"
+    PDF = "pdf", "PDF file"
+    EMAIL = "email", "E-mail (.eml)"
 
 
 class ItemStatus(models.TextChoices):
@@ -129,6 +173,7 @@ class ItemStatus(models.TextChoices):
     OK = "ok", "Added"
     DUPLICATE = "duplicate", "Duplicate"
     FAILED = "failed", "Failed"
+    HELD = "held", "Waiting for a choice"
 
 
 class IngestJob(models.Model):
@@ -149,6 +194,14 @@ class IngestJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     kind = models.CharField(max_length=16, default="mixed", help_text="how it was submitted")
     status = models.CharField(max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    feed = models.ForeignKey(
+        "sources.Feed",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        help_text="the feed whose new items this job ingests",
+    )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
@@ -196,6 +249,12 @@ class IngestItem(models.Model):
     queued_at = models.DateTimeField(
         null=True, blank=True, help_text="when its task was last sent to the broker"
     )
+    encoding = models.CharField(
+        max_length=32, blank=True, help_text="encoding a person chose for a held item"
+    )
+    candidates = models.JSONField(
+        default=list, blank=True, help_text="encodings detection could not choose between"
+    )
     payload_compressed = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -219,3 +278,63 @@ class IngestItem(models.Model):
     @payload.setter
     def payload(self, data: bytes | None) -> None:
         self.payload_compressed = None if data is None else compress(data)
+
+
+# --- feeds ------------------------------------------------------------------------------
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed a project follows; polled by Celery beat (sources.feeds.polling).
+
+    Each poll turns the feed's new entries into one ingestion job of their links. New sources
+    are assigned to `coders` (the least loaded one; every one of them for a
+    `reliability_share` of the sources). A feed failing `FEED_MAX_FAILURES` polls in a row
+    is paused with its error shown, until a PI resumes it.
+    """
+
+    project = models.ForeignKey("coding.Project", on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=300, blank=True)
+    interval_minutes = models.PositiveIntegerField(default=60)
+    coders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    reliability_share = models.FloatField(default=0.0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0, help_text="failed polls in a row")
+    paused = models.BooleanField(default=False)
+    items_added = models.PositiveIntegerField(default=0, help_text="entries sent to ingestion")
+
+    class Meta:
+        ordering = ["title", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "url"], name="unique_project_feed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class FeedEntry(models.Model):
+    """An entry of a feed already seen, by its id (guid) or link: never ingested twice."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
+    key_hash = models.CharField(max_length=64)
+    link = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    item = models.ForeignKey(
+        IngestItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "key_hash"], name="unique_feed_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.link

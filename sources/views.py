@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from coding import access
 from coding.models import Assignment
+from config.converters import parse_id
 from sources.access import source_for
 from sources.assignments import assign
 from sources.errors import IngestError
@@ -16,7 +17,8 @@ from sources.forms import AssignForm, SourceMetadataForm
 from sources.jobs.access import can_ingest
 from sources.jobs.ingest import duplicate_reason, reextract
 from sources.listing import filtered_sources
-from sources.models import TextLockedError
+from sources.models import Origin, TextLockedError
+from sources.outlets import mark_line, restore_line
 
 
 @login_required
@@ -106,7 +108,10 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "paragraphs": source.text.split("\n\n"),
             "assignments": assignments,
             "locked": locked,
-            "has_original": source.original_compressed is not None,
+            # re-extraction reads kept HTML; a PDF's or e-mail's original is kept, not re-read
+            "has_original": source.original_compressed is not None
+            and source.origin in (Origin.URL, Origin.HTML),
+            "short_paragraphs": [p for p in source.text.split("\n\n") if len(p) <= 320],
         },
     )
 
@@ -127,3 +132,40 @@ def source_reextract(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect(stored.source)
     messages.success(request, "Re-extracted into this new source; the old one is unchanged.")
     return redirect(stored.source)
+
+
+@login_required
+@require_POST
+def source_restore_line(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Put a line removed as boilerplate back into a source that nobody has coded yet."""
+    project, me = access.project_for(request.user, slug, pi=True)
+    source = source_for(project, me, pk)
+    index = parse_id(request.POST.get("index", ""))
+    try:
+        if index is None:
+            raise IndexError("no index")
+        restore_line(source, index)
+    except IndexError:
+        messages.error(request, "No such removed line.")
+    except TextLockedError:
+        messages.error(request, "This source has codings: its text can no longer change.")
+    else:
+        messages.success(request, "Line restored.")
+    return redirect(source)
+
+
+@login_required
+@require_POST
+def source_mark_line(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Mark a paragraph of a source as boilerplate of its outlet: future ingests drop it."""
+    project, me = access.project_for(request.user, slug, pi=True)
+    source = source_for(project, me, pk)
+    line = " ".join(request.POST.get("line", "").split())
+    if not source.outlet_key:
+        messages.error(request, "This source has no outlet (site or sender) to learn from.")
+    elif not line or line not in {" ".join(p.split()) for p in source.text.split("\n\n")}:
+        messages.error(request, "Choose a paragraph of this source.")
+    else:
+        mark_line(project, source.outlet_key, line, request.user)
+        messages.success(request, f"Future sources from {source.outlet_key} will drop it.")
+    return redirect(source)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from sources.fetching.decode import ENCODING_CHOICES
 from sources.models import IngestItem, IngestJob, Source
 
 
@@ -25,7 +26,13 @@ class SourceSummarySerializer(serializers.ModelSerializer):
 
 class SourceSerializer(SourceSummarySerializer):
     class Meta(SourceSummarySerializer.Meta):
-        fields = [*SourceSummarySerializer.Meta.fields, "original_filename", "text_hash", "text"]
+        fields = [
+            *SourceSummarySerializer.Meta.fields,
+            "original_filename",
+            "text_hash",
+            "text",
+            "provenance",
+        ]
 
 
 class IngestItemSerializer(serializers.ModelSerializer):
@@ -42,6 +49,8 @@ class IngestItemSerializer(serializers.ModelSerializer):
             "source_id",
             "attempts",
             "finished_at",
+            "encoding",
+            "candidates",
         ]
 
 
@@ -90,7 +99,8 @@ class IngestJobCreateSerializer(serializers.Serializer):
         child=serializers.FileField(),
         required=False,
         default=list,
-        help_text="HTML (.html, .htm, .xhtml), text (.txt, .md) or .zip files of them; "
+        help_text="HTML (.html, .htm, .xhtml), text (.txt, .md), PDF (.pdf), e-mail (.eml, "
+        ".mbox) or .zip files of them; "
         "multipart/form-data, the field repeated once per file.",
     )
 
@@ -98,3 +108,10 @@ class IngestJobCreateSerializer(serializers.Serializer):
         if not data["urls"] and not data["texts"] and not data["files"]:
             raise serializers.ValidationError("Give at least one URL, text or file.")
         return data
+
+
+class EncodingChoiceSerializer(serializers.Serializer):
+    """The encoding chosen for a held item (see `candidates` on the job's items)."""
+
+    position = serializers.IntegerField(min_value=0)
+    encoding = serializers.ChoiceField(choices=[codec for _, codec in ENCODING_CHOICES])

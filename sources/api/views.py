@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from coding import access
 from config.converters import IdConverter
 from sources.api.serializers import (
+    EncodingChoiceSerializer,
+    IngestItemSerializer,
     IngestJobCreateSerializer,
     IngestJobDetailSerializer,
     IngestJobSerializer,
@@ -20,9 +22,9 @@ from sources.api.serializers import (
 )
 from sources.inputs import InputError, ItemSpec, file_specs, paste_spec
 from sources.jobs.access import project_for_ingest, visible_jobs
-from sources.jobs.ingest import BrokerUnavailable, create_job, retry_failed
+from sources.jobs.ingest import BrokerUnavailable, create_job, release_held_item, retry_failed
 from sources.listing import filtered_sources
-from sources.models import IngestJob, ItemKind, Source
+from sources.models import IngestJob, ItemKind, ItemStatus, Source
 
 LIST_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="search title, outlet and text"),
@@ -127,6 +129,23 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(
             {**IngestJobSerializer(job).data, "retried": retried}, status=status.HTTP_202_ACCEPTED
         )
+
+    @extend_schema(request=EncodingChoiceSerializer, responses={200: IngestItemSerializer})
+    @action(detail=True, methods=["post"], url_path="choose-encoding")
+    def choose_encoding(self, request, *args, **kwargs):
+        """Ingest a held item (status "held") with the encoding chosen among its candidates
+        (or any other listed). 409 if the item is not held."""
+        job = self.get_object()
+        serializer = EncodingChoiceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        item = get_object_or_404(job.items.all(), position=data["position"])
+        if item.status != ItemStatus.HELD or not release_held_item(item, data["encoding"]):
+            return Response(
+                {"detail": "This item is not waiting for an encoding."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(IngestItemSerializer(item).data)
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

@@ -25,7 +25,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -82,6 +82,8 @@ class Extracted:
     language: str | None = None
     canonical_url: str | None = None
     description: str | None = None
+    # how the text was made, stored with the source (sources.models.Source.provenance)
+    provenance: dict = field(default_factory=dict)
 
 
 # --- HTML -------------------------------------------------------------------------------

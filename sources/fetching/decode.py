@@ -3,12 +3,27 @@
 trafilatura guesses encodings from a few kilobytes and ignores both the HTTP header and
 `<meta charset>`, so a windows-1251 page can come out as cp1250 mojibake. We decode first
 and hand it text.
+
+A declaration (HTTP header, `<meta charset>`) is a claim, and servers and CMSs get it wrong:
+a UTF-8 page declared windows-1251, a windows-1251 page declared ISO-8859-1. Once a source
+is coded its text can never change, so a wrong guess is permanent. The order here:
+
+1. a byte-order mark decides;
+2. bytes that are valid UTF-8 and not plain ASCII are UTF-8, whatever is declared (legacy
+   text is practically never valid multi-byte UTF-8 by accident);
+3. otherwise the encodings of the study's languages are ranked on the bytes
+   (charset-normalizer's mess ratio and language coherence). A declared encoding that
+   decodes the bytes and ranks with the best is used; one that ranks clearly worse loses to
+   the bytes' clear winner;
+4. when no encoding is clearly best (short texts, near ties), `EncodingUnsure` is raised
+   with the candidates, so that a person picks one after seeing the text (the item is held).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
@@ -19,20 +34,95 @@ from sources.errors import IngestError
 META_SCAN_BYTES = 4096
 # detection on the whole of a 10 MB page is slow; a sample from both ends is enough
 DETECT_SAMPLE_BYTES = 64 * 1024
+# candidates are scored by mess ratio less this share of language coherence (both 0..1);
+# one whose score is within SCORE_TIE of the best one's ties with it
+COHERENCE_WEIGHT = 0.25
+SCORE_TIE = 0.05
+# ... plus this share of words that mix scripts (see _mixed_words)
+MIXED_WORDS_WEIGHT = 0.5
+
+# Encodings of the study's languages and region, as (label shown to people, Python codec).
+# Detection ranks these only: a wider set (cp1250, mac_cyrillic, ...) wins ties on short
+# texts by accident. Anything else can still be chosen by hand (ENCODING_CHOICES).
+STUDY_ENCODINGS: tuple[tuple[str, str], ...] = (
+    ("UTF-8", "utf_8"),
+    ("windows-1252 (Western)", "cp1252"),
+    ("ISO-8859-15 (Western)", "iso8859_15"),
+    ("windows-1251 (Cyrillic)", "cp1251"),
+    ("KOI8-R (Cyrillic)", "koi8_r"),
+    ("ISO-8859-5 (Cyrillic)", "iso8859_5"),
+    ("windows-1256 (Arabic, Persian)", "cp1256"),
+    ("GB18030 / GBK (Chinese, simplified)", "gb18030"),
+    ("Big5 (Chinese, traditional)", "big5"),
+    ("EUC-KR (Korean)", "cp949"),
+    ("Shift_JIS (Japanese)", "cp932"),
+    ("EUC-JP (Japanese)", "euc_jp"),
+)
+ENCODING_CHOICES: tuple[tuple[str, str], ...] = (
+    *STUDY_ENCODINGS,
+    ("windows-1250 (Central European)", "cp1250"),
+    ("ISO-8859-2 (Central European)", "iso8859_2"),
+    ("ISO-8859-6 (Arabic)", "iso8859_6"),
+    ("ISO-8859-7 (Greek)", "iso8859_7"),
+    ("windows-1253 (Greek)", "cp1253"),
+    ("windows-1254 (Turkish)", "cp1254"),
+    ("windows-1255 (Hebrew)", "cp1255"),
+    ("KOI8-U (Ukrainian)", "koi8_u"),
+    ("ISO-2022-JP (Japanese)", "iso2022_jp"),
+)
+_LABELS = dict((codec, label) for label, codec in ENCODING_CHOICES)
+# supersets used in place of what pages declare: the same text for every valid byte
+_SUPERSETS = {"gbk": "gb18030", "gb2312": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932"}
 
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf_32_le"),  # before UTF-16 LE: its BOM starts the same way
+    (codecs.BOM_UTF32_BE, "utf_32_be"),
+    (codecs.BOM_UTF8, "utf_8"),
+    (codecs.BOM_UTF16_LE, "utf_16_le"),
+    (codecs.BOM_UTF16_BE, "utf_16_be"),
 )
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([a-zA-Z0-9_:.+-]+)", re.I)
+_NON_ASCII_WORD = re.compile(rb"[^\s<>]*[\x80-\xff][^\s<>]*")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_OTHER_SCRIPT = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u0590-\u08ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
 _MARKUP = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title|p|div|article)\b", re.I)
 # C0 controls that do not occur in text (tab, LF, FF and CR excluded)
 _BINARY_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
-# single-byte Western defaults that servers often send for pages really in UTF-8
-_WESTERN_DEFAULTS = {"latin-1", "iso8859-1", "cp1252", "ascii"}
+
+
+class EncodingUnsure(IngestError):
+    """No encoding is clearly right: a person must choose (see `candidates`)."""
+
+    def __init__(self, candidates: list[str]) -> None:
+        names = ", ".join(encoding_label(c) for c in candidates[:4])
+        super().__init__(f"encoding unsure ({names}): choose one and check the text")
+        self.candidates = candidates
+        self.body: bytes | None = None  # the bytes in question, set by whoever holds them
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # Python codec name
+
+
+def encoding_label(codec: str) -> str:
+    """The name shown to people for a Python codec name."""
+    return _LABELS.get(codec, codec)
+
+
+def normalize_codec(label: str | None) -> str | None:
+    """Python codec name for a charset label or codec name, or None if unknown."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    name = name.replace("-", "_")
+    return _SUPERSETS.get(name, name)
 
 
 def _bom(body: bytes) -> tuple[str, int] | None:
@@ -42,29 +132,23 @@ def _bom(body: bytes) -> tuple[str, int] | None:
     return None
 
 
-def _codec(label: str | None) -> str | None:
-    """Python codec name for a declared charset label, or None if unknown.
+def _declared_codec(label: str | None) -> str | None:
+    """Python codec for a declared charset label, following WHATWG where Python differs.
 
-    Follows the WHATWG mapping where Python differs: ISO-8859-1 and ASCII labels mean
-    windows-1252, and a UTF-16 label in a document that was read as ASCII means UTF-8.
+    ISO-8859-1 and ASCII labels mean windows-1252, and a UTF-16 label in a document that was
+    read as ASCII means UTF-8.
     """
-    if not label:
-        return None
-    label = label.strip().strip("\"'").lower()
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    if name in {"latin-1", "iso8859-1", "ascii"}:
+    name = normalize_codec(label)
+    if name in {"latin_1", "iso8859_1", "ascii"}:
         return "cp1252"
-    if name.startswith(("utf-16", "utf-32")):
-        return "utf-8"
+    if name is not None and name.startswith(("utf_16", "utf_32")):
+        return "utf_8"
     return name
 
 
 def _meta_charset(body: bytes) -> str | None:
     match = _META_CHARSET.search(body[:META_SCAN_BYTES])
-    return _codec(match.group(1).decode("ascii")) if match else None
+    return _declared_codec(match.group(1).decode("ascii")) if match else None
 
 
 def _looks_binary(body: bytes) -> bool:
@@ -74,88 +158,192 @@ def _looks_binary(body: bytes) -> bool:
     return len(_BINARY_CONTROLS.findall(sample)) > max(2, len(sample) // 100)
 
 
-def _detect(body: bytes) -> str | None:
-    """charset-normalizer's best guess, on a sample for large inputs."""
-    if len(body) > DETECT_SAMPLE_BYTES:
-        half = DETECT_SAMPLE_BYTES // 2
-        # cut at a line break so a multi-byte sequence is not split at the seam
-        head = body[:half].rpartition(b"\n")[0] or body[:half]
-        tail = body[-half:].partition(b"\n")[2] or body[-half:]
-        sample = head + b"\n" + tail
-    else:
-        sample = body
-    best = from_bytes(sample).best()
-    return best.encoding if best is not None else None
+def _sample(body: bytes) -> bytes:
+    """The words holding non-ASCII bytes, joined by spaces (at most DETECT_SAMPLE_BYTES).
+
+    Markup and English around them would otherwise dominate the language measures: a page
+    in English with a short Japanese paragraph "looks English" read as windows-1252. No
+    legacy encoding of the study uses whitespace, "<" or ">" inside a multi-byte character,
+    so cutting there never splits one.
+    """
+    words = _NON_ASCII_WORD.findall(body)
+    body = b" ".join(words) if words else body
+    if len(body) <= DETECT_SAMPLE_BYTES:
+        return body
+    half = DETECT_SAMPLE_BYTES // 2
+    # cut at a line break so a multi-byte sequence is not split at the seam
+    head = body[:half].rpartition(b" ")[0] or body[:half]
+    tail = body[-half:].partition(b" ")[2] or body[-half:]
+    return head + b" " + tail
 
 
 def _strict(body: bytes, encoding: str) -> str | None:
     try:
         return body.decode(encoding)
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, LookupError):
         return None
 
 
-def decode_html(body: bytes, charset_from_header: str | None = None) -> str:
-    """Decode an HTML document.
+@dataclass(frozen=True)
+class _Ranked:
+    codec: str
+    text: str  # the sample decoded
+    chaos: float
+    coherence: float
+    mixed: float = 0.0  # share of words mixing ASCII letters with another script
 
-    Order: byte-order mark; HTTP charset; `<meta charset>` or `http-equiv` Content-Type in
-    the first 4 KB; valid UTF-8; charset-normalizer; UTF-8 with replacement characters.
-    A declared charset that fails to decode strictly is treated as a hint only, and a
-    Western default header (ISO-8859-1) loses to a body that is valid UTF-8.
+
+def _mixed_words(text: str) -> float:
+    """Share of words that mix ASCII letters with Cyrillic, Greek, Arabic, Hebrew or CJK.
+
+    "café" read as windows-1251 is "cafй": real words almost never do this, so it settles
+    a lone accented letter in an English page that the language measures cannot.
     """
-    if not body.strip():
-        raise IngestError("empty file")
+    words = text.split()
+    if not words:
+        return 0.0
+    mixed = sum(1 for w in words if _ASCII_LETTER.search(w) and _OTHER_SCRIPT.search(w))
+    return mixed / len(words)
+
+
+def rank_encodings(body: bytes, extra: tuple[str, ...] = ()) -> list[_Ranked]:
+    """The study's encodings (and `extra`) that decode the bytes, best first.
+
+    Encodings that decode to the same text count once (the first, in STUDY_ENCODINGS
+    order). An encoding whose text is too messy to be language is left out.
+    """
+    sample = _sample(body)
+    wanted = [codec for _, codec in STUDY_ENCODINGS]
+    wanted += [c for c in extra if c not in wanted]
+    ranked: list[_Ranked] = []
+    for match in from_bytes(sample, cp_isolation=wanted):
+        codec = normalize_codec(match.encoding) or match.encoding
+        text = str(match)
+        ranked.append(_Ranked(codec, text, match.chaos, match.coherence, _mixed_words(text)))
+    ranked.sort(key=lambda r: (_score(r), _order(r.codec, wanted)))
+    unique: list[_Ranked] = []
+    for candidate in ranked:
+        same = next((u for u in unique if u.text == candidate.text), None)
+        if same is None:
+            unique.append(candidate)
+    return unique
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    broken = body.decode("utf_8", errors="replace").count("\ufffd")
+    return broken <= max(3, len(body) // 2000)
+
+
+def _order(codec: str, wanted: list[str]) -> int:
+    return wanted.index(codec) if codec in wanted else len(wanted)
+
+
+def _score(candidate: _Ranked) -> float:
+    """Lower is better: mess, less a share of language coherence (which short texts lack),
+    plus words that mix scripts."""
+    return (
+        candidate.chaos
+        - COHERENCE_WEIGHT * candidate.coherence
+        + MIXED_WORDS_WEIGHT * candidate.mixed
+    )
+
+
+def _ties(best: _Ranked, other: _Ranked) -> bool:
+    return _score(other) - _score(best) < SCORE_TIE
+
+
+def choose_encoding(body: bytes, declared: list[str] | None = None) -> str:
+    """The codec for bytes that are neither ASCII nor UTF-8 (see the module docstring).
+
+    `declared` are codec names in order of authority (HTTP header, then meta). Raises
+    EncodingUnsure when neither the bytes nor a declaration settle it.
+    """
+    says_utf8 = "utf_8" in (declared or [])
+    declared = [d for d in declared or [] if _strict(_sample(body), d) is not None]
+    ranked = rank_encodings(body, tuple(declared))
+    if not ranked:
+        if declared:
+            return declared[0]
+        if says_utf8 and _mostly_utf8(body):
+            return "utf_8"
+        raise EncodingUnsure([codec for _, codec in STUDY_ENCODINGS[1:5]])
+    best = ranked[0]
+    tied = [r for r in ranked[1:] if _ties(best, r)]
+    for codec in declared:  # a declaration settles a tie, never overrules a clear winner
+        text = _strict(_sample(body), codec)
+        if any(r.text == text for r in [best, *tied]):
+            return codec
+    if not tied:
+        return best.codec
+    if says_utf8 and _mostly_utf8(body):  # a stray broken byte in a UTF-8 page
+        return "utf_8"
+    raise EncodingUnsure([best.codec, *(r.codec for r in tied)])
+
+
+def decode_bytes(
+    body: bytes, declared: list[str] | None = None, chosen: str | None = None
+) -> Decoded:
+    """Decode text bytes: BOM, then valid UTF-8, then the ranking (see the module docstring).
+
+    `chosen` is an encoding a person picked: used as it is. Raises EncodingUnsure.
+    """
+    if chosen:
+        codec = normalize_codec(chosen)
+        if codec is None:
+            raise IngestError(f"unknown encoding {chosen[:40]}")
+        return Decoded(body.decode(codec, errors="replace"), codec)
     bom = _bom(body)
     if bom is not None:
-        return body[bom[1] :].decode(bom[0], errors="replace")
-    if _looks_binary(body):
-        raise IngestError("not HTML")
+        return Decoded(body[bom[1] :].decode(bom[0], errors="replace"), bom[0])
+    text = _strict(body, "utf_8")
+    if text is not None:  # ASCII, or multi-byte UTF-8: the bytes are unambiguous
+        return Decoded(text, "utf_8")
+    codec = choose_encoding(body, declared)
+    text = _strict(body, codec)
+    if text is None:  # the sample decoded, a byte elsewhere does not
+        text = body.decode(codec, errors="replace")
+    return Decoded(text, codec)
 
+
+def declared_encodings(body: bytes, charset_from_header: str | None) -> list[str]:
+    """Codecs declared for an HTML document: HTTP header first, then `<meta charset>`."""
     declared = []
-    header = _codec(charset_from_header)
-    if header is not None:
-        declared.append(header)
-    meta = _meta_charset(body)
-    if meta is not None:
-        declared.append(meta)
-    for encoding in declared:
-        if encoding in _WESTERN_DEFAULTS and encoding == header and not body.isascii():
-            text = _strict(body, "utf-8")
-            if text is not None:
-                return text
-        text = _strict(body, encoding)
-        if text is not None:
-            return text
-
-    text = _strict(body, "utf-8")
-    if text is not None:
-        return text
-    detected = _detect(body)
-    if detected is not None:
-        return body.decode(detected, errors="replace")
-    if declared:
-        return body.decode(declared[0], errors="replace")
-    if _MARKUP.search(body[:META_SCAN_BYTES]):
-        return body.decode("utf-8", errors="replace")
-    raise IngestError("not HTML")
+    for codec in (_declared_codec(charset_from_header), _meta_charset(body)):
+        if codec is not None and codec not in declared:
+            declared.append(codec)
+    return declared
 
 
-def decode_text_file(body: bytes) -> str:
-    """Decode an uploaded .txt/.md file: BOM, strict UTF-8, then detection."""
+def decode_html_bytes(
+    body: bytes, charset_from_header: str | None = None, chosen: str | None = None
+) -> Decoded:
+    """Decode an HTML document; see `decode_bytes`. Raises IngestError ("empty file",
+    "not HTML") and EncodingUnsure."""
     if not body.strip():
         raise IngestError("empty file")
-    bom = _bom(body)
-    if bom is not None:
-        text = body[bom[1] :].decode(bom[0], errors="replace")
-    elif _looks_binary(body):
-        raise IngestError("not text")
-    else:
-        text = _strict(body, "utf-8")
-        if text is None:
-            detected = _detect(body)
-            if detected is None:
-                raise IngestError("not text")
-            text = body.decode(detected, errors="replace")
-    if not text.strip():
+    if _bom(body) is None and not chosen and _looks_binary(body):
+        raise IngestError("not HTML")
+    return decode_bytes(body, declared_encodings(body, charset_from_header), chosen)
+
+
+def decode_html(
+    body: bytes, charset_from_header: str | None = None, chosen: str | None = None
+) -> str:
+    """The text of an HTML document (see `decode_html_bytes`)."""
+    return decode_html_bytes(body, charset_from_header, chosen).text
+
+
+def decode_text_bytes(body: bytes, chosen: str | None = None) -> Decoded:
+    """Decode an uploaded .txt/.md file. Raises IngestError and EncodingUnsure."""
+    if not body.strip():
         raise IngestError("empty file")
-    return text
+    if _bom(body) is None and not chosen and _looks_binary(body):
+        raise IngestError("not text")
+    decoded = decode_bytes(body, None, chosen)
+    if not decoded.text.strip():
+        raise IngestError("empty file")
+    return decoded
+
+
+def decode_text_file(body: bytes, chosen: str | None = None) -> str:
+    return decode_text_bytes(body, chosen).text

@@ -29,12 +29,22 @@ from django.utils import timezone
 
 from coding.models import Project
 from config.celery import enqueue
+from sources.assignments import assign_new_source
 from sources.errors import IngestError, TransientFetchError
 from sources.extraction.extract import Extracted, extract_html, extract_text_document
-from sources.fetching.decode import decode_html, decode_text_file
+from sources.extraction.newsletter import extract_email
+from sources.extraction.pdf import extract_pdf
+from sources.fetching.decode import (
+    Decoded,
+    EncodingUnsure,
+    decode_html_bytes,
+    decode_text_bytes,
+    encoding_label,
+)
 from sources.fetching.fetch import fetch, parse_target
 from sources.inputs import ItemSpec
 from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, JobStatus, Origin, Source
+from sources.outlets import count_lines, outlet_key, remove_boilerplate
 from sources.text import TextTooLong, check_text_length
 
 logger = logging.getLogger(__name__)
@@ -86,9 +96,11 @@ def create_job(
     *,
     kind: str = "mixed",
     enqueue: bool = True,
+    feed=None,
 ) -> IngestJob:
     """Store a job with one item per spec and (after commit) queue its items.
 
+    A job of a feed's entries (`feed`) assigns its new sources by the feed's rule.
     Raises BrokerUnavailable (the job and its items stored all the same) when the broker
     cannot be reached right after the commit.
     """
@@ -98,7 +110,7 @@ def create_job(
         raise ValueError(f"at most {settings.INGEST_MAX_ITEMS} items per job")
     now = timezone.now()
     with transaction.atomic():
-        job = IngestJob.objects.create(project=project, created_by=user, kind=kind)
+        job = IngestJob.objects.create(project=project, created_by=user, kind=kind, feed=feed)
         items = []
         for position, spec in enumerate(specs):
             item = IngestItem(job=job, position=position, kind=spec.kind, label=spec.label)
@@ -276,6 +288,8 @@ def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
             _finish(item, *_outcome(prepared))
         else:
             _store_and_finish(item, prepared)
+    except EncodingUnsure as exc:
+        _hold(item, exc)
     except TransientFetchError as exc:
         if not final_attempt:
             IngestItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
@@ -310,6 +324,46 @@ def _release(item: IngestItem) -> None:
         # still down: the item stays running under this thread, which may take it again
         # (claimant_gone), or the sweeper releases it once its process is gone or it is stale
         logger.warning("could not release ingest item %s: the database is unreachable", item.pk)
+
+
+def _hold(item: IngestItem, unsure: EncodingUnsure) -> None:
+    """Park the item until a person picks its encoding (it keeps its bytes meanwhile)."""
+    changes = {"status": ItemStatus.HELD, "reason": unsure.reason[:300]}
+    changes["candidates"] = unsure.candidates
+    if unsure.body is not None and item.kind == ItemKind.URL:  # keep what was fetched
+        item.payload = unsure.body
+        changes["payload_compressed"] = item.payload_compressed
+    changes["updated_at"] = timezone.now()
+    held = IngestItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(**changes)
+    if held:
+        for name, value in changes.items():
+            setattr(item, name, value)
+    else:
+        item.refresh_from_db()
+
+
+def release_held_item(item: IngestItem, encoding: str, *, enqueue_it: bool = True) -> bool:
+    """Give a held item the encoding a person chose and queue it again.
+
+    False if the item is not held (any more): someone chose already.
+    """
+    released = IngestItem.objects.filter(pk=item.pk, status=ItemStatus.HELD).update(
+        status=ItemStatus.PENDING, encoding=encoding, reason="", updated_at=timezone.now()
+    )
+    if not released:
+        return False
+    item.status, item.encoding, item.reason = ItemStatus.PENDING, encoding, ""
+    if enqueue_it:
+        transaction.on_commit(lambda: enqueue("sources.ingest_item", item.pk))
+    return True
+
+
+def preview_item(item: IngestItem, encoding: str) -> Extracted:
+    """The text the held item would get with this encoding (nothing is stored)."""
+    prepared = _prepare(item, encoding)
+    if isinstance(prepared, Stored):
+        raise IngestError(duplicate_reason(prepared.source))
+    return prepared.extracted
 
 
 def duplicate_reason(source: Source) -> str:
@@ -427,12 +481,22 @@ def _store_and_finish(item: IngestItem, pending: _Pending) -> None:
             original_compressed=pending.original_compressed,
             url=pending.url,
             filename=pending.filename,
+            outlet_key=pending.outlet_key,
         )
         recorded = _record(item, *_outcome(stored))
         if not recorded:  # another worker finished it first: its outcome stands, ours goes
             transaction.set_rollback(True)
+        elif job.feed_id and not stored.duplicate:
+            _assign_by_feed(job, stored.source)
     if not recorded:
         item.refresh_from_db()
+
+
+def _assign_by_feed(job: IngestJob, source: Source) -> None:
+    feed = job.feed
+    coders = list(feed.coders.all())
+    if coders:
+        assign_new_source(source, coders, reliability_share=feed.reliability_share, by=None)
 
 
 def _record(item: IngestItem, status: str, reason: str, source: Source | None) -> bool:
@@ -532,12 +596,19 @@ class _Pending:
     original_compressed: bytes | None = None
     url: str = ""
     filename: str = ""
+    outlet_key: str = ""
 
 
-def _prepare(item: IngestItem) -> _Pending | Stored:
-    """Fetch or read, decode and extract the item; a Stored duplicate if its URL is known."""
+def _prepare(item: IngestItem, encoding: str | None = None) -> _Pending | Stored:
+    """Fetch or read, decode and extract the item; a Stored duplicate if its URL is known.
+
+    `encoding` (else the one chosen for a held item) overrides detection.
+    """
+    chosen = encoding or item.encoding or None
     if item.kind == ItemKind.URL:
         try:
+            if item.payload_compressed is not None:  # held after fetching: not again
+                return _prepare_fetched(item.job.project, item.label, item.payload, chosen)
             return _prepare_url(item.job.project, item.label)
         except Duplicate as dup:
             return Stored(dup.source, True)
@@ -547,11 +618,23 @@ def _prepare(item: IngestItem) -> _Pending | Stored:
         if item.label:
             extracted = _with(extracted, title=item.label)
         return _Pending(extracted, Origin.PASTE)
-    if item.kind == ItemKind.HTML:
-        extracted, origin = extract_html(decode_html(data, None)), Origin.HTML
+    key = ""
+    if item.kind == ItemKind.PDF:
+        extracted = extract_pdf(data, item.label, max_pages=settings.INGEST_PDF_MAX_PAGES)
+        origin = Origin.PDF
+    elif item.kind == ItemKind.EMAIL:
+        extracted = _extract_email(data, chosen)
+        origin, key = Origin.EMAIL, outlet_key(sender=extracted.provenance["email"]["address"])
+    elif item.kind == ItemKind.HTML:
+        decoded = _decoded(decode_html_bytes, data, None, chosen)
+        extracted, origin = _with_encoding(extract_html(decoded.text), decoded), Origin.HTML
+        key = outlet_key(url=extracted.canonical_url) or _name_key(extracted.outlet)
     else:
-        extracted = extract_text_document(decode_text_file(data), item.label)
+        decoded = _decoded(decode_text_bytes, data, chosen)
+        extracted = _with_encoding(extract_text_document(decoded.text, item.label), decoded)
         origin = Origin.TEXT
+    if origin != Origin.TEXT:  # a text file is the user's own clean text
+        extracted = remove_boilerplate(item.job.project, key, extracted)
     # the payload is the original, compressed as a source keeps it: stored as it is
     compressed = item.payload_compressed
     return _Pending(
@@ -559,7 +642,20 @@ def _prepare(item: IngestItem) -> _Pending | Stored:
         origin,
         original_compressed=None if compressed is None else bytes(compressed),
         filename=item.label,
+        outlet_key=key,
     )
+
+
+def _extract_email(data: bytes, chosen: str | None) -> Extracted:
+    try:
+        return extract_email(data, chosen)
+    except EncodingUnsure as unsure:
+        unsure.body = data
+        raise
+
+
+def _name_key(outlet: str | None) -> str:
+    return f"name:{' '.join(outlet.split()).lower()}"[:200] if outlet else ""
 
 
 def _prepare_url(project: Project, url: str) -> _Pending:
@@ -572,12 +668,41 @@ def _prepare_url(project: Project, url: str) -> _Pending:
         timeout=settings.INGEST_TIMEOUT,
         max_redirects=settings.INGEST_MAX_REDIRECTS,
     )
-    html = decode_html(result.body, result.charset_from_header)
-    extracted = extract_html(html, url=result.url_final)
-    _raise_if_url_known(project, [result.url_final, extracted.canonical_url])
+    decoded = _decoded(decode_html_bytes, result.body, result.charset_from_header, None)
+    return _fetched(project, url, result.url_final, result.body, decoded)
+
+
+def _prepare_fetched(project: Project, url: str, body: bytes, chosen: str | None) -> _Pending:
+    _raise_if_url_known(project, [url])
+    return _fetched(project, url, url, body, _decoded(decode_html_bytes, body, None, chosen))
+
+
+def _fetched(project: Project, url: str, final: str, body: bytes, decoded: Decoded) -> _Pending:
+    extracted = _with_encoding(extract_html(decoded.text, url=final), decoded)
+    _raise_if_url_known(project, [final, extracted.canonical_url])
     if not extracted.canonical_url:
-        extracted = _with(extracted, canonical_url=result.url_final)
-    return _Pending(extracted, Origin.URL, original=result.body, url=url)
+        extracted = _with(extracted, canonical_url=final)
+    key = outlet_key(url=final)
+    extracted = remove_boilerplate(project, key, extracted)
+    return _Pending(extracted, Origin.URL, original=body, url=url, outlet_key=key)
+
+
+def _decoded(decode, body: bytes, *args) -> Decoded:
+    """Run a decode function; an unsure one keeps the bytes on its error, for holding."""
+    try:
+        return decode(body, *args)
+    except EncodingUnsure as unsure:
+        unsure.body = body
+        raise
+
+
+def _with_encoding(extracted: Extracted, decoded: Decoded) -> Extracted:
+    provenance = {
+        **extracted.provenance,
+        "encoding": encoding_label(decoded.encoding),
+        "encoding_codec": decoded.encoding,
+    }
+    return _with(extracted, provenance=provenance)
 
 
 def _raise_if_url_known(project: Project, urls: Iterable[str | None]) -> None:
@@ -605,6 +730,7 @@ def store_source(
     original_compressed: bytes | None = None,
     url: str = "",
     filename: str = "",
+    outlet_key: str = "",
 ) -> Stored:
     """Create the source, or return the project's source with the same text.
 
@@ -624,6 +750,8 @@ def store_source(
     except TextTooLong as exc:
         raise IngestError(str(exc)) from None
     canonical = extracted.canonical_url or ""
+    provenance = dict(extracted.provenance)
+    lines = provenance.pop("_lines", None)  # counted for the outlet if the source is new
     source = Source(
         project=project,
         title=_clip("title", extracted.title or filename or url or "Untitled"),
@@ -636,6 +764,8 @@ def store_source(
         origin=origin,
         original_filename=filename[-255:],
         text=text,
+        provenance=provenance,
+        outlet_key=outlet_key,
         ingested_by=user,
     )
     if original_compressed is not None:
@@ -650,6 +780,8 @@ def store_source(
         if existing is None:
             raise
         return Stored(existing, True)
+    if lines:
+        count_lines(project, outlet_key, lines)
     return Stored(source, False)
 
 
@@ -668,7 +800,9 @@ def reextract(source: Source, user) -> Stored:
     data = source.original
     if data is None or source.origin not in (Origin.URL, Origin.HTML):
         raise IngestError("no original HTML kept for this source")
-    extracted = extract_html(decode_html(data, None), url=source.url or None)
+    encoding = (source.provenance or {}).get("encoding_codec")
+    decoded = decode_html_bytes(data, None, encoding)
+    extracted = _with_encoding(extract_html(decoded.text, url=source.url or None), decoded)
     # the new source must not collide with the old one's URL; it keeps it as provenance
     return store_source(
         source.project,

@@ -10,4 +10,9 @@ urlpatterns = [
     path("projects/<slug:slug>/ingest/<id:pk>/", views.job_detail, name="ingest-job"),
     path("projects/<slug:slug>/ingest/<id:pk>/status/", views.job_status, name="ingest-job-status"),
     path("projects/<slug:slug>/ingest/<id:pk>/retry/", views.job_retry, name="ingest-job-retry"),
+    path(
+        "projects/<slug:slug>/ingest/<id:pk>/items/<int:position>/encoding/",
+        views.item_encoding,
+        name="ingest-item-encoding",
+    ),
 ]

@@ -6,14 +6,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sources.access import visible_sources
-from sources.forms import AddSourcesForm
+from sources.errors import IngestError
+from sources.fetching.decode import encoding_label
+from sources.forms import AddSourcesForm, EncodingChoiceForm
 from sources.jobs.access import job_for, project_for_ingest, visible_jobs
-from sources.jobs.ingest import BrokerUnavailable, create_job, retry_failed
+from sources.jobs.ingest import (
+    BrokerUnavailable,
+    create_job,
+    preview_item,
+    release_held_item,
+    retry_failed,
+)
 from sources.models import ItemStatus
+
+PREVIEW_CHARS = 1200
 
 
 @login_required
@@ -48,12 +59,13 @@ def job_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, me = project_for_ingest(request.user, slug)
     job = job_for(project, me, pk)
     items = job_items(job, me)
+    held = sum(1 for item in items if item["status"] == ItemStatus.HELD)
     duplicates = sum(1 for item in items if item["status"] == ItemStatus.DUPLICATE)
     return render(
         request,
         "sources/jobs/job_detail.html",
         {"project": project, "me": me, "job": job, "items": items,
-         "duplicates": duplicates, "new": job.done - duplicates},
+         "duplicates": duplicates, "new": job.done - duplicates, "held": held},
     )  # fmt: skip
 
 
@@ -85,6 +97,49 @@ def job_status(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
     return JsonResponse(job_state(job, me))
 
 
+@login_required
+def item_encoding(request: HttpRequest, slug: str, pk: int, position: int) -> HttpResponse:
+    """Pick the encoding of a held item: each candidate's text side by side, then store."""
+    project, me = project_for_ingest(request.user, slug)
+    job = job_for(project, me, pk)
+    item = get_object_or_404(job.items.select_related("job__project"), position=position)
+    if item.status != ItemStatus.HELD:
+        messages.info(request, "This item is not waiting for an encoding any more.")
+        return redirect(job)
+    if request.method == "POST":
+        form = EncodingChoiceForm(request.POST)
+        if form.is_valid():
+            encoding = form.cleaned_data["encoding"]
+            release_held_item(item, encoding)
+            messages.success(request, f"Ingesting “{item.label}” as {encoding_label(encoding)}.")
+            return redirect(job)
+    else:
+        form = EncodingChoiceForm(initial={"encoding": (item.candidates or [""])[0]})
+    shown = list(item.candidates or [])
+    asked = request.GET.get("encoding", "")
+    if asked and asked not in shown and asked in dict(form.fields["encoding"].choices):
+        shown.insert(0, asked)
+    previews = [_preview(item, codec) for codec in shown]
+    context = {"project": project, "me": me, "job": job, "item": item, "form": form}
+    context["previews"] = previews
+    return render(request, "sources/jobs/item_encoding.html", context)
+
+
+def _preview(item, codec: str) -> dict:
+    try:
+        extracted = preview_item(item, codec)
+    except IngestError as exc:
+        return {"codec": codec, "label": encoding_label(codec), "error": exc.reason}
+    text = extracted.text
+    clipped = text[:PREVIEW_CHARS] + ("…" if len(text) > PREVIEW_CHARS else "")
+    return {
+        "codec": codec,
+        "label": encoding_label(codec),
+        "title": extracted.title or "",
+        "text": clipped,
+    }
+
+
 def job_items(job, me) -> list[dict]:
     """Items with a link to their source only if the member may open it."""
     items = list(job.items.select_related("source").defer("payload_compressed"))
@@ -101,6 +156,11 @@ def job_items(job, me) -> list[dict]:
             "source_title": item.source.title if item.source else None,
             "source_url": item.source.get_absolute_url() if item.source_id in visible else None,
             "attempts": item.attempts,
+            "choice_url": reverse(
+                "ingest-item-encoding", args=[job.project.slug, job.pk, item.position]
+            )
+            if item.status == ItemStatus.HELD
+            else None,
         }
         for item in items
     ]

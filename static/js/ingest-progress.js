@@ -26,7 +26,14 @@ function renderOutcome(cell, item) {
     const reason = document.createElement("span");
     reason.className = "reason";
     reason.textContent = item.reason;
-    cell.append(reason);
+    cell.append(reason, " ");
+  }
+  if (item.choice_url) {
+    const link = document.createElement("a");
+    link.className = "button";
+    link.href = item.choice_url;
+    link.textContent = "Choose the encoding";
+    cell.append(link);
   }
 }
 
@@ -41,6 +48,7 @@ function render(job, state) {
   for (const field of ["new", "duplicate", "failed", "remaining", "status_label"]) {
     setText(job, field, state[field]);
   }
+  setText(job, "held", state.counts.held);
   const badge = job.querySelector('[data-field="status_label"]');
   badge.className = `badge job-${state.status}`;
   job.dataset.status = state.status;
@@ -48,7 +56,7 @@ function render(job, state) {
   if (queueError) queueError.hidden = !state.queue_error || state.remaining === 0;
   for (const item of state.items) {
     const row = document.querySelector(`#items tr[data-position="${item.position}"]`);
-    if (!row || row.className === `item-${item.status}` && item.status !== "running") continue;
+    if (!row || (row.className === `item-${item.status}` && item.status !== "running")) continue;
     row.className = `item-${item.status}`;
     renderOutcome(row.querySelector(".item-outcome"), item);
   }

@@ -119,3 +119,37 @@ def test_broker_down_then_retry_of_a_failed_item(page, live_server, login, scree
     assert sent == [item.pk]
     job.refresh_from_db()
     assert (job.status, job.failed, job.remaining) == ("queued", 0, 1)
+
+
+def test_pi_picks_the_encoding_of_a_held_file_after_seeing_the_text(
+    page, live_server, login, screenshot, tmp_path, monkeypatch
+):
+    pi = PIUserFactory(username="pi")
+    project = ProjectFactory(slug="ties", name="Security ties pilot")
+    MembershipFactory(project=project, user=pi, role=Role.PI)
+    note = "Итоги визита в Пхеньян"
+    upload = tmp_path / "note.txt"
+    upload.write_bytes(note.encode("cp1251"))  # reads as well in ISO-8859-5: held
+    with celery_worker("embedded", tmp_path) as sender:
+        monkeypatch.setattr(ingest, "enqueue_job", lambda job: send_items(sender, job))
+        monkeypatch.setattr(ingest, "enqueue", lambda name, *args: sender.send_task(name, args))
+        login("pi")
+        page.goto(f"{live_server.url}/projects/ties/sources/add/")
+        page.locator("#id_text_files").set_input_files(str(upload))
+        page.get_by_role("button", name="Add sources").click()
+        job = page.locator("#job")
+        expect(job.locator('[data-field="held"]')).to_have_text("1", timeout=60_000)
+        row = page.locator("#items tbody tr").first
+        expect(row).to_contain_text("encoding unsure (windows-1251 (Cyrillic), ISO-8859-5")
+        screenshot("ingest-job-held")
+        row.get_by_role("link", name="Choose the encoding").click()
+        previews = page.locator(".encoding-preview")
+        expect(previews.first).to_contain_text(note)
+        expect(previews.nth(1)).to_contain_text(note.encode("cp1251").decode("iso8859_5"))
+        screenshot("ingest-choose-encoding")
+        page.get_by_label("windows-1251 (Cyrillic)").check()
+        page.get_by_role("button", name="Store with the selected encoding").click()
+        expect(job.locator('[data-field="status_label"]')).to_have_text("Done", timeout=60_000)
+        expect(job.locator('[data-field="held"]')).to_have_text("0")
+        screenshot("ingest-job-after-choice")
+    assert Source.objects.get(project=project).text == note

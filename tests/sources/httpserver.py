@@ -118,8 +118,37 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(200, b"x", "<b>alert(1)</b>; charset=utf-8")
         elif path == "/empty":
             self.send(200, b"")
+        elif path == "/feed.xml":
+            self.send(200, rss_feed(f"http://{self.headers['Host']}"), "application/rss+xml")
+        elif path == "/atom.xml":
+            self.send(200, atom_feed(f"http://{self.headers['Host']}"), "application/atom+xml")
         else:
             self.send(404, b"<html><body>not found</body></html>")
+
+
+def rss_feed(base: str) -> bytes:
+    """An RSS 2.0 feed of two of this server's articles (and an entry without a link)."""
+    items = "".join(
+        f"<item><title>{title}</title><link>{base}{path}</link><guid>{guid}</guid></item>"
+        for title, path, guid in [
+            ("Drills without an alliance", "/page", "note-1"),
+            ("Министр обороны КНДР в Москве", "/ru-meta", "ru-1"),
+        ]
+    )
+    items += "<item><title>A podcast without a page</title></item>"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Meridian notes</title><link>{base}/</link>{items}</channel></rss>"
+    ).encode()
+
+
+def atom_feed(base: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Meridian (Atom)</title><id>urn:meridian</id>"
+        f'<entry><title>Drills</title><id>urn:note-1</id><link href="{base}/page"/></entry>'
+        "</feed>"
+    ).encode()
 
 
 class Server:

@@ -6,20 +6,39 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from coding.models import Project
-from sources.inputs import HTML_SUFFIXES, TEXT_SUFFIXES, InputError, ItemSpec, file_specs
-from sources.jobs.ingest import BrokerUnavailable, create_job, enqueue_job, run_job
+from sources.fetching.decode import ENCODING_CHOICES
+from sources.inputs import FILE_SUFFIXES, InputError, ItemSpec, file_specs
+from sources.jobs.ingest import (
+    BrokerUnavailable,
+    create_job,
+    enqueue_job,
+    release_held_item,
+    run_job,
+)
 from sources.models import ItemKind, ItemStatus
 
-WANTED = (*HTML_SUFFIXES, *TEXT_SUFFIXES, ".zip")
+WANTED = (*FILE_SUFFIXES, ".zip")
 BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Ingest URLs, files (.html, .txt, .md, .zip) and folders of them into a project."
+    help = "Ingest URLs, files (.html, .txt, .md, .pdf, .zip) and folders of them into a project."
 
     def add_arguments(self, parser):
-        parser.add_argument("inputs", nargs="+", metavar="URL_OR_PATH")
+        parser.add_argument("inputs", nargs="*", metavar="URL_OR_PATH")
         parser.add_argument("--project", required=True, help="the project's slug")
+        parser.add_argument(
+            "--encoding",
+            choices=[codec for _, codec in ENCODING_CHOICES],
+            metavar="CODEC",
+            help="decode the files with this encoding instead of detecting it "
+            "(with --job: the encoding for the job's held items)",
+        )
+        parser.add_argument(
+            "--job",
+            type=int,
+            help="resume this job's items held for an unsure encoding, with --encoding",
+        )
         parser.add_argument("--user", help="username recorded as the ingester")
         parser.add_argument(
             "--async",
@@ -28,7 +47,7 @@ class Command(BaseCommand):
             help="queue the job for the Celery workers instead of running it here",
         )
 
-    def handle(self, *args, inputs, project, user, run_async, **options):
+    def handle(self, *args, inputs, project, user, run_async, encoding, job, **options):
         try:
             project_obj = Project.objects.get(slug=project)
         except Project.DoesNotExist:
@@ -38,10 +57,15 @@ class Command(BaseCommand):
             ingester = get_user_model().objects.filter(username=user).first()
             if ingester is None:
                 raise CommandError(f"No user {user!r}.")
-        specs = self.collect(inputs)
-        if not specs:
-            raise CommandError("Nothing to ingest.")
-        job = create_job(project_obj, ingester, specs, kind="cli", enqueue=False)
+        if job is not None:
+            job = self.release(project_obj, job, encoding)
+        else:
+            specs = self.collect(inputs)
+            if not specs:
+                raise CommandError("Nothing to ingest.")
+            job = create_job(project_obj, ingester, specs, kind="cli", enqueue=False)
+            if encoding:
+                job.items.filter(status=ItemStatus.PENDING).update(encoding=encoding)
         if run_async:
             try:
                 enqueue_job(job)
@@ -53,6 +77,19 @@ class Command(BaseCommand):
         job = run_job(job, progress=lambda item: self.tick(job))
         self.stdout.write("")
         self.summary(job)
+
+    def release(self, project, pk: int, encoding: str | None):
+        found = project.ingest_jobs.filter(pk=pk).first()
+        if found is None:
+            raise CommandError(f"No job #{pk} in this project.")
+        if not encoding:
+            raise CommandError("--job needs --encoding: the encoding for its held items.")
+        held = list(found.items.filter(status=ItemStatus.HELD))
+        if not held:
+            raise CommandError(f"Job #{pk} has no item waiting for an encoding.")
+        for item in held:
+            release_held_item(item, encoding, enqueue_it=False)
+        return found
 
     def collect(self, inputs: list[str]) -> list[ItemSpec]:
         specs: list[ItemSpec] = []
@@ -94,11 +131,17 @@ class Command(BaseCommand):
             counts[item.status] += 1
             if item.status == ItemStatus.OK:
                 self.stdout.write(f"  added      {item.label} → #{item.source_id}")
+            elif item.status == ItemStatus.HELD:
+                choices = ", ".join(item.candidates)
+                self.stdout.write(
+                    f"  held       {item.label}: {item.reason} — look at the text and run "
+                    f"again with --job {job.pk} --encoding CODEC (one of {choices})"
+                )
             elif item.status == ItemStatus.DUPLICATE:
                 self.stdout.write(f"  duplicate  {item.label}: {item.reason}")
             else:
                 self.stdout.write(f"  failed     {item.label}: {item.reason}")
         self.stdout.write(
             f"Job #{job.pk}: {counts['ok']} added, {counts['duplicate']} duplicate, "
-            f"{counts['failed']} failed of {job.total}."
+            f"{counts['failed']} failed, {counts['held']} held of {job.total}."
         )

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from sources.errors import IngestError
-from sources.fetching import decode
 from sources.fetching.decode import decode_html, decode_text_file
 
 PAGES = Path(__file__).parents[1] / "pages"
@@ -34,7 +33,6 @@ def no_detection(body: bytes) -> str:
 
 
 def test_windows_1251_declared_only_in_meta(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(decode, "_detect", no_detection)
     text = decode_html(RU_META, None)
     assert "Министр обороны КНДР провёл переговоры в Москве" in text
     assert "«сугубо оборонительным»" in text  # guillemets are cp1251 bytes 0xAB/0xBB
@@ -53,13 +51,11 @@ def test_header_charset_wins_over_detection() -> None:
 
 
 def test_header_charset_wins_over_meta(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(decode, "_detect", no_detection)
     body = RU_META.replace(b"charset=windows-1251", b"charset=iso-8859-5")
     assert "Министр обороны" in decode_html(body, "windows-1251")
 
 
 def test_wrong_utf8_header_falls_back_to_meta(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(decode, "_detect", no_detection)
     assert "Министр обороны" in decode_html(RU_META, "utf-8")
 
 

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from sources.models import IngestJob, Source
+from tests.sources.extraction.pdfs import REPORT_TEXT, two_column_report
 from tests.sources.httpserver import PAGES, running_server
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def test_ingest_files_folders_and_urls(project, pi, tmp_path):
     (folder / "sub").mkdir(parents=True)
     (folder / "one.txt").write_text("One\n\nFirst article text.", encoding="utf-8")
     (folder / "sub" / "two.md").write_text("# Two\n\nSecond article.", encoding="utf-8")
-    (folder / "ignored.pdf").write_bytes(b"%PDF")
+    (folder / "report.pdf").write_bytes(two_column_report())
     (folder / "empty.txt").write_bytes(b"")
     single = tmp_path / "zh.html"
     single.write_bytes((PAGES / "zh_news.html").read_bytes())
@@ -37,10 +38,12 @@ def test_ingest_files_folders_and_urls(project, pi, tmp_path):
             stdout=out,
         )
     text = out.getvalue()
-    assert "[" + "#" * 30 + "] 6/6" in text
-    assert "Job #" in text and "4 added, 0 duplicate, 2 failed of 6." in text
+    assert "[" + "#" * 30 + "] 7/7" in text
+    assert "Job #" in text and "5 added, 0 duplicate, 2 failed, 0 held of 7." in text
+    assert "added      report.pdf" in text
     assert "empty file" in text and "not HTML (application/pdf)" in text
-    assert Source.objects.filter(project=project).count() == 4
+    assert Source.objects.filter(project=project).count() == 5
+    assert Source.objects.get(original_filename="report.pdf").text == REPORT_TEXT
     assert set(Source.objects.values_list("ingested_by", flat=True)) == {pi.pk}
     job = IngestJob.objects.get()
     assert job.kind == "cli" and job.status == "done"
@@ -52,7 +55,7 @@ def test_second_run_reports_duplicates(project, tmp_path):
     call_command("ingest", "--project", project.slug, str(path), stdout=StringIO())
     out = StringIO()
     call_command("ingest", "--project", project.slug, str(path), stdout=out)
-    assert "0 added, 1 duplicate, 0 failed of 1." in out.getvalue()
+    assert "0 added, 1 duplicate, 0 failed, 0 held of 1." in out.getvalue()
     assert "duplicate of “Same”" in out.getvalue()
 
 

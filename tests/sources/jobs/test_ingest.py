@@ -22,6 +22,7 @@ from sources.models import (
     Source,
 )
 from tests.factories import SourceFactory
+from tests.sources.extraction.pdfs import two_column_report
 from tests.sources.httpserver import PAGES, Server, running_server
 
 pytestmark = pytest.mark.django_db
@@ -313,14 +314,16 @@ def test_zip_members_become_items(project, pi):
             "a/one.txt": b"One\n\nFirst text.",
             "two.md": b"# Two\n\nSecond.",
             "page.html": (PAGES / "zh_news.html").read_bytes(),
-            "skip.pdf": b"%PDF",
+            "report.pdf": two_column_report(),
+            "skip.docx": b"PK",
             "../evil.txt": b"x",
         }
     )
     specs = file_specs("batch.zip", data)
-    assert sorted(s.label for s in specs) == ["a/one.txt", "page.html", "two.md"]
+    labels = ["a/one.txt", "page.html", "report.pdf", "two.md"]
+    assert sorted(s.label for s in specs) == labels
     items = run(project, pi, *specs)
-    assert [i.status for i in items] == [ItemStatus.OK] * 3, [i.reason for i in items]
+    assert [i.status for i in items] == [ItemStatus.OK] * 4, [i.reason for i in items]
 
 
 @override_settings(INGEST_ZIP_MAX_FILES=3)
@@ -339,9 +342,9 @@ def test_zip_bomb_is_refused():
 
 
 def test_unsupported_upload_becomes_a_failed_item(project, pi):
-    job = create_job(project, pi, file_specs("scan.pdf", b"%PDF-1.7"), enqueue=False)
+    job = create_job(project, pi, file_specs("slides.pptx", b"PK\x03\x04"), enqueue=False)
     item = job.items.get()
-    assert (item.status, item.reason) == (ItemStatus.FAILED, "unsupported file type (.pdf)")
+    assert (item.status, item.reason) == (ItemStatus.FAILED, "unsupported file type (.pptx)")
     assert (job.status, job.failed) == (JobStatus.DONE, 1)
 
 
