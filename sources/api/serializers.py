@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from sources.jobs.outcomes import shown_reason, shown_source_id
 from sources.models import IngestItem, IngestJob, Source
 
 
@@ -29,7 +30,17 @@ class SourceSerializer(SourceSummarySerializer):
 
 
 class IngestItemSerializer(serializers.ModelSerializer):
-    source_id = serializers.IntegerField(read_only=True, allow_null=True)
+    """An item's outcome; context["visible_sources"] holds the ids of the sources the asker may
+    open (sources.jobs.outcomes): a duplicate of any other shows no title and no id."""
+
+    reason = serializers.SerializerMethodField()
+    source_id = serializers.SerializerMethodField()
+
+    def get_reason(self, item: IngestItem) -> str:
+        return shown_reason(item, self.context.get("visible_sources", set()))
+
+    def get_source_id(self, item: IngestItem) -> int | None:
+        return shown_source_id(item, self.context.get("visible_sources", set()))
 
     class Meta:
         model = IngestItem

@@ -31,6 +31,7 @@ from sources.extraction.extract import Extracted, extract_html, extract_text_doc
 from sources.fetching.decode import decode_html, decode_text_file
 from sources.fetching.fetch import fetch, parse_target
 from sources.inputs import ItemSpec
+from sources.jobs.outcomes import ALREADY_IN_PROJECT
 from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, JobStatus, Origin, Source
 from sources.text import TextTooLong, check_text_length
 
@@ -183,13 +184,10 @@ def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
     return item
 
 
-def duplicate_reason(source: Source) -> str:
-    return f"duplicate of “{source.title}”"[:300]
-
-
 def _outcome(stored: Stored) -> tuple[str, str, Source]:
     if stored.duplicate:
-        return ItemStatus.DUPLICATE, duplicate_reason(stored.source), stored.source
+        # the item keeps the source; its title is shown only to those who may open it
+        return ItemStatus.DUPLICATE, ALREADY_IN_PROJECT, stored.source
     return ItemStatus.OK, "", stored.source
 
 

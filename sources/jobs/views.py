@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from sources.access import visible_sources
 from sources.forms import AddSourcesForm
 from sources.jobs.access import job_for, project_for_ingest, visible_jobs
 from sources.jobs.ingest import create_job
+from sources.jobs.outcomes import hides_source, shown_reason, visible_source_ids
 from sources.models import ItemStatus
 
 
@@ -58,10 +58,14 @@ def job_status(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
 
 
 def job_items(job, me) -> list[dict]:
-    """Items with a link to their source only if the member may open it."""
-    items = list(job.items.select_related("source").defer("payload_compressed"))
-    ids = {i.source_id for i in items if i.source_id}
-    visible = set(visible_sources(job.project, me).filter(pk__in=ids).values_list("pk", flat=True))
+    """Items with a link to their source only if the member may open it; a duplicate of a
+    source the member may not open shows neither its title nor its id."""
+    items = list(
+        job.items.select_related("source").defer(
+            "payload_compressed", "source__text", "source__original_compressed"
+        )
+    )
+    visible = visible_source_ids(job.project, me, items)
     return [
         {
             "position": item.position,
@@ -69,8 +73,10 @@ def job_items(job, me) -> list[dict]:
             "label": item.label,
             "status": item.status,
             "status_label": item.get_status_display(),
-            "reason": item.reason,
-            "source_title": item.source.title if item.source else None,
+            "reason": shown_reason(item, visible),
+            "source_title": (
+                item.source.title if item.source and not hides_source(item, visible) else None
+            ),
             "source_url": item.source.get_absolute_url() if item.source_id in visible else None,
             "attempts": item.attempts,
         }

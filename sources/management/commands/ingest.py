@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from coding.models import Project
 from sources.inputs import HTML_SUFFIXES, TEXT_SUFFIXES, InputError, ItemSpec, file_specs
 from sources.jobs.ingest import create_job, enqueue_job, run_job
+from sources.jobs.outcomes import duplicate_reason
 from sources.models import ItemKind, ItemStatus
 
 WANTED = (*HTML_SUFFIXES, *TEXT_SUFFIXES, ".zip")
@@ -87,12 +88,17 @@ class Command(BaseCommand):
 
     def summary(self, job) -> None:
         counts = {status: 0 for status in ItemStatus.values}
-        for item in job.items.order_by("position"):
+        items = job.items.select_related("source").defer(
+            "payload_compressed", "source__text", "source__original_compressed"
+        )
+        for item in items.order_by("position"):
             counts[item.status] += 1
             if item.status == ItemStatus.OK:
                 self.stdout.write(f"  added      {item.label} → #{item.source_id}")
             elif item.status == ItemStatus.DUPLICATE:
-                self.stdout.write(f"  duplicate  {item.label}: {item.reason}")
+                # the command runs on the server: its operator may see every source
+                same = duplicate_reason(item.source) if item.source else item.reason
+                self.stdout.write(f"  duplicate  {item.label}: {same} (#{item.source_id})")
             else:
                 self.stdout.write(f"  failed     {item.label}: {item.reason}")
         self.stdout.write(
