@@ -6,6 +6,9 @@ from config.converters import IdConverter
 
 register_converter(IdConverter, "id")  # before the apps' URLconfs, which use it
 
+handler400 = "config.errors.bad_request"  # JSON under /api/, the usual pages elsewhere
+handler404 = "config.errors.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -6,6 +6,11 @@ from sources.models import IngestItem, IngestJob, Source
 
 class SourceSummarySerializer(serializers.ModelSerializer):
     ingested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # a plain string: "" for files and pasted texts (a `format: uri` would refuse that)
+    url = serializers.CharField(read_only=True, help_text='the http(s) URL, or "" if none')
+    canonical_url = serializers.CharField(
+        read_only=True, help_text='the page\'s canonical http(s) URL, or "" if none'
+    )
 
     class Meta:
         model = Source
