@@ -73,6 +73,7 @@ class TokenSerializer(AuthTokenSerializer):
 
 class TokenView(ObtainAuthToken):
     serializer_class = TokenSerializer
+    locks_out = True  # django-axes: 429 after repeated failures (declared in the schema)
 
 
 @receiver(user_logged_out)

@@ -199,7 +199,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "coding.api.schema.ErrorAnswersSchema",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -211,6 +211,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # request and response components apart: uploads are `format: binary`, read-only
+    # fields are left out of request bodies
+    "COMPONENT_SPLIT_REQUEST": True,
+    # slugs in paths match Django's slug converter (else a generated value is an unroutable URL)
+    "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise the embedded default, kombu's SQLAlchemy

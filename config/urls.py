@@ -10,6 +10,9 @@ handler500 = "config.unavailable.handler500"  # a 503 while the database is unre
 
 register_converter(IdConverter, "id")  # before the apps' URLconfs, which use it
 
+handler400 = "config.errors.bad_request"  # JSON under /api/, the usual pages elsewhere
+handler404 = "config.errors.not_found"
+
 
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links: send them the static icon (its

@@ -15,7 +15,8 @@ from sources.assignments import assign
 from sources.errors import IngestError
 from sources.forms import AssignForm, SourceMetadataForm
 from sources.jobs.access import can_ingest
-from sources.jobs.ingest import duplicate_reason, reextract
+from sources.jobs.ingest import reextract
+from sources.jobs.outcomes import duplicate_reason
 from sources.listing import filtered_sources
 from sources.models import Origin, TextLockedError
 from sources.outlets import mark_line, restore_line

@@ -30,6 +30,7 @@ class ProjectViewSet(
 
     serializer_class = ProjectSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # Django's slug converter, as the other routes
 
     def get_queryset(self):
         return access.projects_for(self.request.user).select_related("codebook").order_by("name")

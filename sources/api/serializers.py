@@ -1,11 +1,17 @@
 from rest_framework import serializers
 
 from sources.fetching.decode import ENCODING_CHOICES
+from sources.jobs.outcomes import shown_reason, shown_source_id
 from sources.models import IngestItem, IngestJob, Source
 
 
 class SourceSummarySerializer(serializers.ModelSerializer):
     ingested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # a plain string: "" for files and pasted texts (a `format: uri` would refuse that)
+    url = serializers.CharField(read_only=True, help_text='the http(s) URL, or "" if none')
+    canonical_url = serializers.CharField(
+        read_only=True, help_text='the page\'s canonical http(s) URL, or "" if none'
+    )
 
     class Meta:
         model = Source
@@ -36,7 +42,17 @@ class SourceSerializer(SourceSummarySerializer):
 
 
 class IngestItemSerializer(serializers.ModelSerializer):
-    source_id = serializers.IntegerField(read_only=True, allow_null=True)
+    """An item's outcome; context["visible_sources"] holds the ids of the sources the asker may
+    open (sources.jobs.outcomes): a duplicate of any other shows no title and no id."""
+
+    reason = serializers.SerializerMethodField()
+    source_id = serializers.SerializerMethodField()
+
+    def get_reason(self, item: IngestItem) -> str:
+        return shown_reason(item, self.context.get("visible_sources", set()))
+
+    def get_source_id(self, item: IngestItem) -> int | None:
+        return shown_source_id(item, self.context.get("visible_sources", set()))
 
     class Meta:
         model = IngestItem

@@ -1,6 +1,7 @@
 """Sources and ingestion jobs over the API: thin views over sources.listing and sources.jobs."""
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -23,8 +24,9 @@ from sources.api.serializers import (
 from sources.inputs import InputError, ItemSpec, file_specs, paste_spec
 from sources.jobs.access import project_for_ingest, visible_jobs
 from sources.jobs.ingest import BrokerUnavailable, create_job, release_held_item, retry_failed
+from sources.jobs.outcomes import visible_source_ids
 from sources.listing import filtered_sources
-from sources.models import IngestJob, ItemKind, ItemStatus, Source
+from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, Source
 
 LIST_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="search title, outlet and text"),
@@ -80,7 +82,10 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         project, me = project_for_ingest(self.request.user, self.kwargs["project_slug"])
         jobs = visible_jobs(project, me)
         if self.action == "retrieve":
-            jobs = jobs.prefetch_related("items")
+            items = IngestItem.objects.select_related("source").defer(
+                "payload_compressed", "source__text", "source__original_compressed"
+            )
+            jobs = jobs.prefetch_related(Prefetch("items", queryset=items))
         return jobs
 
     def get_serializer_class(self):
@@ -146,6 +151,13 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(IngestItemSerializer(item).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        project, me = project_for_ingest(request.user, self.kwargs["project_slug"])
+        job = self.get_object()
+        visible = visible_source_ids(project, me, job.items.all())
+        serializer = IngestJobDetailSerializer(job, context={"visible_sources": visible})
+        return Response(serializer.data)
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

@@ -43,6 +43,7 @@ from sources.fetching.decode import (
 )
 from sources.fetching.fetch import fetch, parse_target
 from sources.inputs import ItemSpec
+from sources.jobs.outcomes import ALREADY_IN_PROJECT
 from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, JobStatus, Origin, Source
 from sources.outlets import count_lines, outlet_key, remove_boilerplate
 from sources.text import TextTooLong, check_text_length
@@ -362,17 +363,14 @@ def preview_item(item: IngestItem, encoding: str) -> Extracted:
     """The text the held item would get with this encoding (nothing is stored)."""
     prepared = _prepare(item, encoding)
     if isinstance(prepared, Stored):
-        raise IngestError(duplicate_reason(prepared.source))
+        raise IngestError(ALREADY_IN_PROJECT)  # the asker may not see that source
     return prepared.extracted
-
-
-def duplicate_reason(source: Source) -> str:
-    return f"duplicate of “{source.title}”"[:300]
 
 
 def _outcome(stored: Stored) -> tuple[str, str, Source]:
     if stored.duplicate:
-        return ItemStatus.DUPLICATE, duplicate_reason(stored.source), stored.source
+        # the item keeps the source; its title is shown only to those who may open it
+        return ItemStatus.DUPLICATE, ALREADY_IN_PROJECT, stored.source
     return ItemStatus.OK, "", stored.source
 
 

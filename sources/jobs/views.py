@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sources.access import visible_sources
 from sources.errors import IngestError
 from sources.fetching.decode import encoding_label
 from sources.forms import AddSourcesForm, EncodingChoiceForm
@@ -22,6 +21,7 @@ from sources.jobs.ingest import (
     release_held_item,
     retry_failed,
 )
+from sources.jobs.outcomes import hides_source, shown_reason, visible_source_ids
 from sources.models import ItemStatus
 
 PREVIEW_CHARS = 1200
@@ -141,10 +141,14 @@ def _preview(item, codec: str) -> dict:
 
 
 def job_items(job, me) -> list[dict]:
-    """Items with a link to their source only if the member may open it."""
-    items = list(job.items.select_related("source").defer("payload_compressed"))
-    ids = {i.source_id for i in items if i.source_id}
-    visible = set(visible_sources(job.project, me).filter(pk__in=ids).values_list("pk", flat=True))
+    """Items with a link to their source only if the member may open it; a duplicate of a
+    source the member may not open shows neither its title nor its id."""
+    items = list(
+        job.items.select_related("source").defer(
+            "payload_compressed", "source__text", "source__original_compressed"
+        )
+    )
+    visible = visible_source_ids(job.project, me, items)
     return [
         {
             "position": item.position,
@@ -152,8 +156,10 @@ def job_items(job, me) -> list[dict]:
             "label": item.label,
             "status": item.status,
             "status_label": item.get_status_display(),
-            "reason": item.reason,
-            "source_title": item.source.title if item.source else None,
+            "reason": shown_reason(item, visible),
+            "source_title": (
+                item.source.title if item.source and not hides_source(item, visible) else None
+            ),
             "source_url": item.source.get_absolute_url() if item.source_id in visible else None,
             "attempts": item.attempts,
             "choice_url": reverse(

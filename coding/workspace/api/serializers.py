@@ -103,6 +103,23 @@ class CodingSerializer(serializers.Serializer):
         return coding_as_api(coding)
 
 
+class CodingListItemSerializer(CodingSerializer):
+    """A coding in a source's list: the compact listing leaves out the context, source, setting,
+    save time and client_id, and any field at its empty value (coding.workspace.span_list);
+    `?full=1` gives every field. Only what both shapes always carry is required."""
+
+    OPTIONAL = (
+        "source", "prefix", "suffix", "side_a", "side_b", "participants", "setting", "forum",
+        "event_date", "date_precision", "note", "updated_at", "client_id",
+    )  # fmt: skip
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self.OPTIONAL:
+            fields[name].required = False
+        return fields
+
+
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()

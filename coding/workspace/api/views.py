@@ -18,6 +18,7 @@ from coding.workspace import span_list
 from coding.workspace.api.serializers import (
     AssignmentSerializer,
     CodingCreateSerializer,
+    CodingListItemSerializer,
     CodingPatchSerializer,
     CodingSerializer,
     ConflictSerializer,
@@ -81,7 +82,7 @@ class SourceCodingsView(APIView):
                 "the compact listing.",
             ),
         ],
-        responses={200: CodingSerializer(many=True), 304: None},
+        responses={200: CodingListItemSerializer(many=True), 304: None},
         description="Compact by default: no prefix, suffix, source, setting (it follows from "
         "the dyad), updated_at or client_id, and a field at its empty value is left out. "
         "Send the ETag back as If-None-Match: an unchanged list answers 304.",

@@ -15,6 +15,7 @@ from sources.jobs.ingest import (
     release_held_item,
     run_job,
 )
+from sources.jobs.outcomes import duplicate_reason
 from sources.models import ItemKind, ItemStatus
 
 WANTED = (*FILE_SUFFIXES, ".zip")
@@ -127,7 +128,10 @@ class Command(BaseCommand):
 
     def summary(self, job) -> None:
         counts = {status: 0 for status in ItemStatus.values}
-        for item in job.items.order_by("position"):
+        items = job.items.select_related("source").defer(
+            "payload_compressed", "source__text", "source__original_compressed"
+        )
+        for item in items.order_by("position"):
             counts[item.status] += 1
             if item.status == ItemStatus.OK:
                 self.stdout.write(f"  added      {item.label} → #{item.source_id}")
@@ -138,7 +142,9 @@ class Command(BaseCommand):
                     f"again with --job {job.pk} --encoding CODEC (one of {choices})"
                 )
             elif item.status == ItemStatus.DUPLICATE:
-                self.stdout.write(f"  duplicate  {item.label}: {item.reason}")
+                # the command runs on the server: its operator may see every source
+                same = duplicate_reason(item.source) if item.source else item.reason
+                self.stdout.write(f"  duplicate  {item.label}: {same} (#{item.source_id})")
             else:
                 self.stdout.write(f"  failed     {item.label}: {item.reason}")
         self.stdout.write(

@@ -56,7 +56,7 @@ def test_second_run_reports_duplicates(project, tmp_path):
     out = StringIO()
     call_command("ingest", "--project", project.slug, str(path), stdout=out)
     assert "0 added, 1 duplicate, 0 failed, 0 held of 1." in out.getvalue()
-    assert "duplicate of “Same”" in out.getvalue()
+    assert "duplicate of “Same” (#" in out.getvalue()
 
 
 def test_async_only_queues(project, tmp_path, monkeypatch):

@@ -181,7 +181,7 @@ def test_same_url_twice_reports_the_existing_source(server, project, pi):
     assert first.status == ItemStatus.OK
     assert second.status == ItemStatus.DUPLICATE
     assert second.source == first.source
-    assert second.reason == f"duplicate of “{first.source.title}”"
+    assert second.reason == "already in the project"
     assert Source.objects.count() == 1
 
 
