@@ -346,6 +346,7 @@ LOGGING = {
 FEED_BEAT_SECONDS = env_int("FEED_BEAT_SECONDS", 60)
 FEED_MAX_FAILURES = env_int("FEED_MAX_FAILURES", 5)
 FEED_MAX_ENTRIES = env_int("FEED_MAX_ENTRIES", 200)  # new entries taken from one poll
-CELERY_BEAT_SCHEDULE = {
-    "poll-feeds": {"task": "sources.poll_feeds", "schedule": float(FEED_BEAT_SECONDS)},
+CELERY_BEAT_SCHEDULE["poll-feeds"] = {
+    "task": "sources.poll_feeds",
+    "schedule": float(FEED_BEAT_SECONDS),
 }
