@@ -45,6 +45,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class ActorInline(admin.TabularInline):
     model = Actor
     extra = 0
+    exclude = ["aliases"]  # edited on the actor's own admin page or the actor-names page
 
 
 class AreaInline(admin.TabularInline):
@@ -69,7 +70,7 @@ class CodebookAdmin(admin.ModelAdmin):
 class ActorAdmin(admin.ModelAdmin):
     list_display = ["name", "iso3", "cow_code", "core", "codebook"]
     list_filter = ["codebook", "core"]
-    search_fields = ["name", "iso3"]
+    search_fields = ["name", "iso3", "aliases"]
 
 
 class ActivityInline(admin.StackedInline):
