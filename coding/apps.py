@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CodingConfig(AppConfig):
     name = "coding"
     verbose_name = "Coding studies"
+
+    def ready(self) -> None:
+        from coding.screening import signals  # noqa: F401  (connects the new-source hook)

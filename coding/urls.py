@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/<slug:slug>/members/<id:pk>/", views.member_update, name="member-update"),
     path("projects/<slug:slug>/members/<id:pk>/remove/", views.member_remove, name="member-remove"),
     path("", include("coding.detection.urls")),
+    path("", include("coding.screening.urls")),
     path("", include("coding.reliability.urls")),
     path("", include("coding.workspace.urls")),
     path("", include("coding.review.urls")),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("projects/<slug:project_slug>/", include(members.urls)),
     path("projects/<slug:project_slug>/", include("coding.workspace.api.urls")),
+    path("projects/<slug:project_slug>/", include("coding.screening.api")),
     path("", include("sources.api.urls")),  # sources and ingestion jobs (issue 4)
     path("", include(router.urls)),
 ]

@@ -5,6 +5,7 @@ from coding.models.events import DatePrec, Event, EventEvidence, EventSequence
 from coding.models.health import WorkerHeartbeat
 from coding.models.projects import Membership, Project, Role
 from coding.models.review import DecisionKind, ReviewDecision
+from coding.models.screening import ScreeningDecision, ScreeningStatus, SourceScreening
 
 __all__ = [
     "Activity",
@@ -24,5 +25,8 @@ __all__ = [
     "Project",
     "ReviewDecision",
     "Role",
+    "ScreeningDecision",
+    "ScreeningStatus",
+    "SourceScreening",
     "WorkerHeartbeat",
 ]

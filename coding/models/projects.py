@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -18,6 +19,15 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="coding.Membership", related_name="projects"
+    )
+    screening_required = models.BooleanField(
+        default=False,
+        help_text="New sources are screened (relevant / not relevant) before anyone codes them.",
+    )
+    screening_double_percent = models.PositiveSmallIntegerField(
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text="Share of new sources screened by two people, for screening agreement.",
     )
 
     class Meta:
