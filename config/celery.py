@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("tiesdb")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # each capability keeps its tasks in its own package
-app.autodiscover_tasks(["coding", "coding.reliability", "sources.jobs"])
+app.autodiscover_tasks(["coding", "coding.reliability", "coding.suggestions", "sources.jobs"])
 
 
 def enqueue(task_name: str, *args) -> None:

@@ -46,6 +46,28 @@ class Migration(migrations.Migration):
                 help_text="New sources are screened (relevant / not relevant) before anyone codes them.",
             ),
         ),
+        migrations.AddField(
+            model_name="project",
+            name="suggestions_enabled",
+            field=models.BooleanField(
+                default=True, help_text="Show coders passages the project's model suggests."
+            ),
+        ),
+        migrations.AddField(
+            model_name="project",
+            name="suggestions_on_reliability_sample",
+            field=models.BooleanField(
+                default=False,
+                help_text="Also on sources several coders code (the reliability sample); off by default so suggestions cannot inflate agreement.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="project",
+            name="suggestions_retrain_after",
+            field=models.PositiveIntegerField(
+                default=25, help_text="Retrain the suggestion model after this many new approvals."
+            ),
+        ),
         migrations.CreateModel(
             name="SourceScreening",
             fields=[
@@ -133,6 +155,172 @@ class Migration(migrations.Migration):
                 "ordering": ["screening", "decided_at", "pk"],
             },
         ),
+        migrations.CreateModel(
+            name="Suggestion",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("quote", models.TextField()),
+                ("dyad_type", models.CharField(max_length=12)),
+                ("score", models.FloatField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="coding.activity",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="coding.area",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(blank=True, related_name="+", to="coding.actor"),
+                ),
+                (
+                    "side_a",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="coding.actor",
+                    ),
+                ),
+                (
+                    "side_b",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="coding.actor",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="sources.source",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["source_id", "start", "end"],
+            },
+        ),
+        migrations.CreateModel(
+            name="SuggestionDecision",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("accepted", models.BooleanField()),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "coder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestion_decisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "coding",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="coding.coding",
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="coding.suggestion",
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="SuggestionModel",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Training"),
+                            ("ready", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                    ),
+                ),
+                ("step", models.CharField(blank=True, max_length=100)),
+                ("done", models.PositiveSmallIntegerField(default=0)),
+                ("total", models.PositiveSmallIntegerField(default=1)),
+                ("error", models.CharField(blank=True, max_length=500)),
+                (
+                    "approvals",
+                    models.PositiveIntegerField(default=0, help_text="approved codings trained on"),
+                ),
+                ("passages", models.PositiveIntegerField(default=0, help_text="training passages")),
+                ("seconds", models.FloatField(default=0.0)),
+                ("evaluation", models.JSONField(blank=True, default=dict)),
+                ("blob", models.BinaryField(blank=True, null=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestion_models",
+                        to="coding.project",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "get_latest_by": "created_at",
+            },
+        ),
+        migrations.AddField(
+            model_name="suggestion",
+            name="model",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="suggestions",
+                to="coding.suggestionmodel",
+            ),
+        ),
         migrations.AddIndex(
             model_name="sourcescreening",
             index=models.Index(
@@ -143,6 +331,18 @@ class Migration(migrations.Migration):
             model_name="screeningdecision",
             constraint=models.UniqueConstraint(
                 fields=("screening", "screener"), name="unique_screening_decision"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="suggestiondecision",
+            constraint=models.UniqueConstraint(
+                fields=("suggestion", "coder"), name="unique_suggestion_decision"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="suggestion",
+            constraint=models.UniqueConstraint(
+                fields=("model", "source", "start", "end"), name="unique_suggestion_span"
             ),
         ),
         migrations.RunPython(ship_aliases, migrations.RunPython.noop),

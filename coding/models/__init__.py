@@ -6,6 +6,12 @@ from coding.models.health import WorkerHeartbeat
 from coding.models.projects import Membership, Project, Role
 from coding.models.review import DecisionKind, ReviewDecision
 from coding.models.screening import ScreeningDecision, ScreeningStatus, SourceScreening
+from coding.models.suggestions import (
+    ModelStatus,
+    Suggestion,
+    SuggestionDecision,
+    SuggestionModel,
+)
 
 __all__ = [
     "Activity",
@@ -22,11 +28,15 @@ __all__ = [
     "EventEvidence",
     "EventSequence",
     "Membership",
+    "ModelStatus",
     "Project",
     "ReviewDecision",
     "Role",
     "ScreeningDecision",
     "ScreeningStatus",
     "SourceScreening",
+    "Suggestion",
+    "SuggestionDecision",
+    "SuggestionModel",
     "WorkerHeartbeat",
 ]

@@ -29,6 +29,17 @@ class Project(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Share of new sources screened by two people, for screening agreement.",
     )
+    suggestions_enabled = models.BooleanField(
+        default=True, help_text="Show coders passages the project's model suggests."
+    )
+    suggestions_on_reliability_sample = models.BooleanField(
+        default=False,
+        help_text="Also on sources several coders code (the reliability sample); off by default "
+        "so suggestions cannot inflate agreement.",
+    )
+    suggestions_retrain_after = models.PositiveIntegerField(
+        default=25, help_text="Retrain the suggestion model after this many new approvals."
+    )
 
     class Meta:
         ordering = ["name"]
