@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/<slug:slug>/members/<id:pk>/remove/", views.member_remove, name="member-remove"),
     path("", include("coding.detection.urls")),
     path("", include("coding.screening.urls")),
+    path("", include("coding.suggestions.urls")),
     path("", include("coding.reliability.urls")),
     path("", include("coding.workspace.urls")),
     path("", include("coding.review.urls")),

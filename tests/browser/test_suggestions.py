@@ -83,3 +83,20 @@ def test_none_on_reliability_sample_sources(page, live_server, login, study):
     panel = page.locator("#ws-suggestions[data-ready]")
     expect(panel).to_contain_text("off on reliability-sample sources")
     expect(panel.locator("li.suggestion")).to_have_count(0)
+
+
+def test_pi_sees_the_suggester_beside_the_coders(
+    page, live_server, login, screenshot, study, monkeypatch
+):
+    from coding.suggestions import training
+
+    project, _, _ = study
+    monkeypatch.setattr(training, "HELD_OUT_SHARE", 0.5)
+    train(start_training(project))
+    login("pi")
+    page.goto(f"{live_server.url}/projects/suggest/suggestions/")
+    expect(page.locator("#machine-as-coder .machine-row")).to_contain_text("Suggester (")
+    expect(page.locator("#learning-curve tbody tr").first).to_be_visible()
+    screenshot("suggestions-page")
+    page.goto(f"{live_server.url}/projects/suggest/reliability/")
+    expect(page.locator("#machine-as-coder")).to_contain_text("not shown")

@@ -145,3 +145,63 @@ def test_retraining_is_due_after_n_new_approvals(trained_project):
     run = retrain_if_due(trained_project)
     assert run.status == ModelStatus.QUEUED
     assert not due(trained_project)  # one run at a time
+
+
+def test_the_suggestions_page_is_for_pis(client, client_for, model, coder, pi, outsider):
+    url = f"/projects/{model.project.slug}/suggestions/"
+    assert client.get(url).status_code == 302
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(coder).get(url).status_code == 403
+    page = client_for(pi).get(url)
+    assert page.status_code == 200
+    assert "on 24 approved codings" in page.content.decode()
+    saved = client_for(pi).post(
+        url,
+        {"suggestions_enabled": "on", "suggestions_on_reliability_sample": "on",
+         "suggestions_retrain_after": "5"},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    model.project.refresh_from_db()
+    assert model.project.suggestions_on_reliability_sample
+    assert model.project.suggestions_retrain_after == 5
+    bad = client_for(pi).post(url, {"suggestions_retrain_after": "-1"})
+    assert bad.status_code == 200 and model.project.suggestions_retrain_after == 5
+    retrain = client_for(pi).post(f"/projects/{model.project.slug}/suggestions/retrain/")
+    assert retrain.status_code == 302
+    assert model.project.suggestion_models.filter(status=ModelStatus.QUEUED).count() == 1
+
+
+def test_the_reliability_page_states_the_setting_and_shows_the_machine(client_for, model, pi):
+    from coding.suggestions.report import learning_curve, machine_as_coder
+
+    page = client_for(pi).get(f"/projects/{model.project.slug}/reliability/").content.decode()
+    assert "The suggester as a coder" in page
+    assert "<strong>not shown</strong> on reliability-sample sources" in page
+    machine = machine_as_coder(model.project)
+    if machine["rows"]:  # enough held-out sources in the seeded split
+        assert machine["rows"][0]["machine"]
+        assert f"Suggester ({model.evaluation['trained_on']} approvals)" in page
+        assert len(learning_curve(model.project)) == 1
+
+
+def test_the_machine_is_scored_on_held_out_sources_beside_the_coders(
+    monkeypatch, client_for, trained_project, pi
+):
+    from coding.suggestions import training
+    from coding.suggestions.report import learning_curve, machine_as_coder
+
+    monkeypatch.setattr(training, "HELD_OUT_SHARE", 0.5)
+    run = train(start_training(trained_project))
+    evaluation = run.evaluation
+    held = evaluation["held_out_sources"]
+    assert held >= 3
+    machine = evaluation["machine"]
+    assert machine["reference"] == 2 * held  # a drill and a sale per source
+    assert machine["f1"] > 0.9 and machine["alpha"]["activity"] > 0.8
+    assert evaluation["trained_on"] == 24 - 2 * held
+    assert evaluation["coders"]["coder-a"]["f1"] == 1.0  # their codings are the reference
+    rows = machine_as_coder(trained_project)["rows"]
+    assert [r["name"] for r in rows] == [f"Suggester ({24 - 2 * held} approvals)", "coder-a"]
+    assert learning_curve(trained_project)[0]["f1"] == machine["f1"]
+    page = client_for(pi).get(f"/projects/{trained_project.slug}/reliability/").content.decode()
+    assert f"Suggester ({24 - 2 * held} approvals)" in page
