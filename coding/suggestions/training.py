@@ -76,6 +76,8 @@ def train(run: SuggestionModel) -> SuggestionModel:
     run.status = ModelStatus.RUNNING
     _step(run, 0)
     codings = list(approved_codings(project))
+    if not codings:
+        raise ValueError("no approved codings to learn from yet")
     by_source: dict[int, list[Coding]] = defaultdict(list)
     for coding in codings:
         by_source[coding.source_id].append(coding)
