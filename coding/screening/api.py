@@ -11,6 +11,7 @@ POST screening/decisions/  {"source": id, "relevant": true|false, "note": ""}: 2
 from dataclasses import asdict
 
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -55,6 +56,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
 
 
 class ScreeningSummaryView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, project_slug: str):
         project, me = access.project_for(request.user, project_slug)
         body = {

@@ -11,6 +11,8 @@ POST suggestion-model/             PIs: retrain now (202)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -71,6 +73,7 @@ def model_as_api(run) -> dict | None:
 
 
 class SourceSuggestionsView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, project_slug: str, source_pk: int):
         project, me = access.project_for(request.user, project_slug)
         source = _source_for(project, me, source_pk)
@@ -81,6 +84,7 @@ class SourceSuggestionsView(APIView):
 class SuggestionDecisionView(APIView):
     action = "accept"
 
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, project_slug: str, pk: int):
         project, me = access.project_for(request.user, project_slug)
         suggestion = get_object_or_404(
@@ -104,6 +108,7 @@ class SuggestionDecisionView(APIView):
 
 
 class SuggestionModelView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, project_slug: str):
         project, _ = access.project_for(request.user, project_slug)
         latest = project.suggestion_models.defer("blob").first()
@@ -117,6 +122,7 @@ class SuggestionModelView(APIView):
             }
         )
 
+    @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
     def post(self, request, project_slug: str):
         project, _ = access.project_for(request.user, project_slug, pi=True)
         return Response(model_as_api(retrain(project)), status=status.HTTP_202_ACCEPTED)

@@ -1,4 +1,5 @@
-"""A PI edits the actors' names in Chromium."""
+"""A PI edits the actors' names in Chromium (named to run after test_dashboard, whose demo needs
+the data the migrations load, which a transactional test before it would flush)."""
 
 import re
 
