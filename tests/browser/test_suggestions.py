@@ -91,7 +91,7 @@ def test_pi_sees_the_suggester_beside_the_coders(
     from coding.suggestions import training
 
     project, _, _ = study
-    monkeypatch.setattr(training, "HELD_OUT_SHARE", 0.5)
+    monkeypatch.setattr(training, "held_out", lambda source_id: source_id % 2 == 0)
     train(start_training(project))
     login("pi")
     page.goto(f"{live_server.url}/projects/suggest/suggestions/")
