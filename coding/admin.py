@@ -15,6 +15,10 @@ from coding.models import (
     Membership,
     Project,
     ReviewDecision,
+    ScreeningDecision,
+    SourceScreening,
+    Suggestion,
+    SuggestionModel,
     WorkerHeartbeat,
 )
 
@@ -45,6 +49,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class ActorInline(admin.TabularInline):
     model = Actor
     extra = 0
+    exclude = ["aliases"]  # edited on the actor's own admin page or the actor-names page
 
 
 class AreaInline(admin.TabularInline):
@@ -69,7 +74,7 @@ class CodebookAdmin(admin.ModelAdmin):
 class ActorAdmin(admin.ModelAdmin):
     list_display = ["name", "iso3", "cow_code", "core", "codebook"]
     list_filter = ["codebook", "core"]
-    search_fields = ["name", "iso3"]
+    search_fields = ["name", "iso3", "aliases"]
 
 
 class ActivityInline(admin.StackedInline):
@@ -191,3 +196,33 @@ class ReviewDecisionAdmin(admin.ModelAdmin):
 class EventSequenceAdmin(admin.ModelAdmin):
     list_display = ["project", "last"]
     readonly_fields = ["project", "last"]
+
+
+class ScreeningDecisionInline(admin.TabularInline):
+    model = ScreeningDecision
+    extra = 0
+    raw_id_fields = ["screener"]
+
+
+@admin.register(SourceScreening)
+class SourceScreeningAdmin(admin.ModelAdmin):
+    list_display = ["source", "status", "relevance", "double", "updated_at"]
+    list_filter = ["status", "double", "source__project"]
+    search_fields = ["source__title"]
+    raw_id_fields = ["source"]
+    inlines = [ScreeningDecisionInline]
+
+
+@admin.register(SuggestionModel)
+class SuggestionModelAdmin(admin.ModelAdmin):
+    list_display = ["pk", "project", "status", "approvals", "passages", "seconds", "finished_at"]
+    list_filter = ["status", "project"]
+    exclude = ["blob"]
+    readonly_fields = ["evaluation", "approvals", "passages", "seconds", "error"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ["source", "activity", "dyad_type", "score", "start", "end", "model"]
+    list_filter = ["model__project", "activity"]
+    raw_id_fields = ["source", "model", "side_a", "side_b", "participants", "area", "activity"]

@@ -19,7 +19,7 @@ ACTIVITY_FIELDS = (
     "example",
 )  # fmt: skip
 AREA_FIELDS = ("slug", "label", "order", "color", "shortcut", "definition", "guidance")
-ACTOR_FIELDS = ("name", "iso3", "cow_code", "cow_abbrev", "core")
+ACTOR_FIELDS = ("name", "iso3", "cow_code", "cow_abbrev", "core", "aliases")
 CONFIDENCE_FIELDS = ("value", "label", "shortcut", "definition")
 
 

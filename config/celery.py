@@ -9,7 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("tiesdb")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # each capability keeps its tasks in its own package
-app.autodiscover_tasks(["coding", "coding.reliability", "sources.jobs", "sources.feeds"])
+app.autodiscover_tasks(
+    ["coding", "coding.reliability", "coding.suggestions", "sources.jobs", "sources.feeds"]
+)
 
 
 def enqueue(task_name: str, *args) -> None:

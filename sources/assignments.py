@@ -5,7 +5,9 @@ every coder, so intercoder reliability can be computed on it; the rest is spread
 source is coded once. The split is drawn with a seeded random generator (the same selection
 and seed give the same plan) and the rest goes round-robin to the coder with the fewest
 sources in this batch, so loads differ by at most one. Existing assignments are never
-touched: a source already assigned to a chosen coder counts as covered.
+touched: a source already assigned to a chosen coder counts as covered. Sources held back by
+screening (coding.screening.gate: sent to screening and not screened relevant) are skipped, so
+they enter neither the coders' queues nor the reliability sample.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from coding.models import Assignment
+from coding.screening.gate import held_back_ids
 from sources.models import Source
 
 
@@ -25,6 +28,7 @@ class AssignmentResult:
     created: int
     already: int  # (source, coder) pairs that existed before
     reliability_sources: int
+    held_back: int = 0  # sources skipped because screening holds them back
 
 
 def plan_assignments(
@@ -73,7 +77,8 @@ def assign(
     seed: int | None = None,
 ) -> AssignmentResult:
     """Create the planned assignments; the seed defaults to the first source's id."""
-    source_ids = [s.pk for s in sources]
+    held = held_back_ids(s.pk for s in sources)
+    source_ids = [s.pk for s in sources if s.pk not in held]
     coder_ids = [c.pk for c in coders]
     existing = set(
         Assignment.objects.filter(source_id__in=source_ids, coder_id__in=coder_ids).values_list(
@@ -93,15 +98,15 @@ def assign(
             ignore_conflicts=True,
         )
     already = sum(1 for s in source_ids for c in coder_ids if (s, c) in existing)
-    return AssignmentResult(len(pairs), already, len(sample))
+    return AssignmentResult(len(pairs), already, len(sample), len(held))
 
 
 def assign_new_source(source: Source, coders: Sequence, *, reliability_share: float, by=None):
     """Assign one new source (a feed's): to every coder for a `reliability_share` of the
     sources (drawn from the source's id, so the same source always draws the same), else to
     the coder with the fewest assignments in the project."""
-    if not coders:
-        return
+    if not coders or held_back_ids([source.pk]):
+        return  # a source waiting for screening (or screened out) reaches no coder yet
     if random.Random(source.pk).random() < reliability_share:
         chosen = list(coders)
     else:

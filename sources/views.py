@@ -71,6 +71,8 @@ def source_assign(request: HttpRequest, slug: str) -> HttpResponse:
         text += f"; {result.reliability_sources} source(s) go to every chosen coder"
     if result.already:
         text += f"; {result.already} existing assignment(s) left as they were"
+    if result.held_back:
+        text += f"; {result.held_back} source(s) skipped: not screened relevant"
     messages.success(request, text + ".")
     return redirect(target)
 

@@ -5,6 +5,13 @@ from coding.models.events import DatePrec, Event, EventEvidence, EventSequence
 from coding.models.health import WorkerHeartbeat
 from coding.models.projects import Membership, Project, Role
 from coding.models.review import DecisionKind, ReviewDecision
+from coding.models.screening import ScreeningDecision, ScreeningStatus, SourceScreening
+from coding.models.suggestions import (
+    ModelStatus,
+    Suggestion,
+    SuggestionDecision,
+    SuggestionModel,
+)
 
 __all__ = [
     "Activity",
@@ -21,8 +28,15 @@ __all__ = [
     "EventEvidence",
     "EventSequence",
     "Membership",
+    "ModelStatus",
     "Project",
     "ReviewDecision",
     "Role",
+    "ScreeningDecision",
+    "ScreeningStatus",
+    "SourceScreening",
+    "Suggestion",
+    "SuggestionDecision",
+    "SuggestionModel",
     "WorkerHeartbeat",
 ]

@@ -35,6 +35,12 @@ class Actor(models.Model):
     cow_abbrev = models.CharField(max_length=3, blank=True)
     core = models.BooleanField(default=False, help_text="One of the study's core states.")
     order = models.PositiveSmallIntegerField(default=0)
+    aliases = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Names the detector finds, by language: {"en": [...], "ru": [...], "zh": [...], '
+        '"fa": [...], "ko": [...]}.',
+    )
 
     class Meta:
         constraints = [

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -18,6 +19,26 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="coding.Membership", related_name="projects"
+    )
+    screening_required = models.BooleanField(
+        default=False,
+        help_text="New sources are screened (relevant / not relevant) before anyone codes them.",
+    )
+    screening_double_percent = models.PositiveSmallIntegerField(
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text="Share of new sources screened by two people, for screening agreement.",
+    )
+    suggestions_enabled = models.BooleanField(
+        default=True, help_text="Show coders passages the project's model suggests."
+    )
+    suggestions_on_reliability_sample = models.BooleanField(
+        default=False,
+        help_text="Also on sources several coders code (the reliability sample); off by default "
+        "so suggestions cannot inflate agreement.",
+    )
+    suggestions_retrain_after = models.PositiveIntegerField(
+        default=25, help_text="Retrain the suggestion model after this many new approvals."
     )
 
     class Meta:

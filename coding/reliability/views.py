@@ -10,6 +10,8 @@ from coding import access
 from coding.reliability import export, jobs
 from coding.reliability.forms import ReliabilityFilterForm
 from coding.reliability.report import VIEW_TITLES
+from coding.screening.agreement import screening_agreement
+from coding.suggestions.report import suggestions_summary
 
 
 def _form(request: HttpRequest, project) -> ReliabilityFilterForm:
@@ -21,6 +23,8 @@ def reliability_page(request: HttpRequest, slug: str) -> HttpResponse:
     project, me = access.project_for(request.user, slug, pi=True)
     form = _form(request, project)
     context = {"project": project, "me": me, "form": form, "view_titles": VIEW_TITLES}
+    context["screening"] = screening_agreement(project) if project.screening_required else None
+    context["summary"] = suggestions_summary(project)
     if not form.is_valid():
         return render(request, "coding/reliability/page.html", context, status=400)
     _key, report, progress = jobs.report_or_start(project, form.filters())

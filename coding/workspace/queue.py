@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coding.models import Assignment, Project
 from coding.models.assignments import AssignmentStatus
+from coding.screening.gate import held_back_q
 
 
 class WrongStatus(Exception):
@@ -16,10 +17,12 @@ class WrongStatus(Exception):
 
 def queue_for(project: Project, coder) -> QuerySet[Assignment]:
     """The coder's assignments in the project with the number of *their own* codings and when
-    they last changed one (blind coding: other coders' codings are never counted)."""
+    they last changed one (blind coding: other coders' codings are never counted). Sources
+    that screening holds back are left out."""
     mine = Q(source__codings__coder=coder)
     return (
         Assignment.objects.filter(source__project=project, coder=coder)
+        .exclude(held_back_q())
         .select_related("source")
         .defer("source__text", "source__original_compressed")
         .annotate(

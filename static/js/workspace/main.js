@@ -791,4 +791,7 @@ window.workspace = {
   redraw() { const t0 = performance.now(); draw(); return performance.now() - t0; },
   offsets: map,
   codings: () => [...codings.values()],
+  // for suggestions.js: an accepted suggestion is a coding stored on the server
+  addCoding(c) { codings.set(`c${c.id}`, { ...c, key: `c${c.id}` }); draw(); },
+  openCoding(id) { openExisting(`c${id}`); },
 };

@@ -1,0 +1,59 @@
+"""The PI's form for the names of a codebook's actors: one text box per actor and language."""
+
+from __future__ import annotations
+
+from django import forms
+
+from coding.detection.aliases import LANGUAGES, clean_aliases, parse_alias_lines
+
+MAX_ALIAS_LENGTH = 120
+
+
+def field_name(actor_pk: int, code: str) -> str:
+    return f"actor_{actor_pk}_{code}"
+
+
+class AliasesForm(forms.Form):
+    """`rows` lists (actor, [bound field per language]) for the template."""
+
+    def __init__(self, actors, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actors = list(actors)
+        for actor in self.actors:
+            current = clean_aliases(actor.aliases)
+            for code, label in LANGUAGES:
+                text = f"{actor.name} ({label})"
+                attrs = {"rows": 6, "dir": "auto", "lang": code, "aria-label": text}
+                self.fields[field_name(actor.pk, code)] = forms.CharField(
+                    required=False,
+                    label=text,
+                    initial="\n".join(current.get(code, [])),
+                    widget=forms.Textarea(attrs=attrs),
+                )
+
+    @property
+    def rows(self):
+        return [
+            (actor, [self[field_name(actor.pk, code)] for code, _ in LANGUAGES])
+            for actor in self.actors
+        ]
+
+    def clean(self):
+        data = super().clean()
+        self.aliases = {}
+        for actor in self.actors:
+            by_language = {}
+            for code, _ in LANGUAGES:
+                name = field_name(actor.pk, code)
+                names = parse_alias_lines(data.get(name) or "")
+                too_long = [n for n in names if len(n) > MAX_ALIAS_LENGTH]
+                too_short = [n for n in names if len(n) < 2]
+                if too_long:
+                    self.add_error(
+                        name, f"An alias may have at most {MAX_ALIAS_LENGTH} characters."
+                    )
+                if too_short:
+                    self.add_error(name, "An alias needs at least two characters.")
+                by_language[code] = names
+            self.aliases[actor.pk] = clean_aliases(by_language)
+        return data
