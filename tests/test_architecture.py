@@ -148,7 +148,8 @@ def test_the_readme_map_matches_the_tree():
     mapped = {
         token.strip("`")
         for token in readme.split()
-        if token.startswith("`") and token.rstrip("`").endswith("/")
+        if token.startswith("`")
+        and token.rstrip("`").endswith("/")
         and token.strip("`").split("/")[0] in ("coding", "sources")
     }
     for entry in mapped:

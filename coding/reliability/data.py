@@ -25,9 +25,8 @@ The three views (see README, "Intercoder reliability"):
    (ties: the earlier start, then the older coding).
 3. **Unitizing** (spans): each coder's highlights are units ``(coder, start, end, category)`` on
    the source's continuum [0, len(text)), per area and per activity; a coder's overlapping or
-   touching spans of one category are merged first (alpha_U needs them disjoint). Sources with
-   the same done coders are joined into one continuum (offsets shifted by the preceding texts'
-   lengths); see ``coding.reliability.report`` for how different coder sets are pooled.
+   touching spans of one category are merged first (alpha_U needs them disjoint). Each source
+   is its own continuum; see ``coding.reliability.report`` for how they are pooled.
 """
 
 from __future__ import annotations
@@ -343,7 +342,7 @@ def sentence_data(cs: CodingSet) -> SentenceData:
 
 @dataclass
 class Continuum:
-    """Sources with the same done coders, joined end to end."""
+    """One source's text as a continuum [0, length), with its done coders' units."""
 
     coders: tuple[str, ...]
     length: int
@@ -363,20 +362,21 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def unitizing_data(cs: CodingSet, variable: str) -> list[Continuum]:
+    """One continuum per source with text (see ``coding.reliability.report`` for the pooling)."""
     by_source = cs.codings_by_source()
-    groups: dict[tuple[str, ...], Continuum] = {}
+    continua = []
     for source in cs.sources:
         if not source.text:
             continue
-        group = groups.setdefault(source.coders, Continuum(source.coders, 0, [], []))
         spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         for c in by_source.get(source.id, []):
             end = min(c.end, len(source.text))
             if c.start < end:
                 spans[(c.coder, c.value(variable))].append((c.start, end))
-        for (coder, category), own in sorted(spans.items()):
-            for start, end in merge_spans(own):
-                group.units.append((coder, group.length + start, group.length + end, category))
-        group.length += len(source.text)
-        group.source_ids.append(source.id)
-    return list(groups.values())
+        units = [
+            (coder, start, end, category)
+            for (coder, category), own in sorted(spans.items())
+            for start, end in merge_spans(own)
+        ]
+        continua.append(Continuum(source.coders, len(source.text), units, [source.id]))
+    return continua

@@ -40,6 +40,8 @@ REFERENCES = [
     "(2nd ed.). Sage.",
     "Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. "
     "Annenberg School for Communication, University of Pennsylvania.",
+    "Efron, B. (1987). Better bootstrap confidence intervals. Journal of the American "
+    "Statistical Association, 82(397), 171-185.",
     "Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard reliability "
     "measure for coding data. Communication Methods and Measures, 1(1), 77-89.",
 ]
@@ -65,9 +67,27 @@ def _fmt(x: float | None, digits: int = 3) -> str:
 
 
 def _ci(row: dict[str, Any]) -> str:
+    """The interval, or in words why there is none."""
     if row["low"] is None:
-        return ""
+        note = row.get("interval_note", "")
+        return note.replace("no interval: ", "none: ") if row["alpha"] is not None else ""
     return f"[{row['low']:.3f}, {row['high']:.3f}]"
+
+
+def _interval_method(settings: dict[str, Any]) -> str:
+    ci, n = f"{settings['ci']:.0%}", f"{settings['n_resamples']:,}"
+    if settings.get("method", "kalpha") == "kalpha":
+        return (
+            f"with {ci} bootstrap confidence intervals from {n} resamples "
+            f"(Hayes & Krippendorff 2007; seed {settings['seed']})"
+        )
+    kind = "bias-corrected and accelerated" if settings.get("interval") == "bca" else "percentile"
+    return (
+        f"with {ci} CIs from {n} bootstrap resamples of sources ({kind}, Efron 1987; sentences "
+        f"resampled with their source, alpha_U recomputed per resample; seed {settings['seed']}; "
+        f"no interval with fewer than {settings['min_pairable_units']} pairable units or "
+        "sources)"
+    )
 
 
 def _headline_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -86,9 +106,8 @@ def methods_paragraph(report: dict[str, Any], markdown: bool = True) -> str:
         f"{'s' if counts['sources'] != 1 else ''} coded independently by {counts['coders']} "
         f"coders ({counts['codings']} codings; {counts['sentences']} sentences). Only sources "
         "that at least two coders had marked as done were included. We report Krippendorff's "
-        f"{a} (Krippendorff 2004, 2011), computed from the coincidence matrix, with "
-        f"{settings['ci']:.0%} bootstrap confidence intervals from {settings['n_resamples']:,} "
-        f"resamples (Hayes & Krippendorff 2007; seed {settings['seed']}), and Krippendorff's "
+        f"{a} (Krippendorff 2004, 2011), computed from the coincidence matrix, "
+        f"{_interval_method(settings)}, and Krippendorff's "
         f"unitizing {a_u} (Krippendorff 1995, 2004) for the highlighted spans."
     ]
     by_view: dict[str, list[str]] = {}
@@ -210,6 +229,7 @@ def to_csv(report: dict[str, Any]) -> str:
         writer.writerow(["counts", "", "", key, "", "count", value])
     for r in report["rows"]:
         measures = {"alpha": r["alpha"], "ci_low": r["low"], "ci_high": r["high"],
+                    "ci_note": r.get("interval_note") or None,
                     "units": r["units"], "pairable_values": r["values"]}  # fmt: skip
         measures.update({f"q_below_{k}": v for k, v in r["q"].items()})
         for measure, value in measures.items():

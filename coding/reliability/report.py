@@ -4,11 +4,16 @@ All statistics come from ``coding.reliability`` (pure numpy). This module decide
 computed for which view (definitions in ``coding.reliability.data``) and collects the numbers;
 ``coding.reliability.export`` turns them into Markdown, text, LaTeX, CSV, JSON, SVG and PDF.
 
-Unitizing across sources: sources with the same done coders form one continuum. When the
-coders differ between sources there are several continua; then per category
-alpha_U = 1 - sum_g w_g D_o,g / sum_g w_g D_e,g with w_g = m_g (m_g - 1) L_g (ordered coder
-pairs times continuum length), which equals the single-continuum alpha_U when there is one.
-alpha_U has no bootstrap interval (no published algorithm); it is reported without one.
+Intervals: every alpha rests on the same 10,000 resamples of the counted sources (one
+``stats.Resamples``): presence units are sources, sentences are resampled with their source, and
+unitizing alpha_U is recomputed exactly per resample of sources (``stats.pooled_unitizing``).
+``method="kalpha"`` gives Hayes & Krippendorff's (2007) pair bootstrap instead (no interval for
+alpha_U then). No interval where none is meaningful: fewer than 10 pairable units or sources, no
+variation, or no disagreement at all; the row's ``interval_note`` says why.
+
+Unitizing across sources: each source is its own continuum (a gap ends with its source);
+sources with the same number of done coders m are pooled as one continuum, and the groups with
+weights w_g = m_g (m_g - 1) L_g: per category alpha_U = 1 - sum_g w_g D_o,g / sum_g w_g D_e,g.
 """
 
 from __future__ import annotations
@@ -35,6 +40,12 @@ from coding.reliability.data import (
 N_RESAMPLES = 10_000
 SEED = 2007
 CI = 0.95
+METHOD = "units"
+INTERVAL = "bca"
+METHOD_NAMES = {
+    "units": "bootstrap resamples of sources (BCa)",
+    "kalpha": "Hayes & Krippendorff's (2007) bootstrap",
+}
 MINIMUMS = (0.667, 0.800)
 MIN_PAIRABLE_UNITS = 10
 """Fewer pairable units than this earn a warning: the interval is then too wide to rely on."""
@@ -65,28 +76,55 @@ def _alpha_row(
     label: str,
     level: str,
     data: list[list[Any]],
-    n_resamples: int,
-    seed: int,
+    draws: Draws,
+    clusters: np.ndarray,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
         "view": view, "variable": variable, "category": category, "label": label, "level": level,
         "alpha": None, "low": None, "high": None, "q": {}, "units": 0, "values": 0, "note": "",
+        "interval_note": "",
     }  # fmt: skip
     try:
         parts = stats.alpha_result(data, level)
-        boot = stats.bootstrap_alpha(
-            data, level, n_resamples=n_resamples, seed=seed, minimums=MINIMUMS, ci=CI
-        )
+        boot = draws.bootstrap(data, level, clusters)
     except ValueError as exc:
         row["note"] = str(exc)
         row["units"], row["values"] = _pairable_counts(data)
         return row
     row.update(
         alpha=parts.alpha, low=boot.low, high=boot.high,
-        q={_q_key(m): boot.q[float(m)] for m in MINIMUMS},
-        units=parts.n_units, values=parts.n_pairable,
+        q={_q_key(m): boot.q[float(m)] for m in MINIMUMS if float(m) in boot.q},
+        units=parts.n_units, values=parts.n_pairable, interval_note=boot.note,
     )  # fmt: skip
+    if boot.low is not None and parts.n_units < MIN_PAIRABLE_UNITS:  # kalpha: same rule
+        note = f"no interval: fewer than {MIN_PAIRABLE_UNITS} pairable units"
+        row.update(low=None, high=None, q={}, interval_note=note)
     return row
+
+
+class Draws:
+    """The bootstrap settings of one report, and the resamples of its sources, shared by all
+    of its alphas."""
+
+    def __init__(self, n_sources: int, n_resamples: int, seed: int, method: str) -> None:
+        self.method = method
+        self.n_resamples = n_resamples
+        self.seed = seed
+        self.resamples = (
+            stats.Resamples(n_sources, n_resamples, seed)
+            if method == "units" and n_sources
+            else None
+        )
+
+    def bootstrap(self, data: list[list[Any]], level: str, clusters: np.ndarray):
+        if self.method == "kalpha":
+            return stats.bootstrap_alpha(data, level, n_resamples=self.n_resamples,
+                                         seed=self.seed, minimums=MINIMUMS, ci=CI,
+                                         method="kalpha")  # fmt: skip
+        return stats.bootstrap_alpha(
+            data, level, minimums=MINIMUMS, ci=CI, clusters=clusters, interval=INTERVAL,
+            resamples=self.resamples, min_units=MIN_PAIRABLE_UNITS,
+        )  # fmt: skip
 
 
 def _pairable_counts(data: list[list[Any]]) -> tuple[int, int]:
@@ -136,45 +174,63 @@ def _coincidence(data: list[list[Any]], labels: dict[str, str]) -> dict[str, Any
     }
 
 
-def _unitizing_rows(cs: CodingSet, variable: str) -> list[dict[str, Any]]:
-    observed: dict[str, float] = {}
-    expected: dict[str, float] = {}
-    for continuum in unitizing_data(cs, variable):
-        if len(continuum.coders) < 2 or not continuum.units:
-            continue
-        result = stats.unitizing_alpha(
-            continuum.units, 0, continuum.length, coders=list(continuum.coders)
-        )
-        m = len(continuum.coders)
-        weight = m * (m - 1) * continuum.length
-        for category, d_o in result["observed"].items():
-            observed[category] = observed.get(category, 0.0) + weight * d_o
-            expected[category] = expected.get(category, 0.0) + weight * result["expected"][category]
+def _unitizing_rows(cs: CodingSet, variable: str, draws: Draws) -> list[dict[str, Any]]:
+    continua = unitizing_data(cs, variable)
+    index = {source.id: i for i, source in enumerate(cs.sources)}
+    sources = [
+        {"coders": list(c.coders), "length": c.length, "units": c.units}
+        for c in continua
+        if len(c.coders) >= 2
+    ]
+    clusters = [index[c.source_ids[0]] for c in continua if len(c.coders) >= 2]
+    blocks = draws.resamples.blocks() if draws.resamples is not None else None
+    results = stats.pooled_unitizing(sources, clusters, blocks) if sources else {}
     labels = cs.labels.get(variable, {})
     units_per_category: dict[str, int] = {}
     for coding in cs.codings:
         key = coding.value(variable)
         units_per_category[key] = units_per_category.get(key, 0) + 1
     rows = []
-    for category in sorted(observed):
-        rows.append(_unitizing_row(variable, category, labels.get(category, category),
-                                   observed[category], expected[category],
-                                   units_per_category.get(category, 0)))  # fmt: skip
-    if observed:
-        rows.insert(0, _unitizing_row(variable, None, "all categories", sum(observed.values()),
-                                      sum(expected.values()), len(cs.codings)))  # fmt: skip
+    for category, (value, alphas) in results.items():
+        if category is None:
+            label, units = "all categories", len(cs.codings)
+        else:
+            label, units = labels.get(category, category), units_per_category.get(category, 0)
+        rows.append(_unitizing_row(variable, category, label, value, alphas, units, len(sources)))
+    rows.sort(key=lambda r: (r["category"] is not None, r["category"] or ""))
     return rows
 
 
 def _unitizing_row(
-    variable: str, category: str | None, label: str, d_o: float, d_e: float, units: int
+    variable: str,
+    category: str | None,
+    label: str,
+    value: float,
+    alphas: np.ndarray | None,
+    units: int,
+    n_sources: int,
 ) -> dict[str, Any]:
-    return {
+    defined = not np.isnan(value)
+    row = {
         "view": "unitizing", "variable": variable, "category": category, "label": label,
-        "level": "unitizing", "alpha": 1.0 - d_o / d_e if d_e > 0 else None,
+        "level": "unitizing", "alpha": value if defined else None,
         "low": None, "high": None, "q": {}, "units": units, "values": 0,
-        "note": "" if d_e > 0 else "expected disagreement is 0",
+        "note": "" if defined else "expected disagreement is 0",
+        "interval_note": "no interval: Hayes & Krippendorff's bootstrap has none for alpha_U",
     }  # fmt: skip
+    if not defined or alphas is None:
+        return row
+    finite = alphas[np.isfinite(alphas)]
+    if n_sources < MIN_PAIRABLE_UNITS:
+        row["interval_note"] = f"no interval: fewer than {MIN_PAIRABLE_UNITS} sources"
+    elif finite.size < 0.5 * alphas.size:
+        row["interval_note"] = "no interval: most resamples have no variation"
+    else:
+        low, high = stats.percentile_interval(finite, CI)
+        row.update(low=low, high=high, interval_note="",
+                   q={_q_key(m): float(np.count_nonzero(finite < m) / finite.size)
+                      for m in MINIMUMS})  # fmt: skip
+    return row
 
 
 def _warnings(rows: list[dict[str, Any]]) -> list[str]:
@@ -201,9 +257,13 @@ def build_report(
     n_resamples: int = N_RESAMPLES,
     seed: int = SEED,
     progress: Progress | None = None,
+    method: str = METHOD,
 ) -> dict[str, Any]:
     """Every figure of the reliability report for these codings (see the module docstring)."""
     coders = cs.coders
+    draws = Draws(len(cs.sources), n_resamples, seed, method)
+    n_sources = len(cs.sources)
+    by_source = np.arange(n_sources)
     presence = {v: presence_data(cs, v) for v in NOMINAL_VARIABLES}
     sentences = sentence_data(cs)
     total = (
@@ -227,17 +287,20 @@ def build_report(
         pooled = pooled_presence(tables)
         if tables:
             rows.append(_alpha_row("presence", variable, None, "all categories", "nominal",
-                                   pooled, n_resamples, seed))  # fmt: skip
+                                   pooled, draws, np.tile(by_source, len(tables))))  # fmt: skip
             pairs[f"presence:{variable}"] = _pairs(coders, pooled, "nominal")
         step(f"presence: {variable}")
         for category, table in tables.items():
             rows.append(_alpha_row("presence", variable, category, labels.get(category, category),
-                                   "nominal", table, n_resamples, seed))  # fmt: skip
+                                   "nominal", table, draws, by_source))  # fmt: skip
             step(f"presence: {variable} / {category}")
+    index = {source.id: i for i, source in enumerate(cs.sources)}
+    sentence_sources = np.array([index[u[0]] for u in sentences.units], dtype=np.int64)
     for variable, level in SENTENCE_VARIABLES:
         data = sentences.values[variable]
         label = "confidence scale" if variable == "confidence" else "all categories"
-        rows.append(_alpha_row("sentences", variable, None, label, level, data, n_resamples, seed))
+        rows.append(_alpha_row("sentences", variable, None, label, level, data, draws,
+                               sentence_sources))  # fmt: skip
         if coders:
             pairs[f"sentences:{variable}"] = _pairs(coders, data, level)
         table = _coincidence(data, cs.labels.get(variable, {})) if coders else None
@@ -245,12 +308,15 @@ def build_report(
             coincidence[variable] = table
         step(f"sentences: {variable}")
     for variable in UNITIZING_VARIABLES:
-        rows.extend(_unitizing_rows(cs, variable))
+        rows.extend(_unitizing_rows(cs, variable, draws))
         step(f"unitizing: {variable}")
 
     settings = {
         "n_resamples": n_resamples,
         "seed": seed,
+        "method": method,
+        "interval": INTERVAL if method == "units" else "percentile",
+        "method_name": METHOD_NAMES[method],
         "ci": CI,
         "minimums": list(MINIMUMS),
         "min_pairable_units": MIN_PAIRABLE_UNITS,

@@ -40,6 +40,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from fractions import Fraction
 from typing import TypedDict
 
+import numpy as np
+
 
 class UnitizingResult(TypedDict):
     alpha: float
@@ -218,3 +220,153 @@ def unitizing_alpha(
         observed={c: float(v) for c, v in observed.items()},
         expected={c: float(v) for c, v in expected.items()},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Many sources: alpha_U pooled over sources, and its source-level bootstrap
+
+
+class SourceUnits(TypedDict):
+    """One source's continuum [0, length) and its coders' units (coder, start, end, category)."""
+
+    coders: Sequence[Hashable]
+    length: int
+    units: list[tuple[Hashable, int, int, Hashable]]
+
+
+def _f(lengths: np.ndarray) -> np.ndarray:
+    return (2 * lengths**3 - 3 * lengths**2 + lengths) / 3.0
+
+
+class _CategorySums:
+    """Per-source sums of one category, from which alpha_U's parts follow for any weights."""
+
+    def __init__(self, n_sources: int, unit_lengths: np.ndarray) -> None:
+        self.a = unit_lengths.astype(np.float64)  # distinct unit lengths of the category
+        self.pairs = np.zeros(n_sources)  # sum of delta over coder pairs
+        self.n_units = np.zeros(n_sources)
+        self.f = np.zeros(n_sources)  # sum of (2l^3 - 3l^2 + l) / 3 over units
+        self.q = np.zeros(n_sources)  # sum of l (l - 1) over units
+        self.u = np.zeros((n_sources, self.a.size))  # units of each length
+        self.k = np.zeros((n_sources, self.a.size))  # sum over gaps of (l_h - a + 1)[l_h >= a]
+
+
+def _source_sums(
+    sources: Sequence[SourceUnits],
+) -> tuple[dict[Hashable, _CategorySums], np.ndarray, np.ndarray]:
+    """Per category, the per-source sums; and each source's number of coders and length."""
+    n = len(sources)
+    m = np.array([len(s["coders"]) for s in sources], dtype=np.float64)
+    length = np.array([s["length"] for s in sources], dtype=np.float64)
+    by_category: dict[Hashable, list[tuple[int, Hashable, int, int]]] = defaultdict(list)
+    for i, source in enumerate(sources):
+        for coder, start, stop, category in source["units"]:
+            by_category[category].append((i, coder, start, stop))
+    result = {}
+    for category in _sorted(by_category):
+        entries = by_category[category]
+        lengths = np.unique([stop - start for _, _, start, stop in entries])
+        sums = _CategorySums(n, lengths)
+        marked: dict[int, dict[Hashable, list[tuple[int, int]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for i, coder, start, stop in entries:
+            marked[i][coder].append((start, stop))
+        # sources without a unit of the category: every coder's continuum is one gap
+        full = np.clip(length[:, None] - sums.a[None, :] + 1.0, 0.0, None)
+        sums.k = m[:, None] * full
+        for i, coders in marked.items():
+            segments = [_segments(sorted(coders.get(c, [])), 0, sources[i]["length"])
+                        for c in sources[i]["coders"]]  # fmt: skip
+            sums.pairs[i] = sum(
+                _pair_disagreement(segments[x], segments[y])
+                for x in range(len(segments))
+                for y in range(x + 1, len(segments))
+            )
+            unit_l = np.array([e - b for seg in segments for b, e, unit in seg if unit], float)
+            gap_l = np.array([e - b for seg in segments for b, e, unit in seg if not unit], float)
+            sums.n_units[i] = unit_l.size
+            sums.f[i] = _f(unit_l).sum()
+            sums.q[i] = (unit_l * (unit_l - 1.0)).sum()
+            sums.u[i] = np.bincount(np.searchsorted(sums.a, unit_l), minlength=sums.a.size)
+            sums.k[i] = np.clip(gap_l[:, None] - sums.a[None, :] + 1.0, 0.0, None).sum(axis=0)
+        result[category] = sums
+    return result, m, length
+
+
+def _pooled_parts(
+    sums: _CategorySums, m: np.ndarray, length: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """sum over coder sets g of w_g D_o,g and of w_g D_e,g, w_g = m_g (m_g - 1) L_g, per row of
+    ``weights`` (rows x sources)."""
+    observed = np.zeros(weights.shape[0])
+    expected = np.zeros(weights.shape[0])
+    for group_m in np.unique(m):
+        cols = np.flatnonzero(m == group_m)
+        w = weights[:, cols]
+        total_length = w @ length[cols]
+        present = total_length > 0
+        n_units = w @ sums.n_units[cols]
+        numerator = (n_units - 1.0) * (w @ sums.f[cols])
+        numerator += np.einsum("ra,ra,a->r", w @ sums.u[cols], w @ sums.k[cols], sums.a**2)
+        ml = group_m * total_length
+        denominator = ml * (ml - 1.0) - w @ sums.q[cols]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            observed += np.where(present, 2.0 * (w @ sums.pairs[cols]) / total_length, 0.0)
+            expected += np.where(
+                present, 2.0 * group_m * (group_m - 1.0) * numerator / denominator, 0.0
+            )
+    return observed, expected
+
+
+def pooled_unitizing(
+    sources: Sequence[SourceUnits],
+    cluster: Sequence[int] | np.ndarray | None = None,
+    resample_blocks: Iterable[np.ndarray] | None = None,
+) -> dict[Hashable | None, tuple[float, np.ndarray | None]]:
+    """alpha_U over many sources, per category and (key None) across categories.
+
+    Each source is its own continuum (a gap ends where its source ends); sources with the same
+    number of coders m are pooled as one continuum of total length L, and different m with
+    weights m (m - 1) L, as the report does. Every sum is a sum over sources, so the alpha_U of
+    a resample of sources (``resample_blocks``: blocks of counts, resamples x clusters, with
+    ``cluster[i]`` the cluster of source i) is computed exactly from per-source sums. Returns
+    category -> (alpha_U, the resamples' alpha_U or None); NaN where undefined.
+    """
+    if not sources:
+        return {}
+    per_category, m, length = _source_sums(sources)
+    cluster = np.arange(len(sources)) if cluster is None else np.asarray(cluster)
+    ones = np.ones((1, len(sources)))
+    estimates: dict[Hashable | None, tuple[float, float]] = {}
+    for category, sums in per_category.items():
+        o, e = _pooled_parts(sums, m, length, ones)
+        estimates[category] = (float(o[0]), float(e[0]))
+    estimates[None] = (
+        sum(o for o, _ in estimates.values()),
+        sum(e for _, e in estimates.values()),
+    )
+    draws: dict[Hashable | None, list[np.ndarray]] = {k: [] for k in estimates}
+    if resample_blocks is not None:
+        for block in resample_blocks:
+            weights = block[:, cluster].astype(np.float64)
+            total_o = np.zeros(len(block))
+            total_e = np.zeros(len(block))
+            for category, sums in per_category.items():
+                o, e = _pooled_parts(sums, m, length, weights)
+                total_o += o
+                total_e += e
+                draws[category].append(_ratio(o, e))
+            draws[None].append(_ratio(total_o, total_e))
+    return {
+        key: (
+            float(_ratio(np.array([o]), np.array([e]))[0]),
+            np.concatenate(draws[key]) if draws[key] else None,
+        )
+        for key, (o, e) in estimates.items()
+    }
+
+
+def _ratio(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(expected > 0, 1.0 - observed / expected, np.nan)
