@@ -160,35 +160,41 @@ def load_codings(project: Project, filters: Filters) -> CodingSet:
     ]
 
     codings = counted_codings(project, filters).filter(source_id__in=source_ids)
-    codings = codings.select_related("coder", "area", "activity", "side_a", "side_b")
-    codings = codings.prefetch_related("participants")
+    # plain tuples, not model instances: a report may read tens of thousands of codings
+    rows = codings.order_by("source_id", "start", "end", "id").values_list(
+        "id", "source_id", "coder__username", "start", "end", "dyad_type", "side_a__iso3",
+        "side_b__iso3", "area__slug", "area__label", "activity__slug", "activity__label",
+        "confidence",
+    )  # fmt: skip
+    participants: dict[int, list[str]] = defaultdict(list)
+    through = Coding.participants.through
+    for coding_id, iso3 in through.objects.filter(
+        coding__in=codings.filter(dyad_type="multilateral")
+    ).values_list("coding_id", "actor__iso3"):
+        participants[coding_id].append(iso3)
     records = []
     labels: dict[str, dict[str, str]] = {v: {} for v in ("dyad", "area", "activity")}
-    for c in codings.order_by("source_id", "start", "end", "id"):
-        if c.coder.username not in done_coders[c.source_id]:
+    for (pk, source_id, coder, start, end, dyad_type, side_a, side_b, area, area_label,
+         activity, activity_label, confidence) in rows:  # fmt: skip
+        if coder not in done_coders[source_id]:
             continue
-        dyad = dyad_key(
-            c.dyad_type,
-            c.side_a.iso3 if c.side_a else None,
-            c.side_b.iso3 if c.side_b else None,
-            (p.iso3 for p in c.participants.all()),
-        )
+        dyad = dyad_key(dyad_type, side_a, side_b, participants.get(pk, ()))
         records.append(
             CodingRecord(
-                id=c.id,
-                source_id=c.source_id,
-                coder=c.coder.username,
-                start=c.start,
-                end=c.end,
+                id=pk,
+                source_id=source_id,
+                coder=coder,
+                start=start,
+                end=end,
                 dyad=dyad,
-                area=c.area.slug,
-                activity=c.activity.slug,
-                confidence=c.confidence,
+                area=area,
+                activity=activity,
+                confidence=confidence,
             )
         )
         labels["dyad"][dyad] = dyad
-        labels["area"][c.area.slug] = c.area.label
-        labels["activity"][c.activity.slug] = c.activity.label
+        labels["area"][area] = area_label
+        labels["activity"][activity] = activity_label
     return CodingSet(sources=sources, codings=records, labels=labels)
 
 

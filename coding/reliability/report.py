@@ -31,7 +31,6 @@ from coding.reliability.data import (
     SENTENCE_VARIABLES,
     UNITIZING_VARIABLES,
     CodingSet,
-    pooled_presence,
     presence_data,
     sentence_data,
     unitizing_data,
@@ -69,16 +68,32 @@ def _q_key(minimum: float) -> str:
     return f"{minimum:.3f}"
 
 
+def as_array(data: list[list[Any]]) -> np.ndarray:
+    """A coders x units table as floats (NaN missing): values become their rank among the
+    distinct values, which changes no nominal or ordinal statistic and spares every statistic
+    re-encoding Python lists. ``values_of`` maps them back."""
+    values = sorted({x for row in data for x in row if x is not None})
+    rank = {v: float(k) for k, v in enumerate(values)}
+    rank[None] = np.nan
+    width = len(data[0]) if data else 0
+    return np.array([[rank[x] for x in row] for row in data], dtype=np.float64).reshape(
+        len(data), width
+    )
+
+
+def values_of(data: list[list[Any]]) -> list[Any]:
+    return sorted({x for row in data for x in row if x is not None})
+
+
 def _alpha_row(
     view: str,
     variable: str,
     category: str | None,
     label: str,
     level: str,
-    data: list[list[Any]],
-    draws: Draws,
-    clusters: np.ndarray,
+    data: np.ndarray,
 ) -> dict[str, Any]:
+    """A row of the alpha table without its interval (``Draws.fill`` adds the intervals)."""
     row: dict[str, Any] = {
         "view": view, "variable": variable, "category": category, "label": label, "level": level,
         "alpha": None, "low": None, "high": None, "q": {}, "units": 0, "values": 0, "note": "",
@@ -86,19 +101,11 @@ def _alpha_row(
     }  # fmt: skip
     try:
         parts = stats.alpha_result(data, level)
-        boot = draws.bootstrap(data, level, clusters)
     except ValueError as exc:
         row["note"] = str(exc)
         row["units"], row["values"] = _pairable_counts(data)
         return row
-    row.update(
-        alpha=parts.alpha, low=boot.low, high=boot.high,
-        q={_q_key(m): boot.q[float(m)] for m in MINIMUMS if float(m) in boot.q},
-        units=parts.n_units, values=parts.n_pairable, interval_note=boot.note,
-    )  # fmt: skip
-    if boot.low is not None and parts.n_units < MIN_PAIRABLE_UNITS:  # kalpha: same rule
-        note = f"no interval: fewer than {MIN_PAIRABLE_UNITS} pairable units"
-        row.update(low=None, high=None, q={}, interval_note=note)
+    row.update(alpha=parts.alpha, units=parts.n_units, values=parts.n_pairable)
     return row
 
 
@@ -115,32 +122,56 @@ class Draws:
             if method == "units" and n_sources
             else None
         )
+        self.waiting: list[tuple[dict[str, Any], np.ndarray, str, np.ndarray]] = []
 
-    def bootstrap(self, data: list[list[Any]], level: str, clusters: np.ndarray):
+    def add(self, row: dict[str, Any], data: np.ndarray, clusters: np.ndarray) -> dict[str, Any]:
+        """Queue a row for its interval; returns the row."""
+        if row["alpha"] is not None:
+            self.waiting.append((row, data, row["level"], clusters))
+        return row
+
+    def fill(self) -> None:
+        """Compute the intervals of the queued rows, all on the same resamples."""
         if self.method == "kalpha":
-            return stats.bootstrap_alpha(data, level, n_resamples=self.n_resamples,
-                                         seed=self.seed, minimums=MINIMUMS, ci=CI,
-                                         method="kalpha")  # fmt: skip
-        return stats.bootstrap_alpha(
-            data, level, minimums=MINIMUMS, ci=CI, clusters=clusters, interval=INTERVAL,
-            resamples=self.resamples, min_units=MIN_PAIRABLE_UNITS,
-        )  # fmt: skip
+            results = [
+                stats.bootstrap_alpha(data, level, n_resamples=self.n_resamples, seed=self.seed,
+                                      minimums=MINIMUMS, ci=CI, method="kalpha")
+                for _, data, level, _ in self.waiting
+            ]  # fmt: skip
+        elif self.resamples is not None:
+            results = stats.bootstrap_alpha_many(
+                [(data, level, clusters) for _, data, level, clusters in self.waiting],
+                self.resamples, minimums=MINIMUMS, ci=CI, interval=INTERVAL,
+                min_units=MIN_PAIRABLE_UNITS,
+            )  # fmt: skip
+        else:
+            results = []
+        for (row, *_), boot in zip(self.waiting, results, strict=True):
+            if isinstance(boot, ValueError):
+                row["interval_note"] = f"no interval: {boot}"
+                continue
+            row.update(
+                low=boot.low, high=boot.high, interval_note=boot.note,
+                q={_q_key(m): boot.q[float(m)] for m in MINIMUMS if float(m) in boot.q},
+            )  # fmt: skip
+            if boot.low is not None and row["units"] < MIN_PAIRABLE_UNITS:  # kalpha: same rule
+                note = f"no interval: fewer than {MIN_PAIRABLE_UNITS} pairable units"
+                row.update(low=None, high=None, q={}, interval_note=note)
+        self.waiting = []
 
 
-def _pairable_counts(data: list[list[Any]]) -> tuple[int, int]:
-    if not data:
-        return 0, 0
-    per_unit = [sum(row[u] is not None for row in data) for u in range(len(data[0]))]
-    pairable = [m for m in per_unit if m >= 2]
-    return len(pairable), sum(pairable)
+def _pairable_counts(data: np.ndarray) -> tuple[int, int]:
+    per_unit = (~np.isnan(data)).sum(axis=0)
+    pairable = per_unit[per_unit >= 2]
+    return int(pairable.size), int(pairable.sum())
 
 
-def _pairs(coders: list[str], data: list[list[Any]], level: str) -> list[dict[str, Any]]:
+def _pairs(coders: list[str], data: np.ndarray, level: str) -> list[dict[str, Any]]:
     """Percent agreement, Cohen's kappa and alpha for every pair of coders."""
     result = []
     for i, j in itertools.combinations(range(len(coders)), 2):
-        two = [data[i], data[j]]
-        shared = sum(a is not None and b is not None for a, b in zip(*two, strict=True))
+        two = data[[i, j]]
+        shared = int((~np.isnan(two)).all(axis=0).sum())
         entry: dict[str, Any] = {
             "a": coders[i], "b": coders[j], "units": shared,
             "agreement": None, "kappa": None, "alpha": None,
@@ -148,18 +179,22 @@ def _pairs(coders: list[str], data: list[list[Any]], level: str) -> list[dict[st
         if shared:
             entry["agreement"] = stats.percent_agreement(two)
             with contextlib.suppress(ValueError):
-                entry["kappa"] = stats.cohen_kappa(*two)
+                entry["kappa"] = stats.cohen_kappa(two[0], two[1])
             with contextlib.suppress(ValueError):
                 entry["alpha"] = stats.alpha(two, level)
         result.append(entry)
     return result
 
 
-def _coincidence(data: list[list[Any]], labels: dict[str, str]) -> dict[str, Any] | None:
+def _coincidence(
+    data: np.ndarray, names: list[Any], labels: dict[str, str]
+) -> dict[str, Any] | None:
+    """The coincidence matrix of ``data`` (ranks of ``names``, see ``as_array``)."""
     try:
-        values, matrix = stats.coincidence_matrix(data)
+        ranks, matrix = stats.coincidence_matrix(data)
     except ValueError:
         return None
+    values = [names[int(r)] for r in ranks]
     confusions = []
     for c, k in itertools.combinations(range(len(values)), 2):
         count = float(matrix[c, k] + matrix[k, c])
@@ -284,29 +319,33 @@ def build_report(
     coincidence: dict[str, Any] = {}
     for variable, tables in presence.items():
         labels = cs.labels.get(variable, {})
-        pooled = pooled_presence(tables)
+        arrays = {k: np.array(t, dtype=np.float64) for k, t in tables.items()}  # None -> NaN
         if tables:
-            rows.append(_alpha_row("presence", variable, None, "all categories", "nominal",
-                                   pooled, draws, np.tile(by_source, len(tables))))  # fmt: skip
+            pooled = np.hstack(list(arrays.values()))
+            row = _alpha_row("presence", variable, None, "all categories", "nominal", pooled)
+            rows.append(draws.add(row, pooled, np.tile(by_source, len(tables))))
             pairs[f"presence:{variable}"] = _pairs(coders, pooled, "nominal")
         step(f"presence: {variable}")
-        for category, table in tables.items():
-            rows.append(_alpha_row("presence", variable, category, labels.get(category, category),
-                                   "nominal", table, draws, by_source))  # fmt: skip
+        for category, table in arrays.items():
+            row = _alpha_row("presence", variable, category, labels.get(category, category),
+                             "nominal", table)  # fmt: skip
+            rows.append(draws.add(row, table, by_source))
             step(f"presence: {variable} / {category}")
     index = {source.id: i for i, source in enumerate(cs.sources)}
     sentence_sources = np.array([index[u[0]] for u in sentences.units], dtype=np.int64)
     for variable, level in SENTENCE_VARIABLES:
-        data = sentences.values[variable]
+        names = values_of(sentences.values[variable])
+        data = as_array(sentences.values[variable])
         label = "confidence scale" if variable == "confidence" else "all categories"
-        rows.append(_alpha_row("sentences", variable, None, label, level, data, draws,
-                               sentence_sources))  # fmt: skip
+        row = _alpha_row("sentences", variable, None, label, level, data)
+        rows.append(draws.add(row, data, sentence_sources))
         if coders:
             pairs[f"sentences:{variable}"] = _pairs(coders, data, level)
-        table = _coincidence(data, cs.labels.get(variable, {})) if coders else None
+        table = _coincidence(data, names, cs.labels.get(variable, {})) if coders else None
         if table:
             coincidence[variable] = table
         step(f"sentences: {variable}")
+    draws.fill()
     for variable in UNITIZING_VARIABLES:
         rows.extend(_unitizing_rows(cs, variable, draws))
         step(f"unitizing: {variable}")

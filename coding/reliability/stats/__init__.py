@@ -11,7 +11,11 @@ from coding.reliability.stats.agreement import (
     percent_agreement,
 )
 from coding.reliability.stats.alpha import AlphaResult, alpha, alpha_result
-from coding.reliability.stats.bootstrap import BootstrapResult, bootstrap_alpha
+from coding.reliability.stats.bootstrap import (
+    BootstrapResult,
+    bootstrap_alpha,
+    bootstrap_alpha_many,
+)
 from coding.reliability.stats.coincidence import coincidence_matrix
 from coding.reliability.stats.resampling import Resamples, percentile_interval
 from coding.reliability.stats.unitizing import (
@@ -30,6 +34,7 @@ __all__ = [
     "alpha",
     "alpha_result",
     "bootstrap_alpha",
+    "bootstrap_alpha_many",
     "cohen_kappa",
     "coincidence_matrix",
     "fleiss_kappa",

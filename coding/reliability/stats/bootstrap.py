@@ -198,46 +198,105 @@ def bootstrap_alpha(
         raise ValueError(f"ci must be strictly between 0 and 1, not {ci!r}")
     if method == "kalpha":
         return _kalpha(data, level, n_resamples, seed, minimums, ci, value_domain, n_pairs)
+    n_units = len(data[0]) if len(data) else 0
+    if resamples is None:
+        _, n_clusters = resampling.encode_clusters(clusters, n_units)
+        resamples = resampling.Resamples(max(n_clusters, 1), int(n_resamples), seed)
+    (result,) = bootstrap_alpha_many(
+        [(data, level, clusters)], resamples, minimums, ci, value_domain, interval, min_units
+    )
+    if isinstance(result, ValueError):
+        raise result
+    return result
+
+
+@dataclass
+class _Pending:
+    parts: resampling.ClusterParts
+    estimate: float
+    pairable_clusters: np.ndarray
+    common: dict[str, Any]
+
+
+def _units_start(
+    data: Any,
+    level: str,
+    clusters: Any,
+    resamples: resampling.Resamples,
+    ci: float,
+    value_domain: Sequence[Hashable] | None,
+    interval: str,
+    min_units: int,
+) -> BootstrapResult | _Pending:
     p = prepare(data, level, value_domain)
     n_units = p.coded.codes.shape[1]
     cluster, n_clusters = resampling.encode_clusters(clusters, n_units)
-    if resamples is not None:
-        if n_clusters > resamples.n_clusters:
-            raise ValueError("clusters must be labelled 0..n_clusters - 1 of the resamples")
-        n_clusters = resamples.n_clusters
-        n_resamples = resamples.n_resamples
+    if n_clusters > resamples.n_clusters:
+        raise ValueError("clusters must be labelled 0..n_clusters - 1 of the resamples")
     s_observed = observed_sum(p.level, p.codes, p.m, p.x, p.coded.n_values)
     estimate = 1.0 - (p.n_pairable - 1) * s_observed / expected_sum(p.level, p.x, p.n)
     pairable_units = p.codes.shape[1]
-    holding = int(np.unique(cluster[(p.coded.codes >= 0).sum(axis=0) >= 2]).size)
-    common = {"alpha": estimate, "ci": ci, "n_resamples": int(n_resamples), "n_pairs": None,
-              "method": "units", "interval": interval, "n_clusters": holding}  # fmt: skip
-    if min(pairable_units, holding) < min_units:
+    holding = np.unique(cluster[(p.coded.codes >= 0).sum(axis=0) >= 2])
+    common = {"alpha": estimate, "ci": ci, "n_resamples": resamples.n_resamples, "n_pairs": None,
+              "method": "units", "interval": interval, "n_clusters": int(holding.size)}  # fmt: skip
+    if min(pairable_units, holding.size) < min_units:
         what = "pairable units" if pairable_units < min_units else "sources with pairable units"
         note = f"no interval: fewer than {min_units} {what}"
         return BootstrapResult(low=None, high=None, note=note, **common)
     if s_observed <= 0.0:
         note = "no interval: no disagreement in the data, so resampling cannot show any"
         return BootstrapResult(low=None, high=None, note=note, **common)
-    parts = resampling.cluster_parts(p, cluster, n_clusters)
-    if resamples is None:
-        resamples = resampling.Resamples(n_clusters, int(n_resamples), seed)
-    alphas = resampling.bootstrap_alphas(parts, resamples)
+    parts = resampling.cluster_parts(p, cluster, resamples.n_clusters)
+    return _Pending(parts, estimate, holding, common)
+
+
+def _units_finish(
+    pending: _Pending, alphas: np.ndarray, minimums: Sequence[float], ci: float, interval: str
+) -> BootstrapResult:
     defined = alphas[np.isfinite(alphas)]
     if defined.size < 0.5 * alphas.size:
         note = "no interval: most resamples have no variation"
-        return BootstrapResult(low=None, high=None, note=note, **common)
-    jackknife = resampling.jackknife_alphas(parts, n_clusters) if interval == "bca" else None
-    if jackknife is not None:  # clusters without pairable units leave alpha as it is
-        jackknife = jackknife[np.unique(cluster[(p.coded.codes >= 0).sum(axis=0) >= 2])]
-    low, high = resampling.interval(estimate, defined, ci, interval, jackknife)
+        return BootstrapResult(low=None, high=None, note=note, **pending.common)
+    jackknife = None
+    if interval == "bca":  # clusters without pairable units leave alpha as it is
+        jackknife = resampling.jackknife_alphas(pending.parts)[pending.pairable_clusters]
+    low, high = resampling.interval(pending.estimate, defined, ci, interval, jackknife)
     return BootstrapResult(
         low=low,
         high=high,
         q={float(a): float(np.count_nonzero(defined < a) / defined.size) for a in minimums},
         n_undefined=int(alphas.size - defined.size),
-        **common,
+        **pending.common,
     )
+
+
+def bootstrap_alpha_many(
+    items: Sequence[tuple[Any, str, Sequence[Hashable] | np.ndarray | None]],
+    resamples: resampling.Resamples,
+    minimums: Sequence[float] = (0.667, 0.800),
+    ci: float = 0.95,
+    value_domain: Sequence[Hashable] | None = None,
+    interval: str = "bca",
+    min_units: int = MIN_UNITS,
+) -> list[BootstrapResult | ValueError]:
+    """``bootstrap_alpha(method="units")`` of several ``(data, level, clusters)`` on the same
+    resamples, in one pass over them (what a report with many alphas wants). Where alpha is
+    undefined the list holds the ValueError instead of a result."""
+    if interval not in INTERVALS:
+        raise ValueError(f"unknown interval {interval!r}; expected one of {INTERVALS}")
+    started: list[BootstrapResult | ValueError | _Pending] = []
+    for data, level, clusters in items:
+        try:
+            started.append(_units_start(data, level, clusters, resamples, ci, value_domain,
+                                        interval, min_units))  # fmt: skip
+        except ValueError as exc:
+            started.append(exc)
+    pending = [x for x in started if isinstance(x, _Pending)]
+    alphas = iter(resampling.bootstrap_many([x.parts for x in pending], resamples))
+    return [
+        _units_finish(x, next(alphas), minimums, ci, interval) if isinstance(x, _Pending) else x
+        for x in started
+    ]
 
 
 def _kalpha(

@@ -167,19 +167,25 @@ def _expected(level: str, n: np.ndarray, x: np.ndarray | None, delta: np.ndarray
     return total, 2.0 * total * np.einsum("bv,bv->b", n, centred * centred)
 
 
-def alphas_from_sums(parts: ClusterParts, weights: np.ndarray) -> np.ndarray:
-    """alpha for each row of ``weights`` (rows x clusters: how often each cluster counts)."""
+def columns(parts: ClusterParts) -> np.ndarray:
+    """The per-cluster sums as one clusters x K matrix: what a resample's weights multiply."""
+    if parts.level == "ordinal":
+        return parts.coincidences
+    return np.column_stack([parts.observed, parts.counts])
+
+
+def alphas_from_columns(parts: ClusterParts, sums: np.ndarray) -> np.ndarray:
+    """alpha for each row of ``sums`` (weights @ ``columns(parts)``)."""
     if parts.level == "ordinal":
         v = parts.n_values
-        o = (weights @ parts.coincidences).reshape(-1, v, v)
+        o = sums.reshape(-1, v, v)
         n = o.sum(axis=2)
         x = np.cumsum(n, axis=1) - n / 2.0
         diff = x[:, :, None] - x[:, None, :]
         s_observed = np.einsum("bcd,bcd->b", o, diff * diff)
         total, s_expected = _expected("interval", n, x, None)
     else:
-        s_observed = weights @ parts.observed
-        n = weights @ parts.counts
+        s_observed, n = sums[:, 0], sums[:, 1:]
         total, s_expected = _expected(parts.level, n, parts.x, parts.delta)
     with np.errstate(invalid="ignore", divide="ignore"):
         result = 1.0 - (total - 1.0) * s_observed / s_expected
@@ -187,26 +193,40 @@ def alphas_from_sums(parts: ClusterParts, weights: np.ndarray) -> np.ndarray:
     return result
 
 
-def bootstrap_alphas(parts: ClusterParts, resamples: Resamples) -> np.ndarray:
-    """The alpha of every resample (NaN where a resample has no variation)."""
-    out = np.empty(resamples.n_resamples)
+def alphas_from_sums(parts: ClusterParts, weights: np.ndarray) -> np.ndarray:
+    """alpha for each row of ``weights`` (rows x clusters: how often each cluster counts)."""
+    return alphas_from_columns(parts, weights @ columns(parts))
+
+
+def bootstrap_many(parts: Sequence[ClusterParts], resamples: Resamples) -> list[np.ndarray]:
+    """The alpha of every resample for several data sets on the same clusters: one product of
+    the drawn counts with all their per-cluster sums side by side, block by block."""
+    if not parts:
+        return []
+    stacked = [columns(p) for p in parts]
+    edges = np.cumsum([0] + [c.shape[1] for c in stacked])
+    matrix = np.hstack(stacked)
+    out = [np.empty(resamples.n_resamples) for _ in parts]
     start = 0
     for block in resamples.blocks():
-        out[start : start + len(block)] = alphas_from_sums(parts, block.astype(np.float64))
+        sums = block.astype(np.float64) @ matrix
+        for i, p in enumerate(parts):
+            out[i][start : start + len(block)] = alphas_from_columns(
+                p, sums[:, edges[i] : edges[i + 1]]
+            )
         start += len(block)
     return out
 
 
-def jackknife_alphas(parts: ClusterParts, n_clusters: int) -> np.ndarray:
+def bootstrap_alphas(parts: ClusterParts, resamples: Resamples) -> np.ndarray:
+    """The alpha of every resample (NaN where a resample has no variation)."""
+    return bootstrap_many([parts], resamples)[0]
+
+
+def jackknife_alphas(parts: ClusterParts, n_clusters: int | None = None) -> np.ndarray:
     """alpha with each cluster left out in turn."""
-    out = np.empty(n_clusters)
-    step = max(1, (1 << 22) // max(n_clusters, 1))
-    for start in range(0, n_clusters, step):
-        rows = np.arange(start, min(start + step, n_clusters))
-        weights = np.ones((rows.size, n_clusters))
-        weights[np.arange(rows.size), rows] = 0.0
-        out[rows] = alphas_from_sums(parts, weights)
-    return out
+    sums = columns(parts)
+    return alphas_from_columns(parts, sums.sum(axis=0)[None, :] - sums)
 
 
 def interval(

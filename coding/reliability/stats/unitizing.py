@@ -265,58 +265,108 @@ def _source_sums(
     result = {}
     for category in _sorted(by_category):
         entries = by_category[category]
-        lengths = np.unique([stop - start for _, _, start, stop in entries])
-        sums = _CategorySums(n, lengths)
         marked: dict[int, dict[Hashable, list[tuple[int, int]]]] = defaultdict(
             lambda: defaultdict(list)
         )
         for i, coder, start, stop in entries:
             marked[i][coder].append((start, stop))
-        # sources without a unit of the category: every coder's continuum is one gap
-        full = np.clip(length[:, None] - sums.a[None, :] + 1.0, 0.0, None)
-        sums.k = m[:, None] * full
+        # plain lists first, numpy once per category: (source, length) of units and of gaps
+        unit_src: list[int] = []
+        unit_len: list[int] = []
+        gap_src: list[int] = []
+        gap_len: list[int] = []
+        pairs = np.zeros(n)
         for i, coders in marked.items():
             segments = [_segments(sorted(coders.get(c, [])), 0, sources[i]["length"])
                         for c in sources[i]["coders"]]  # fmt: skip
-            sums.pairs[i] = sum(
+            pairs[i] = sum(
                 _pair_disagreement(segments[x], segments[y])
                 for x in range(len(segments))
                 for y in range(x + 1, len(segments))
             )
-            unit_l = np.array([e - b for seg in segments for b, e, unit in seg if unit], float)
-            gap_l = np.array([e - b for seg in segments for b, e, unit in seg if not unit], float)
-            sums.n_units[i] = unit_l.size
-            sums.f[i] = _f(unit_l).sum()
-            sums.q[i] = (unit_l * (unit_l - 1.0)).sum()
-            sums.u[i] = np.bincount(np.searchsorted(sums.a, unit_l), minlength=sums.a.size)
-            sums.k[i] = np.clip(gap_l[:, None] - sums.a[None, :] + 1.0, 0.0, None).sum(axis=0)
+            for seg in segments:
+                for b, e, unit in seg:
+                    if unit:
+                        unit_src.append(i)
+                        unit_len.append(e - b)
+                    else:
+                        gap_src.append(i)
+                        gap_len.append(e - b)
+        u_src, u_len = np.array(unit_src), np.array(unit_len, dtype=np.float64)
+        g_src, g_len = np.array(gap_src, dtype=np.int64), np.array(gap_len, dtype=np.float64)
+        lengths = np.unique(u_len)
+        sums = _CategorySums(n, lengths)
+        sums.pairs = pairs
+        sums.n_units = np.bincount(u_src, minlength=n).astype(np.float64)
+        sums.f = np.bincount(u_src, weights=_f(u_len), minlength=n)
+        sums.q = np.bincount(u_src, weights=u_len * (u_len - 1.0), minlength=n)
+        a = lengths.size
+        position = np.searchsorted(lengths, u_len)
+        sums.u = np.bincount(u_src * a + position, minlength=n * a).reshape(n, a).astype(float)
+        # sources without a unit of the category: every coder's continuum is one gap
+        with_units = np.zeros(n, dtype=bool)
+        with_units[list(marked)] = True
+        k = np.where(with_units, 0.0, m)[:, None] * np.clip(
+            length[:, None] - lengths[None, :] + 1.0, 0.0, None
+        )
+        np.add.at(k, g_src, np.clip(g_len[:, None] - lengths[None, :] + 1.0, 0.0, None))
+        sums.k = k
         result[category] = sums
     return result, m, length
 
 
-def _pooled_parts(
-    sums: _CategorySums, m: np.ndarray, length: np.ndarray, weights: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """sum over coder sets g of w_g D_o,g and of w_g D_e,g, w_g = m_g (m_g - 1) L_g, per row of
-    ``weights`` (rows x sources)."""
-    observed = np.zeros(weights.shape[0])
-    expected = np.zeros(weights.shape[0])
-    for group_m in np.unique(m):
-        cols = np.flatnonzero(m == group_m)
-        w = weights[:, cols]
-        total_length = w @ length[cols]
-        present = total_length > 0
-        n_units = w @ sums.n_units[cols]
-        numerator = (n_units - 1.0) * (w @ sums.f[cols])
-        numerator += np.einsum("ra,ra,a->r", w @ sums.u[cols], w @ sums.k[cols], sums.a**2)
+def _group_matrix(sums: list[_CategorySums], cols: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The per-source sums of one coder-set size, all categories side by side: [length, then
+    per category pairs, n_units, f, q, u (A columns), k (A columns)]."""
+    blocks = [length[cols, None]]
+    for c in sums:
+        blocks.append(np.column_stack([c.pairs[cols], c.n_units[cols], c.f[cols], c.q[cols]]))
+        blocks.extend([c.u[cols], c.k[cols]])
+    return np.hstack(blocks)
+
+
+def _pooled_from_sums(
+    sums: list[_CategorySums], group_m: float, y: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per category, w_g D_o,g and w_g D_e,g (w_g = m (m - 1) L_g) from a group's weighted sums
+    ``y`` (rows x the columns of ``_group_matrix``)."""
+    total_length = y[:, 0]
+    present = total_length > 0
+    out = []
+    at = 1
+    for c in sums:
+        a = c.a.size
+        pairs, n_units, f, q = y[:, at], y[:, at + 1], y[:, at + 2], y[:, at + 3]
+        u, k = y[:, at + 4 : at + 4 + a], y[:, at + 4 + a : at + 4 + 2 * a]
+        at += 4 + 2 * a
+        numerator = (n_units - 1.0) * f + np.einsum("ra,ra,a->r", u, k, c.a**2)
         ml = group_m * total_length
-        denominator = ml * (ml - 1.0) - w @ sums.q[cols]
+        denominator = ml * (ml - 1.0) - q
         with np.errstate(invalid="ignore", divide="ignore"):
-            observed += np.where(present, 2.0 * (w @ sums.pairs[cols]) / total_length, 0.0)
-            expected += np.where(
+            observed = np.where(present, 2.0 * pairs / total_length, 0.0)
+            expected = np.where(
                 present, 2.0 * group_m * (group_m - 1.0) * numerator / denominator, 0.0
             )
-    return observed, expected
+        out.append((observed, expected))
+    return out
+
+
+def _pooled(
+    per_category: dict[Hashable, _CategorySums],
+    m: np.ndarray,
+    length: np.ndarray,
+    weights: np.ndarray,
+    matrices: dict[float, tuple[np.ndarray, np.ndarray]],
+) -> dict[Hashable, tuple[np.ndarray, np.ndarray]]:
+    sums = list(per_category.values())
+    observed = [np.zeros(weights.shape[0]) for _ in sums]
+    expected = [np.zeros(weights.shape[0]) for _ in sums]
+    for group_m, (cols, matrix) in matrices.items():
+        y = weights[:, cols] @ matrix
+        for i, (o, e) in enumerate(_pooled_from_sums(sums, group_m, y)):
+            observed[i] += o
+            expected[i] += e
+    return {k: (observed[i], expected[i]) for i, k in enumerate(per_category)}
 
 
 def pooled_unitizing(
@@ -337,34 +387,25 @@ def pooled_unitizing(
         return {}
     per_category, m, length = _source_sums(sources)
     cluster = np.arange(len(sources)) if cluster is None else np.asarray(cluster)
-    ones = np.ones((1, len(sources)))
-    estimates: dict[Hashable | None, tuple[float, float]] = {}
-    for category, sums in per_category.items():
-        o, e = _pooled_parts(sums, m, length, ones)
-        estimates[category] = (float(o[0]), float(e[0]))
-    estimates[None] = (
-        sum(o for o, _ in estimates.values()),
-        sum(e for _, e in estimates.values()),
-    )
-    draws: dict[Hashable | None, list[np.ndarray]] = {k: [] for k in estimates}
+    matrices = {}
+    for group_m in np.unique(m):
+        cols = np.flatnonzero(m == group_m)
+        matrices[float(group_m)] = (cols, _group_matrix(list(per_category.values()), cols, length))
+    rows = [_pooled(per_category, m, length, np.ones((1, len(sources))), matrices)]
     if resample_blocks is not None:
         for block in resample_blocks:
-            weights = block[:, cluster].astype(np.float64)
-            total_o = np.zeros(len(block))
-            total_e = np.zeros(len(block))
-            for category, sums in per_category.items():
-                o, e = _pooled_parts(sums, m, length, weights)
-                total_o += o
-                total_e += e
-                draws[category].append(_ratio(o, e))
-            draws[None].append(_ratio(total_o, total_e))
-    return {
-        key: (
-            float(_ratio(np.array([o]), np.array([e]))[0]),
-            np.concatenate(draws[key]) if draws[key] else None,
-        )
-        for key, (o, e) in estimates.items()
-    }
+            rows.append(_pooled(per_category, m, length, block[:, cluster].astype(float), matrices))
+    result: dict[Hashable | None, tuple[float, np.ndarray | None]] = {}
+    for key in [*per_category, None]:
+        if key is None:
+            o = [sum(r[k][0] for k in per_category) for r in rows]
+            e = [sum(r[k][1] for k in per_category) for r in rows]
+        else:
+            o, e = [r[key][0] for r in rows], [r[key][1] for r in rows]
+        value = float(_ratio(o[0], e[0])[0])
+        draws = _ratio(np.concatenate(o[1:]), np.concatenate(e[1:])) if len(rows) > 1 else None
+        result[key] = (value, draws)
+    return result
 
 
 def _ratio(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
