@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -268,6 +269,40 @@ def _unitizing_row(
     return row
 
 
+def drift_batch_size(n_sources: int) -> int:
+    """Sources per drift point: at least 10, at most about 12 points."""
+    return max(MIN_PAIRABLE_UNITS, math.ceil(n_sources / 12))
+
+
+def _clinic(coders: list[str], pooled: dict[str, np.ndarray], n_sources: int) -> dict[str, Any]:
+    """The coder clinic (presence, per variable): alpha with each coder left out, and drift,
+    alpha per batch of sources in the order they were added (their ids)."""
+    leave_one_out: dict[str, list[dict[str, Any]]] = {}
+    drift: dict[str, list[dict[str, Any]]] = {}
+    size = drift_batch_size(n_sources)
+    for variable, data in pooled.items():
+        entries = []
+        for i, coder in enumerate(coders):
+            value = None
+            if len(coders) > 2:
+                with contextlib.suppress(ValueError):
+                    value = stats.alpha(np.delete(data, i, axis=0), "nominal")
+            entries.append({"coder": coder, "alpha": value})
+        leave_one_out[variable] = entries
+        n_categories = data.shape[1] // max(n_sources, 1)
+        by_source = data.reshape(len(coders), n_categories, n_sources) if n_sources else data
+        points = []
+        for start in range(0, n_sources, size):
+            stop = min(start + size, n_sources)
+            batch = by_source[:, :, start:stop].reshape(len(coders), -1)
+            value = None
+            with contextlib.suppress(ValueError):
+                value = stats.alpha(batch, "nominal")
+            points.append({"label": f"sources {start + 1}-{stop}", "alpha": value})
+        drift[variable] = points
+    return {"leave_one_out": leave_one_out, "drift": drift, "batch_size": size}
+
+
 def _warnings(rows: list[dict[str, Any]]) -> list[str]:
     warnings = []
     for row in rows:
@@ -317,11 +352,12 @@ def build_report(
     rows: list[dict[str, Any]] = []
     pairs: dict[str, list[dict[str, Any]]] = {}
     coincidence: dict[str, Any] = {}
+    pooled_by_variable: dict[str, np.ndarray] = {}
     for variable, tables in presence.items():
         labels = cs.labels.get(variable, {})
         arrays = {k: np.array(t, dtype=np.float64) for k, t in tables.items()}  # None -> NaN
         if tables:
-            pooled = np.hstack(list(arrays.values()))
+            pooled = pooled_by_variable[variable] = np.hstack(list(arrays.values()))
             row = _alpha_row("presence", variable, None, "all categories", "nominal", pooled)
             rows.append(draws.add(row, pooled, np.tile(by_source, len(tables))))
             pairs[f"presence:{variable}"] = _pairs(coders, pooled, "nominal")
@@ -376,6 +412,7 @@ def build_report(
         "rows": rows,
         "pairs": pairs,
         "coincidence": coincidence,
+        "clinic": _clinic(coders, pooled_by_variable, n_sources),
         "warnings": warnings,
         "category_warnings": category_warnings,
     }

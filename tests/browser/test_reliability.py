@@ -40,6 +40,38 @@ def test_pi_sees_alpha_table_and_heatmaps(page, live_server, login, screenshot):
     assert download.value.suggested_filename == f"reliability-{project.slug}.pdf"
 
 
+def test_pi_sees_the_coder_clinic_with_the_drift_chart(page, live_server, login, screenshot):
+    from coding.models import Activity
+    from coding.models.assignments import AssignmentStatus
+    from tests.factories import AssignmentFactory, CodingFactory, SourceFactory, UserFactory
+
+    project = ProjectFactory(name="Clinic study")
+    pi = PIUserFactory(username="pi-clinic")
+    MembershipFactory(project=project, user=pi, role=Role.PI)
+    coders = [UserFactory(username=name) for name in ("ann", "ben", "cal")]
+    for coder in coders:
+        MembershipFactory(project=project, user=coder, role=Role.CODER)
+    activities = list(Activity.objects.filter(area__codebook=project.codebook)[:3])
+    for i in range(24):
+        source = SourceFactory(project=project, title=f"S{i}", text=f"Story {i} about drills.")
+        for j, coder in enumerate(coders):
+            AssignmentFactory(source=source, coder=coder, status=AssignmentStatus.DONE)
+            # cal drifts away in the later sources
+            act = activities[(i + (j == 2 and i >= 12)) % 3]
+            CodingFactory(source=source, coder=coder, start=0, end=5, activity=act, area=act.area)
+
+    login("pi-clinic")
+    page.goto(f"{live_server.url}/projects/{project.slug}/reliability/")
+    clinic = page.locator("#coder-clinic")
+    clinic.wait_for()
+    rows = clinic.locator("#leave-one-out tbody tr")
+    assert rows.count() == 3 and "cal" in rows.nth(2).inner_text()
+    assert "batch of 10 sources" in clinic.inner_text()
+    page.locator("#drift-chart canvas").wait_for()
+    clinic.scroll_into_view_if_needed()
+    screenshot("reliability-coder-clinic")
+
+
 def test_large_project_shows_progress_and_reloads_when_ready(
     page, live_server, login, screenshot, monkeypatch
 ):

@@ -293,3 +293,20 @@ def test_small_source_sets_get_no_interval_in_words():
     assert row["low"] is None and row["interval_note"] == "no interval: fewer than 10 sources"
     row = _row(report, "presence", "activity")
     assert row["interval_note"] == "no interval: fewer than 10 sources with pairable units"
+
+
+def test_coder_clinic_leaves_each_coder_out_and_follows_drift():
+    cs = synthetic_set()
+    report = build_report(cs, n_resamples=50)
+    clinic = report["clinic"]
+    tables = presence_data(cs, "activity")
+    pooled = np.array(pooled_presence(tables), dtype=float)
+    left_out = {e["coder"]: e["alpha"] for e in clinic["leave_one_out"]["activity"]}
+    assert left_out["bob"] == pytest.approx(stats.alpha(pooled[[0, 2]]))
+    assert left_out["carol"] == pytest.approx(stats.alpha(pooled[[0, 1]]))
+    # 30 sources in batches of 10: three points, each the alpha of its sources' presence
+    assert clinic["batch_size"] == 10
+    points = clinic["drift"]["activity"]
+    assert [p["label"] for p in points] == ["sources 1-10", "sources 11-20", "sources 21-30"]
+    second = np.hstack([np.array(t, dtype=float)[:, 10:20] for t in tables.values()])
+    assert points[1]["alpha"] == pytest.approx(stats.alpha(second))
