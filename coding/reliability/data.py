@@ -41,7 +41,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from coding.models import Assignment, Coding, Project
+from coding.models import Assignment, Coding, Event, EventEvidence, Project, ReviewDecision
 from coding.models.assignments import AssignmentStatus
 
 NOMINAL_VARIABLES = ("dyad", "area", "activity")
@@ -114,6 +114,8 @@ class CodingSet:
     codings: list[CodingRecord]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     """variable -> category key -> label"""
+    reference: dict[int, dict[str, set[str]]] = field(default_factory=dict)
+    """adjudicated source id -> variable -> the categories of its approved events"""
 
     @property
     def coders(self) -> list[str]:
@@ -195,7 +197,39 @@ def load_codings(project: Project, filters: Filters) -> CodingSet:
         labels["dyad"][dyad] = dyad
         labels["area"][area] = area_label
         labels["activity"][activity] = activity_label
-    return CodingSet(sources=sources, codings=records, labels=labels)
+    reference = load_reference(project, source_ids)
+    return CodingSet(sources=sources, codings=records, labels=labels, reference=reference)
+
+
+def load_reference(project: Project, source_ids: list[int]) -> dict[int, dict[str, set[str]]]:
+    """The adjudicated result, the reference of the coder clinic: for every source the PI has
+    decided on (a review decision not undone, or evidence of an approved event), the dyads,
+    areas and activities of the approved events resting on codings in it (empty sets when the
+    PI rejected everything)."""
+    decided = set(
+        ReviewDecision.objects.filter(
+            project=project, source_id__in=source_ids, undone_at__isnull=True
+        ).values_list("source_id", flat=True)
+    )
+    evidence = EventEvidence.objects.filter(
+        event__project=project, coding__source_id__in=source_ids
+    ).values_list("coding__source_id", "event_id", "event__dyad_type", "event__side_a__iso3",
+                  "event__side_b__iso3", "event__area__slug", "event__activity__slug")  # fmt: skip
+    rows = list(evidence)
+    members: dict[int, list[str]] = defaultdict(list)
+    for event_id, iso3 in Event.participants.through.objects.filter(
+        event_id__in={r[1] for r in rows if r[2] == "multilateral"}
+    ).values_list("event_id", "actor__iso3"):
+        members[event_id].append(iso3)
+    reference: dict[int, dict[str, set[str]]] = {
+        s: {v: set() for v in NOMINAL_VARIABLES} for s in decided | {r[0] for r in rows}
+    }
+    for source_id, event_id, dyad_type, side_a, side_b, area, activity in rows:
+        values = reference[source_id]
+        values["dyad"].add(dyad_key(dyad_type, side_a, side_b, members.get(event_id, ())))
+        values["area"].add(area)
+        values["activity"].add(activity)
+    return reference
 
 
 def counted_codings(project: Project, filters: Filters) -> QuerySet[Coding]:

@@ -158,6 +158,11 @@ def to_markdown(report: dict[str, Any]) -> str:
     warnings = report["warnings"] + report.get("category_warnings", [])
     if warnings:
         lines += ["", "## Warnings", ""] + [f"- {_md_cell(w)}" for w in warnings]
+    clinic = clinic_rows(report)
+    if clinic:
+        lines += ["", "## Coder clinic", "", "| part | variable | row | column | measure | value |",
+                  "|---|---|---|---|---|---|"]  # fmt: skip
+        lines += ["| " + " | ".join(_md_cell(x) for x in row) + " |" for row in clinic]
     lines += ["", "## Definitions", ""] + [f"- {d}" for d in DEFINITIONS.values()]
     lines += ["", "## References", ""] + [f"- {r}" for r in REFERENCES]
     return "\n".join(lines) + "\n"
@@ -247,7 +252,36 @@ def to_csv(report: dict[str, Any]) -> str:
             for j, b in enumerate(table["values"]):
                 writer.writerow(["coincidence", "sentences", variable, a, b, "count",
                                  table["matrix"][i][j]])  # fmt: skip
+    for row in clinic_rows(report):
+        writer.writerow(["clinic", *row])
     return out.getvalue()
+
+
+def clinic_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """The coder clinic as (part, variable, row, column, measure, value) rows."""
+    clinic = report.get("clinic", {})
+    rows: list[list[Any]] = []
+    for variable, entries in clinic.get("leave_one_out", {}).items():
+        for e in entries:
+            rows.append(["leave-one-out", variable, e["coder"], "presence", "alpha",
+                         _blank(e["alpha"])])  # fmt: skip
+    for variable, points in clinic.get("drift", {}).items():
+        for p in points:
+            rows.append(["drift", variable, p["label"], "presence", "alpha", _blank(p["alpha"])])
+    for variable, entries in clinic.get("reference", {}).get("rows", {}).items():
+        for r in entries:
+            for measure in ("alpha", "low", "high", "sources"):
+                rows.append(["reference", variable, r["label"], "vs reference", measure,
+                             _blank(r.get(measure))])  # fmt: skip
+    for coder, items in clinic.get("reference", {}).get("disagreements", {}).items():
+        for d in items:
+            rows.append(["differences", d["variable"], coder, f"{d['category']}: {d['kind']}",
+                         "count", d["count"]])  # fmt: skip
+    return rows
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
 
 
 # ---------------------------------------------------------------------------------------------

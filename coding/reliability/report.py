@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +32,9 @@ from coding.reliability.data import (
     NOMINAL_VARIABLES,
     SENTENCE_VARIABLES,
     UNITIZING_VARIABLES,
+    CodingRecord,
     CodingSet,
+    presence_categories,
     presence_data,
     sentence_data,
     unitizing_data,
@@ -303,6 +306,61 @@ def _clinic(coders: list[str], pooled: dict[str, np.ndarray], n_sources: int) ->
     return {"leave_one_out": leave_one_out, "drift": drift, "batch_size": size}
 
 
+TOP_DISAGREEMENTS = 5
+
+
+def _reference_agreement(cs: CodingSet, draws: Draws) -> dict[str, Any]:
+    """Each coder against the adjudicated result (approved events), per variable: presence of
+    each category in the adjudicated sources the coder finished, as alpha of two rows (coder,
+    reference) with an interval from the report's resamples of sources; and the coder's most
+    frequent differences from the reference, with example passages."""
+    index = {s.id: i for i, s in enumerate(cs.sources)}
+    texts = {s.id: s.text for s in cs.sources}
+    used: dict[tuple[int, str, str], set[str]] = defaultdict(set)
+    first: dict[tuple[int, str, str, str], CodingRecord] = {}
+    for c in cs.codings:
+        for variable in NOMINAL_VARIABLES:
+            value = c.value(variable)
+            used[(c.source_id, c.coder, variable)].add(value)
+            first.setdefault((c.source_id, c.coder, variable, value), c)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    disagreements: dict[str, list[dict[str, Any]]] = {}
+    for coder in cs.coders:
+        adjudicated = [s for s in cs.sources if s.id in cs.reference and coder in s.coders]
+        counts: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for variable in NOMINAL_VARIABLES:
+            categories = sorted(
+                {x for s in adjudicated for x in cs.reference[s.id][variable]}
+                | set(presence_categories(cs, variable))
+            )
+            data = np.array(
+                [[[float(k in used[(s.id, coder, variable)]) for s in adjudicated]
+                  for k in categories],
+                 [[float(k in cs.reference[s.id][variable]) for s in adjudicated]
+                  for k in categories]],
+            ).reshape(2, -1)  # fmt: skip
+            clusters = np.tile([index[s.id] for s in adjudicated], len(categories))
+            row = _alpha_row("reference", variable, None, coder, "nominal", data)
+            row["sources"] = len(adjudicated)
+            rows.setdefault(variable, []).append(draws.add(row, data, clusters.astype(np.int64)))
+            for s in adjudicated:
+                mine, theirs = used[(s.id, coder, variable)], cs.reference[s.id][variable]
+                for kind, keys in (("coded, not in the reference", mine - theirs),
+                                   ("in the reference, not coded", theirs - mine)):  # fmt: skip
+                    for k in keys:
+                        coding = first.get((s.id, coder, variable, k))
+                        quote = texts[s.id][coding.start : coding.end][:120] if coding else ""
+                        counts[(variable, k, kind)].append({"source": s.id, "quote": quote})
+        ranked = sorted(counts.items(), key=lambda x: (-len(x[1]), x[0]))[:TOP_DISAGREEMENTS]
+        disagreements[coder] = [
+            {"variable": v, "category": k, "label": cs.labels.get(v, {}).get(k, k), "kind": kind,
+             "count": len(examples), "examples": examples[:3]}
+            for (v, k, kind), examples in ranked
+        ]  # fmt: skip
+    return {"rows": rows, "disagreements": disagreements,
+            "sources": sum(1 for s in cs.sources if s.id in cs.reference)}  # fmt: skip
+
+
 def _warnings(rows: list[dict[str, Any]]) -> list[str]:
     warnings = []
     for row in rows:
@@ -381,6 +439,7 @@ def build_report(
         if table:
             coincidence[variable] = table
         step(f"sentences: {variable}")
+    reference = _reference_agreement(cs, draws)
     draws.fill()
     for variable in UNITIZING_VARIABLES:
         rows.extend(_unitizing_rows(cs, variable, draws))
@@ -412,7 +471,7 @@ def build_report(
         "rows": rows,
         "pairs": pairs,
         "coincidence": coincidence,
-        "clinic": _clinic(coders, pooled_by_variable, n_sources),
+        "clinic": {**_clinic(coders, pooled_by_variable, n_sources), "reference": reference},
         "warnings": warnings,
         "category_warnings": category_warnings,
     }

@@ -39,6 +39,7 @@ def reliability_page(request: HttpRequest, slug: str) -> HttpResponse:
         context["confusions"] = report["coincidence"].get(variable, {}).get("confusions", [])
         context["methods"] = export.methods_paragraph(report, markdown=False)
         clinic = report.get("clinic", {})
+        context["reference"] = clinic.get("reference", {})
         context["leave_one_out"] = clinic.get("leave_one_out", {}).get(variable, [])
         context["drift"] = {
             "variables": clinic.get("drift", {}),

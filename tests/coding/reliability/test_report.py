@@ -159,6 +159,7 @@ def test_markdown(report):
     assert md.startswith("# Intercoder reliability: Test project")
     table = [line for line in md.splitlines() if line.startswith("| presence |")]
     assert len(table) == len([r for r in report["rows"] if r["view"] == "presence"])
+    assert "## Coder clinic" in md and "| drift | activity | sources 1-2 | presence | alpha |" in md
 
 
 def test_latex_table_is_balanced_and_has_every_row(report):
@@ -187,7 +188,10 @@ def test_csv_has_every_figure(report):
         and r["row"] == "(all)" and r["measure"] == "alpha"
     ]  # fmt: skip
     assert float(alpha[0]["value"]) == pytest.approx(_row(report, "presence", "activity")["alpha"])
-    assert {r["table"] for r in rows} == {"counts", "alpha", "coder_pairs", "coincidence"}
+    assert {r["table"] for r in rows} == {"counts", "alpha", "coder_pairs", "coincidence",
+                                          "clinic"}  # fmt: skip
+    left_out = [r for r in rows if r["table"] == "clinic" and r["view"] == "leave-one-out"]
+    assert {r["row"] for r in left_out} == {"alice", "bob", "carol"}
     counts = {r["row"]: r["value"] for r in rows if r["table"] == "counts"}
     assert counts == {"sources": "2", "coders": "3", "codings": "6", "sentences": "7"}
 
@@ -310,3 +314,35 @@ def test_coder_clinic_leaves_each_coder_out_and_follows_drift():
     assert [p["label"] for p in points] == ["sources 1-10", "sources 11-20", "sources 21-30"]
     second = np.hstack([np.array(t, dtype=float)[:, 10:20] for t in tables.values()])
     assert points[1]["alpha"] == pytest.approx(stats.alpha(second))
+
+
+def test_coders_against_the_adjudicated_reference(project):
+    from tests.factories import EventEvidenceFactory, EventFactory
+
+    study = build_study(project)
+    # the PI approved alice's arms sale on S2: bob coded military exercises instead
+    event = EventFactory(project=project, activity=study.codings["a3"].activity,
+                         area=study.codings["a3"].area, dyad_type="directed",
+                         side_a=project.codebook.actors.get(iso3="IRN"),
+                         side_b=project.codebook.actors.get(iso3="RUS"))  # fmt: skip
+    EventEvidenceFactory(event=event, coding=study.codings["a3"])
+    cs = load_codings(project, Filters())
+    area = study.codings["a3"].area.slug
+    assert cs.reference == {study.s2.id: {"dyad": {"IRN->RUS"}, "area": {area},
+                                          "activity": {"arms_sales"}}}  # fmt: skip
+    report = build_report(cs, n_resamples=50)
+    reference = report["clinic"]["reference"]
+    assert reference["sources"] == 1
+    rows = {r["label"]: r for r in reference["rows"]["activity"]}
+    # one source, the three activities anyone coded (arms sales, heads of state, military
+    # exercises): alice 1/0/0 like the reference; bob 0/0/1
+    assert rows["alice"]["sources"] == 1 and rows["alice"]["values"] == 6
+    assert rows["alice"]["alpha"] == 1.0
+    assert rows["bob"]["alpha"] == pytest.approx(stats.alpha([[0, 0, 1], [1, 0, 0]]))
+    assert rows["alice"]["interval_note"] == "no interval: fewer than 10 pairable units"
+    (first, second) = [d for d in reference["disagreements"]["bob"] if d["variable"] == "activity"]
+    assert {first["kind"], second["kind"]} == {"coded, not in the reference",
+                                               "in the reference, not coded"}  # fmt: skip
+    extra = first if first["kind"].startswith("coded") else second
+    assert extra["category"] == "military_exercises"
+    assert extra["examples"] == [{"source": study.s2.id, "quote": study.s2.text[:27]}]
