@@ -25,9 +25,8 @@ The three views (see docs/statistics.md, "The three views"):
    (ties: the earlier start, then the older coding).
 3. **Unitizing** (spans): each coder's highlights are units ``(coder, start, end, category)`` on
    the source's continuum [0, len(text)), per area and per activity; a coder's overlapping or
-   touching spans of one category are merged first (alpha_U needs them disjoint). Sources with
-   the same done coders are joined into one continuum (offsets shifted by the preceding texts'
-   lengths); see ``coding.reliability.report`` for how different coder sets are pooled.
+   touching spans of one category are merged first (alpha_U needs them disjoint). Each source
+   is its own continuum; see ``coding.reliability.report`` for how they are pooled.
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from coding.models import Assignment, Coding, Project
+from coding.models import Assignment, Coding, Event, EventEvidence, Project, ReviewDecision
 from coding.models.assignments import AssignmentStatus
 
 NOMINAL_VARIABLES = ("dyad", "area", "activity")
@@ -115,6 +114,8 @@ class CodingSet:
     codings: list[CodingRecord]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     """variable -> category key -> label"""
+    reference: dict[int, dict[str, set[str]]] = field(default_factory=dict)
+    """adjudicated source id -> variable -> the categories of its approved events"""
 
     @property
     def coders(self) -> list[str]:
@@ -161,36 +162,74 @@ def load_codings(project: Project, filters: Filters) -> CodingSet:
     ]
 
     codings = counted_codings(project, filters).filter(source_id__in=source_ids)
-    codings = codings.select_related("coder", "area", "activity", "side_a", "side_b")
-    codings = codings.prefetch_related("participants")
+    # plain tuples, not model instances: a report may read tens of thousands of codings
+    rows = codings.order_by("source_id", "start", "end", "id").values_list(
+        "id", "source_id", "coder__username", "start", "end", "dyad_type", "side_a__iso3",
+        "side_b__iso3", "area__slug", "area__label", "activity__slug", "activity__label",
+        "confidence",
+    )  # fmt: skip
+    participants: dict[int, list[str]] = defaultdict(list)
+    through = Coding.participants.through
+    for coding_id, iso3 in through.objects.filter(
+        coding__in=codings.filter(dyad_type="multilateral")
+    ).values_list("coding_id", "actor__iso3"):
+        participants[coding_id].append(iso3)
     records = []
     labels: dict[str, dict[str, str]] = {v: {} for v in ("dyad", "area", "activity")}
-    for c in codings.order_by("source_id", "start", "end", "id"):
-        if c.coder.username not in done_coders[c.source_id]:
+    for (pk, source_id, coder, start, end, dyad_type, side_a, side_b, area, area_label,
+         activity, activity_label, confidence) in rows:  # fmt: skip
+        if coder not in done_coders[source_id]:
             continue
-        dyad = dyad_key(
-            c.dyad_type,
-            c.side_a.iso3 if c.side_a else None,
-            c.side_b.iso3 if c.side_b else None,
-            (p.iso3 for p in c.participants.all()),
-        )
+        dyad = dyad_key(dyad_type, side_a, side_b, participants.get(pk, ()))
         records.append(
             CodingRecord(
-                id=c.id,
-                source_id=c.source_id,
-                coder=c.coder.username,
-                start=c.start,
-                end=c.end,
+                id=pk,
+                source_id=source_id,
+                coder=coder,
+                start=start,
+                end=end,
                 dyad=dyad,
-                area=c.area.slug,
-                activity=c.activity.slug,
-                confidence=c.confidence,
+                area=area,
+                activity=activity,
+                confidence=confidence,
             )
         )
         labels["dyad"][dyad] = dyad
-        labels["area"][c.area.slug] = c.area.label
-        labels["activity"][c.activity.slug] = c.activity.label
-    return CodingSet(sources=sources, codings=records, labels=labels)
+        labels["area"][area] = area_label
+        labels["activity"][activity] = activity_label
+    reference = load_reference(project, source_ids)
+    return CodingSet(sources=sources, codings=records, labels=labels, reference=reference)
+
+
+def load_reference(project: Project, source_ids: list[int]) -> dict[int, dict[str, set[str]]]:
+    """The adjudicated result, the reference of the coder clinic: for every source the PI has
+    decided on (a review decision not undone, or evidence of an approved event), the dyads,
+    areas and activities of the approved events resting on codings in it (empty sets when the
+    PI rejected everything)."""
+    decided = set(
+        ReviewDecision.objects.filter(
+            project=project, source_id__in=source_ids, undone_at__isnull=True
+        ).values_list("source_id", flat=True)
+    )
+    evidence = EventEvidence.objects.filter(
+        event__project=project, coding__source_id__in=source_ids
+    ).values_list("coding__source_id", "event_id", "event__dyad_type", "event__side_a__iso3",
+                  "event__side_b__iso3", "event__area__slug", "event__activity__slug")  # fmt: skip
+    rows = list(evidence)
+    members: dict[int, list[str]] = defaultdict(list)
+    for event_id, iso3 in Event.participants.through.objects.filter(
+        event_id__in={r[1] for r in rows if r[2] == "multilateral"}
+    ).values_list("event_id", "actor__iso3"):
+        members[event_id].append(iso3)
+    reference: dict[int, dict[str, set[str]]] = {
+        s: {v: set() for v in NOMINAL_VARIABLES} for s in decided | {r[0] for r in rows}
+    }
+    for source_id, event_id, dyad_type, side_a, side_b, area, activity in rows:
+        values = reference[source_id]
+        values["dyad"].add(dyad_key(dyad_type, side_a, side_b, members.get(event_id, ())))
+        values["area"].add(area)
+        values["activity"].add(activity)
+    return reference
 
 
 def counted_codings(project: Project, filters: Filters) -> QuerySet[Coding]:
@@ -343,7 +382,7 @@ def sentence_data(cs: CodingSet) -> SentenceData:
 
 @dataclass
 class Continuum:
-    """Sources with the same done coders, joined end to end."""
+    """One source's text as a continuum [0, length), with its done coders' units."""
 
     coders: tuple[str, ...]
     length: int
@@ -363,20 +402,21 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def unitizing_data(cs: CodingSet, variable: str) -> list[Continuum]:
+    """One continuum per source with text (see ``coding.reliability.report`` for the pooling)."""
     by_source = cs.codings_by_source()
-    groups: dict[tuple[str, ...], Continuum] = {}
+    continua = []
     for source in cs.sources:
         if not source.text:
             continue
-        group = groups.setdefault(source.coders, Continuum(source.coders, 0, [], []))
         spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         for c in by_source.get(source.id, []):
             end = min(c.end, len(source.text))
             if c.start < end:
                 spans[(c.coder, c.value(variable))].append((c.start, end))
-        for (coder, category), own in sorted(spans.items()):
-            for start, end in merge_spans(own):
-                group.units.append((coder, group.length + start, group.length + end, category))
-        group.length += len(source.text)
-        group.source_ids.append(source.id)
-    return list(groups.values())
+        units = [
+            (coder, start, end, category)
+            for (coder, category), own in sorted(spans.items())
+            for start, end in merge_spans(own)
+        ]
+        continua.append(Continuum(source.coders, len(source.text), units, [source.id]))
+    return continua

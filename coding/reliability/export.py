@@ -53,6 +53,8 @@ REFERENCES = [
     "(2nd ed.). Sage.",
     "Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. "
     "Annenberg School for Communication, University of Pennsylvania.",
+    "Efron, B. (1987). Better bootstrap confidence intervals. Journal of the American "
+    "Statistical Association, 82(397), 171-185.",
     "Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard reliability "
     "measure for coding data. Communication Methods and Measures, 1(1), 77-89.",
 ]
@@ -78,9 +80,27 @@ def _fmt(x: float | None, digits: int = 3) -> str:
 
 
 def _ci(row: dict[str, Any]) -> str:
+    """The interval, or in words why there is none."""
     if row["low"] is None:
-        return ""
+        note = row.get("interval_note", "")
+        return note.replace("no interval: ", "none: ") if row["alpha"] is not None else ""
     return f"[{row['low']:.3f}, {row['high']:.3f}]"
+
+
+def _interval_method(settings: dict[str, Any]) -> str:
+    ci, n = f"{settings['ci']:.0%}", f"{settings['n_resamples']:,}"
+    if settings.get("method", "kalpha") == "kalpha":
+        return (
+            f"with {ci} bootstrap confidence intervals from {n} resamples "
+            f"(Hayes & Krippendorff 2007; seed {settings['seed']})"
+        )
+    kind = "bias-corrected and accelerated" if settings.get("interval") == "bca" else "percentile"
+    return (
+        f"with {ci} CIs from {n} bootstrap resamples of sources ({kind}, Efron 1987; sentences "
+        f"resampled with their source, alpha_U recomputed per resample; seed {settings['seed']}; "
+        f"no interval with fewer than {settings['min_pairable_units']} pairable units or "
+        "sources)"
+    )
 
 
 def _headline_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,9 +119,8 @@ def methods_paragraph(report: dict[str, Any], markdown: bool = True) -> str:
         f"{'s' if counts['sources'] != 1 else ''} coded independently by {counts['coders']} "
         f"coders ({counts['codings']} codings; {counts['sentences']} sentences). Only sources "
         "that at least two coders had marked as done were included. We report Krippendorff's "
-        f"{a} (Krippendorff 2004, 2011), computed from the coincidence matrix, with "
-        f"{settings['ci']:.0%} bootstrap confidence intervals from {settings['n_resamples']:,} "
-        f"resamples (Hayes & Krippendorff 2007; seed {settings['seed']}), and Krippendorff's "
+        f"{a} (Krippendorff 2004, 2011), computed from the coincidence matrix, "
+        f"{_interval_method(settings)}, and Krippendorff's "
         f"unitizing {a_u} (Krippendorff 1995, 2004) for the highlighted spans."
     ]
     by_view: dict[str, list[str]] = {}
@@ -152,6 +171,11 @@ def to_markdown(report: dict[str, Any]) -> str:
     warnings = report["warnings"] + report.get("category_warnings", [])
     if warnings:
         lines += ["", "## Warnings", ""] + [f"- {_md_cell(w)}" for w in warnings]
+    clinic = clinic_rows(report)
+    if clinic:
+        lines += ["", "## Coder clinic", "", "| part | variable | row | column | measure | value |",
+                  "|---|---|---|---|---|---|"]  # fmt: skip
+        lines += ["| " + " | ".join(_md_cell(x) for x in row) + " |" for row in clinic]
     lines += ["", "## Definitions", ""] + [f"- {d}" for d in DEFINITIONS.values()]
     lines += ["", "## References", ""] + [f"- {r}" for r in REFERENCES]
     return "\n".join(lines) + "\n"
@@ -223,6 +247,7 @@ def to_csv(report: dict[str, Any]) -> str:
         writer.writerow(["counts", "", "", key, "", "count", value])
     for r in report["rows"]:
         measures = {"alpha": r["alpha"], "ci_low": r["low"], "ci_high": r["high"],
+                    "ci_note": r.get("interval_note") or None,
                     "units": r["units"], "pairable_values": r["values"]}  # fmt: skip
         measures.update({f"q_below_{k}": v for k, v in r["q"].items()})
         for measure, value in measures.items():
@@ -240,7 +265,36 @@ def to_csv(report: dict[str, Any]) -> str:
             for j, b in enumerate(table["values"]):
                 writer.writerow(["coincidence", "sentences", variable, a, b, "count",
                                  table["matrix"][i][j]])  # fmt: skip
+    for row in clinic_rows(report):
+        writer.writerow(["clinic", *row])
     return out.getvalue()
+
+
+def clinic_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """The coder clinic as (part, variable, row, column, measure, value) rows."""
+    clinic = report.get("clinic", {})
+    rows: list[list[Any]] = []
+    for variable, entries in clinic.get("leave_one_out", {}).items():
+        for e in entries:
+            rows.append(["leave-one-out", variable, e["coder"], "presence", "alpha",
+                         _blank(e["alpha"])])  # fmt: skip
+    for variable, points in clinic.get("drift", {}).items():
+        for p in points:
+            rows.append(["drift", variable, p["label"], "presence", "alpha", _blank(p["alpha"])])
+    for variable, entries in clinic.get("reference", {}).get("rows", {}).items():
+        for r in entries:
+            for measure in ("alpha", "low", "high", "sources"):
+                rows.append(["reference", variable, r["label"], "vs reference", measure,
+                             _blank(r.get(measure))])  # fmt: skip
+    for coder, items in clinic.get("reference", {}).get("disagreements", {}).items():
+        for d in items:
+            rows.append(["differences", d["variable"], coder, f"{d['category']}: {d['kind']}",
+                         "count", d["count"]])  # fmt: skip
+    return rows
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from django.utils import timezone
 from coding.models import Assignment, Project
 from coding.models.assignments import AssignmentStatus
 from coding.reliability.data import Filters, counted_codings, load_codings
-from coding.reliability.report import N_RESAMPLES, SEED, build_report
+from coding.reliability.report import METHOD, N_RESAMPLES, SEED, build_report
 from config.celery import enqueue
 
 RESULT_TIMEOUT = 60 * 60 * 24 * 30  # seconds; the key changes with the codings anyway
@@ -56,7 +56,9 @@ def _cache(operation: str, *args) -> Any:
         raise CacheDown(str(exc)) from exc
 
 
-def fingerprint(project: Project, filters: Filters, n_resamples: int, seed: int) -> str:
+def fingerprint(
+    project: Project, filters: Filters, n_resamples: int, seed: int, method: str = METHOD
+) -> str:
     codings = counted_codings(project, filters).aggregate(
         n=Count("id"), latest=Max("updated_at"), last_id=Max("id")
     )
@@ -72,7 +74,7 @@ def fingerprint(project: Project, filters: Filters, n_resamples: int, seed: int)
         "done": hashlib.sha256(json.dumps(list(done)).encode()).hexdigest(),
         "texts": hashlib.sha256(json.dumps(list(texts)).encode()).hexdigest(),
         "filters": filters.as_params(),
-        "bootstrap": [n_resamples, seed],
+        "bootstrap": [n_resamples, seed, method],
     }
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return f"reliability:{project.pk}:{digest[:32]}"
@@ -100,16 +102,22 @@ def compute(
     n_resamples: int = N_RESAMPLES,
     seed: int = SEED,
     key: str | None = None,
+    method: str = METHOD,
 ) -> dict[str, Any]:
-    """Build the report now, store it in the cache (with progress on the way) and return it."""
-    key = key or fingerprint(project, filters, n_resamples, seed)
+    """Build the report now, store it in the cache (with progress on the way) and return it.
+    ``method`` "kalpha" gives Hayes & Krippendorff's intervals (the command's --method)."""
+    key = key or fingerprint(project, filters, n_resamples, seed, method)
 
     def progress(done: int, total: int, message: str) -> None:
         set_progress(key, "running", done, total, message)
 
     set_progress(key, "running", 0, 1, "loading codings")
     report = build_report(
-        load_codings(project, filters), n_resamples=n_resamples, seed=seed, progress=progress
+        load_codings(project, filters),
+        n_resamples=n_resamples,
+        seed=seed,
+        progress=progress,
+        method=method,
     )
     report["meta"] = {
         "project": project.name,

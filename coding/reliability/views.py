@@ -40,6 +40,15 @@ def reliability_page(request: HttpRequest, slug: str) -> HttpResponse:
         context["pairs"] = report["pairs"].get(pair_key, [])
         context["confusions"] = report["coincidence"].get(variable, {}).get("confusions", [])
         context["methods"] = export.methods_paragraph(report, markdown=False)
+        clinic = report.get("clinic", {})
+        context["reference"] = clinic.get("reference", {})
+        context["leave_one_out"] = clinic.get("leave_one_out", {}).get(variable, [])
+        context["drift"] = {
+            "variables": clinic.get("drift", {}),
+            "batch_size": clinic.get("batch_size"),
+            "overall": {r["variable"]: r["alpha"] for r in report["rows"]
+                        if r["view"] == "presence" and r["category"] is None},
+        }  # fmt: skip
         context["formats"] = list(export.FORMATS)
     return render(request, "coding/reliability/page.html", context)
 

@@ -24,3 +24,41 @@ async function poll() {
 }
 
 if (box) window.setTimeout(poll, 1000);
+
+// Coder clinic: drift of alpha per batch of sources, one line per variable (vendored ECharts).
+const escapeHtml = (text) =>
+  String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+function drawDrift() {
+  const holder = document.getElementById("drift-chart");
+  const source = document.getElementById("drift-data");
+  if (!holder || !source || !window.echarts) return;
+  const drift = JSON.parse(source.textContent);
+  const names = Object.keys(drift.variables);
+  const first = names.length ? drift.variables[names[0]] : [];
+  const chart = window.echarts.init(holder, null, { renderer: "canvas" });
+  chart.setOption({
+    animation: false,
+    grid: { left: 48, right: 48, top: 36, bottom: 56 },
+    legend: { top: 0 },
+    tooltip: {
+      trigger: "axis",
+      formatter: (items) =>
+        [escapeHtml(items[0].axisValue)]
+          .concat(items.map((i) => `${escapeHtml(i.seriesName)}: ${i.value == null ? "n/a" : Number(i.value).toFixed(3)}`))
+          .join("<br>"),
+    },
+    xAxis: { type: "category", data: first.map((p) => p.label), axisLabel: { rotate: 30 } },
+    yAxis: { type: "value", max: 1, name: "α" },
+    series: names.map((name) => ({
+      name,
+      type: "line",
+      connectNulls: false,
+      data: drift.variables[name].map((p) => p.alpha),
+      markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed" }, data: [{ yAxis: 0.8 }, { yAxis: 0.667 }] },
+    })),
+  });
+  window.addEventListener("resize", () => chart.resize());
+}
+
+drawDrift();

@@ -40,6 +40,59 @@ def test_pi_sees_alpha_table_and_heatmaps(page, live_server, login, screenshot):
     assert download.value.suggested_filename == f"reliability-{project.slug}.pdf"
 
 
+def test_pi_sees_the_coder_clinic_with_the_drift_chart(page, live_server, login, screenshot):
+    from coding.models import Activity
+    from coding.models.assignments import AssignmentStatus
+    from tests.factories import (
+        AssignmentFactory,
+        CodingFactory,
+        EventEvidenceFactory,
+        EventFactory,
+        SourceFactory,
+        UserFactory,
+    )
+
+    project = ProjectFactory(name="Clinic study")
+    pi = PIUserFactory(username="pi-clinic")
+    MembershipFactory(project=project, user=pi, role=Role.PI)
+    coders = [UserFactory(username=name) for name in ("ann", "ben", "cal")]
+    for coder in coders:
+        MembershipFactory(project=project, user=coder, role=Role.CODER)
+    activities = list(Activity.objects.filter(area__codebook=project.codebook)[:3])
+    for i in range(24):
+        source = SourceFactory(project=project, title=f"S{i}", text=f"Story {i} about drills.")
+        for j, coder in enumerate(coders):
+            AssignmentFactory(source=source, coder=coder, status=AssignmentStatus.DONE)
+            # cal drifts away in the later sources
+            act = activities[(i + (j == 2 and i >= 12)) % 3]
+            coding = CodingFactory(
+                source=source, coder=coder, start=0, end=5, activity=act, area=act.area
+            )
+            if j == 0:  # the PI approved ann's coding: the reference
+                event = EventFactory(project=project, activity=act, area=act.area)
+                EventEvidenceFactory(event=event, coding=coding)
+
+    login("pi-clinic")
+    page.goto(f"{live_server.url}/projects/{project.slug}/reliability/")
+    clinic = page.locator("#coder-clinic")
+    clinic.wait_for()
+    rows = clinic.locator("#leave-one-out tbody tr")
+    assert rows.count() == 3 and "cal" in rows.nth(2).inner_text()
+    assert "batch of 10 sources" in clinic.inner_text()
+    page.locator("#drift-chart canvas").wait_for()
+    agreement = clinic.locator("#reference-agreement").inner_text()
+    assert "cal" in agreement and "ann" in agreement
+    cal = clinic.locator("#reference-disagreements").inner_text()
+    assert "coded, not in the reference (4" in cal and "No difference" in cal
+    assert (
+        clinic.locator("#reference-disagreements a")
+        .first.get_attribute("href")
+        .startswith(f"/projects/{project.slug}/review/sources/")
+    )
+    clinic.scroll_into_view_if_needed()
+    screenshot("reliability-coder-clinic")
+
+
 def test_large_project_shows_progress_and_reloads_when_ready(
     page, live_server, login, screenshot, monkeypatch
 ):

@@ -36,6 +36,12 @@ class Command(BaseCommand):
         parser.add_argument("--sources", help="comma-separated source ids (default: all)")
         parser.add_argument("--resamples", type=int, default=N_RESAMPLES)
         parser.add_argument("--seed", type=int, default=SEED)
+        parser.add_argument(
+            "--method",
+            default="units",
+            choices=["units", "kalpha"],
+            help="units: resamples of sources (default); kalpha: Hayes & Krippendorff (2007)",
+        )
 
     def handle(self, *args, **options) -> None:
         project = Project.objects.filter(slug=options["project"]).first()
@@ -69,7 +75,11 @@ class Command(BaseCommand):
             sources=sources,
         )
         report = reliability_jobs.compute(
-            project, filters, n_resamples=options["resamples"], seed=options["seed"]
+            project,
+            filters,
+            n_resamples=options["resamples"],
+            seed=options["seed"],
+            method=options["method"],
         )
         data = reliability_export.render(report, options["format"])
         if options["out"]:

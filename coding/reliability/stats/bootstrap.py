@@ -1,4 +1,9 @@
-"""Bootstrapped distribution of Krippendorff's alpha (Hayes & Krippendorff 2007; KALPHA).
+"""Bootstrapped distribution of Krippendorff's alpha: the unit (cluster) bootstrap and KALPHA.
+
+``bootstrap_alpha`` resamples units, or clusters of units such as the sentences of a source, by
+default (``method="units"``, see resampling.py); that interval covers the population alpha in
+simulations (bench/coverage.py). ``method="kalpha"`` is Hayes & Krippendorff's (2007) algorithm,
+kept exactly for those who must match the KALPHA macro, and described below.
 
 Hayes, A. F. & Krippendorff, K. (2007). Answering the call for a standard reliability measure
 for coding data. Communication Methods and Measures 1(1), 77-89, and Krippendorff's note
@@ -49,6 +54,7 @@ from typing import Any
 
 import numpy as np
 
+from coding.reliability.stats import resampling
 from coding.reliability.stats.alpha import Prepared, prepare
 from coding.reliability.stats.coincidence import coincidences
 from coding.reliability.stats.distance import delta_matrix, expected_sum
@@ -57,19 +63,33 @@ from coding.reliability.stats.observed import observed_sum
 _BLOCK_CELLS = 1 << 21  # draws held in memory at once
 
 
+METHODS = ("units", "kalpha")
+INTERVALS = ("bca", "percentile")
+MIN_UNITS = 10
+"""the unit bootstrap gives no interval with fewer pairable units (or clusters) than this"""
+
+
 @dataclass(frozen=True)
 class BootstrapResult:
     alpha: float
     """alpha of the data (not of the resamples)"""
-    low: float
-    high: float
-    """percentile interval of the bootstrapped alphas at level ``ci``"""
+    low: float | None
+    high: float | None
+    """interval of the bootstrapped alphas at level ``ci``; None where none is meaningful"""
     ci: float
     n_resamples: int
-    n_pairs: int
-    """M, pairs of values drawn per resample"""
+    n_pairs: int | None
+    """kalpha: M, pairs of values drawn per resample"""
     q: dict[float, float] = field(default_factory=dict)
     """minimum alpha -> probability that alpha is below it"""
+    method: str = "kalpha"
+    interval: str = "percentile"
+    n_clusters: int | None = None
+    """units: the clusters (units, or sources of sentences) that hold pairable units"""
+    n_undefined: int = 0
+    """units: resamples without variation (no alpha), left out"""
+    note: str = ""
+    """why there is no interval"""
 
 
 @dataclass(frozen=True)
@@ -145,22 +165,152 @@ def bootstrap_alpha(
     ci: float = 0.95,
     value_domain: Sequence[Hashable] | None = None,
     n_pairs: int | None = None,
+    method: str = "units",
+    clusters: Sequence[Hashable] | np.ndarray | None = None,
+    interval: str = "bca",
+    resamples: resampling.Resamples | None = None,
+    min_units: int = MIN_UNITS,
 ) -> BootstrapResult:
     """Krippendorff's alpha with a bootstrapped confidence interval and q(alpha_min).
 
-    The algorithm (KALPHA's, see the module docstring) resamples pairs of values from the
-    coincidence matrix with the expected disagreement held fixed. ``seed`` seeds
-    ``np.random.default_rng``; the same seed gives the same result. ``minimums`` are the
-    smallest acceptable alphas, e.g. 0.667 (tentative conclusions) and 0.800; ``q[minimum]`` is
-    the bootstrapped probability that alpha is below it. ``n_pairs`` replaces KALPHA's number
-    of pairs drawn per resample, M. Raises ValueError where ``alpha`` does.
+    ``method="units"`` (default) resamples the units, or whole clusters of units when
+    ``clusters`` gives each unit's cluster (e.g. the source of each sentence), recomputes alpha
+    on each resample, and gives the ``interval`` ("bca" or "percentile") at level ``ci``. With
+    fewer than ``min_units`` pairable units or clusters holding them, low and high are None and
+    ``note`` says why. ``resamples`` shares one set of draws between several calls (its
+    clusters are the integer labels 0..n_clusters - 1 of ``clusters``).
+    ``method="kalpha"`` is Hayes & Krippendorff's (2007) algorithm (the module docstring);
+    ``n_pairs`` replaces its number of pairs drawn per resample, M.
+
+    ``seed`` makes the result reproducible. ``minimums`` are the smallest acceptable alphas,
+    e.g. 0.667 (tentative conclusions) and 0.800; ``q[minimum]`` is the bootstrapped
+    probability that alpha is below it. Raises ValueError where ``alpha`` does.
     """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
+    if interval not in INTERVALS:
+        raise ValueError(f"unknown interval {interval!r}; expected one of {INTERVALS}")
     if not _positive_integer(n_resamples):
         raise ValueError(f"n_resamples must be a positive integer, not {n_resamples!r}")
     if n_pairs is not None and not _positive_integer(n_pairs):
         raise ValueError(f"n_pairs must be a positive integer, not {n_pairs!r}")
     if not 0.0 < ci < 1.0:
         raise ValueError(f"ci must be strictly between 0 and 1, not {ci!r}")
+    if method == "kalpha":
+        return _kalpha(data, level, n_resamples, seed, minimums, ci, value_domain, n_pairs)
+    n_units = len(data[0]) if len(data) else 0
+    if resamples is None:
+        _, n_clusters = resampling.encode_clusters(clusters, n_units)
+        resamples = resampling.Resamples(max(n_clusters, 1), int(n_resamples), seed)
+    (result,) = bootstrap_alpha_many(
+        [(data, level, clusters)], resamples, minimums, ci, value_domain, interval, min_units
+    )
+    if isinstance(result, ValueError):
+        raise result
+    return result
+
+
+@dataclass
+class _Pending:
+    parts: resampling.ClusterParts
+    estimate: float
+    pairable_clusters: np.ndarray
+    common: dict[str, Any]
+
+
+def _units_start(
+    data: Any,
+    level: str,
+    clusters: Any,
+    resamples: resampling.Resamples,
+    ci: float,
+    value_domain: Sequence[Hashable] | None,
+    interval: str,
+    min_units: int,
+) -> BootstrapResult | _Pending:
+    p = prepare(data, level, value_domain)
+    n_units = p.coded.codes.shape[1]
+    cluster, n_clusters = resampling.encode_clusters(clusters, n_units)
+    if n_clusters > resamples.n_clusters:
+        raise ValueError("clusters must be labelled 0..n_clusters - 1 of the resamples")
+    s_observed = observed_sum(p.level, p.codes, p.m, p.x, p.coded.n_values)
+    estimate = 1.0 - (p.n_pairable - 1) * s_observed / expected_sum(p.level, p.x, p.n)
+    pairable_units = p.codes.shape[1]
+    holding = np.unique(cluster[(p.coded.codes >= 0).sum(axis=0) >= 2])
+    common = {"alpha": estimate, "ci": ci, "n_resamples": resamples.n_resamples, "n_pairs": None,
+              "method": "units", "interval": interval, "n_clusters": int(holding.size)}  # fmt: skip
+    if min(pairable_units, holding.size) < min_units:
+        what = "pairable units" if pairable_units < min_units else "sources with pairable units"
+        note = f"no interval: fewer than {min_units} {what}"
+        return BootstrapResult(low=None, high=None, note=note, **common)
+    if s_observed <= 0.0:
+        note = "no interval: no disagreement in the data, so resampling cannot show any"
+        return BootstrapResult(low=None, high=None, note=note, **common)
+    parts = resampling.cluster_parts(p, cluster, resamples.n_clusters)
+    return _Pending(parts, estimate, holding, common)
+
+
+def _units_finish(
+    pending: _Pending, alphas: np.ndarray, minimums: Sequence[float], ci: float, interval: str
+) -> BootstrapResult:
+    defined = alphas[np.isfinite(alphas)]
+    if defined.size < 0.5 * alphas.size:
+        note = "no interval: most resamples have no variation"
+        return BootstrapResult(low=None, high=None, note=note, **pending.common)
+    jackknife = None
+    if interval == "bca":  # clusters without pairable units leave alpha as it is
+        jackknife = resampling.jackknife_alphas(pending.parts)[pending.pairable_clusters]
+    low, high = resampling.interval(pending.estimate, defined, ci, interval, jackknife)
+    return BootstrapResult(
+        low=low,
+        high=high,
+        q={float(a): float(np.count_nonzero(defined < a) / defined.size) for a in minimums},
+        n_undefined=int(alphas.size - defined.size),
+        **pending.common,
+    )
+
+
+def bootstrap_alpha_many(
+    items: Sequence[tuple[Any, str, Sequence[Hashable] | np.ndarray | None]],
+    resamples: resampling.Resamples,
+    minimums: Sequence[float] = (0.667, 0.800),
+    ci: float = 0.95,
+    value_domain: Sequence[Hashable] | None = None,
+    interval: str = "bca",
+    min_units: int = MIN_UNITS,
+) -> list[BootstrapResult | ValueError]:
+    """``bootstrap_alpha(method="units")`` of several ``(data, level, clusters)`` on the same
+    resamples, in one pass over them (what a report with many alphas wants). Where alpha is
+    undefined the list holds the ValueError instead of a result."""
+    if interval not in INTERVALS:
+        raise ValueError(f"unknown interval {interval!r}; expected one of {INTERVALS}")
+    started: list[BootstrapResult | ValueError | _Pending] = []
+    for data, level, clusters in items:
+        try:
+            started.append(_units_start(data, level, clusters, resamples, ci, value_domain,
+                                        interval, min_units))  # fmt: skip
+        except ValueError as exc:
+            started.append(exc)
+    pending = [x for x in started if isinstance(x, _Pending)]
+    alphas = iter(resampling.bootstrap_many([x.parts for x in pending], resamples))
+    return [
+        _units_finish(x, next(alphas), minimums, ci, interval) if isinstance(x, _Pending) else x
+        for x in started
+    ]
+
+
+def _kalpha(
+    data: Any,
+    level: str = "nominal",
+    n_resamples: int = 10_000,
+    seed: int | None = None,
+    minimums: Sequence[float] = (0.667, 0.800),
+    ci: float = 0.95,
+    value_domain: Sequence[Hashable] | None = None,
+    n_pairs: int | None = None,
+) -> BootstrapResult:
+    """KALPHA (see the module docstring): resample pairs of values from the coincidence
+    matrix with the expected disagreement held fixed; seeded by ``np.random.default_rng``."""
     p = prepare(data, level, value_domain)
     result = _distribution(
         p, int(n_resamples), np.random.default_rng(seed), None if n_pairs is None else int(n_pairs)

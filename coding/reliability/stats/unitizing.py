@@ -40,6 +40,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from fractions import Fraction
 from typing import TypedDict
 
+import numpy as np
+
 
 class UnitizingResult(TypedDict):
     alpha: float
@@ -218,3 +220,194 @@ def unitizing_alpha(
         observed={c: float(v) for c, v in observed.items()},
         expected={c: float(v) for c, v in expected.items()},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Many sources: alpha_U pooled over sources, and its source-level bootstrap
+
+
+class SourceUnits(TypedDict):
+    """One source's continuum [0, length) and its coders' units (coder, start, end, category)."""
+
+    coders: Sequence[Hashable]
+    length: int
+    units: list[tuple[Hashable, int, int, Hashable]]
+
+
+def _f(lengths: np.ndarray) -> np.ndarray:
+    return (2 * lengths**3 - 3 * lengths**2 + lengths) / 3.0
+
+
+class _CategorySums:
+    """Per-source sums of one category, from which alpha_U's parts follow for any weights."""
+
+    def __init__(self, n_sources: int, unit_lengths: np.ndarray) -> None:
+        self.a = unit_lengths.astype(np.float64)  # distinct unit lengths of the category
+        self.pairs = np.zeros(n_sources)  # sum of delta over coder pairs
+        self.n_units = np.zeros(n_sources)
+        self.f = np.zeros(n_sources)  # sum of (2l^3 - 3l^2 + l) / 3 over units
+        self.q = np.zeros(n_sources)  # sum of l (l - 1) over units
+        self.u = np.zeros((n_sources, self.a.size))  # units of each length
+        self.k = np.zeros((n_sources, self.a.size))  # sum over gaps of (l_h - a + 1)[l_h >= a]
+
+
+def _source_sums(
+    sources: Sequence[SourceUnits],
+) -> tuple[dict[Hashable, _CategorySums], np.ndarray, np.ndarray]:
+    """Per category, the per-source sums; and each source's number of coders and length."""
+    n = len(sources)
+    m = np.array([len(s["coders"]) for s in sources], dtype=np.float64)
+    length = np.array([s["length"] for s in sources], dtype=np.float64)
+    by_category: dict[Hashable, list[tuple[int, Hashable, int, int]]] = defaultdict(list)
+    for i, source in enumerate(sources):
+        for coder, start, stop, category in source["units"]:
+            by_category[category].append((i, coder, start, stop))
+    result = {}
+    for category in _sorted(by_category):
+        entries = by_category[category]
+        marked: dict[int, dict[Hashable, list[tuple[int, int]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for i, coder, start, stop in entries:
+            marked[i][coder].append((start, stop))
+        # plain lists first, numpy once per category: (source, length) of units and of gaps
+        unit_src: list[int] = []
+        unit_len: list[int] = []
+        gap_src: list[int] = []
+        gap_len: list[int] = []
+        pairs = np.zeros(n)
+        for i, coders in marked.items():
+            segments = [_segments(sorted(coders.get(c, [])), 0, sources[i]["length"])
+                        for c in sources[i]["coders"]]  # fmt: skip
+            pairs[i] = sum(
+                _pair_disagreement(segments[x], segments[y])
+                for x in range(len(segments))
+                for y in range(x + 1, len(segments))
+            )
+            for seg in segments:
+                for b, e, unit in seg:
+                    if unit:
+                        unit_src.append(i)
+                        unit_len.append(e - b)
+                    else:
+                        gap_src.append(i)
+                        gap_len.append(e - b)
+        u_src, u_len = np.array(unit_src), np.array(unit_len, dtype=np.float64)
+        g_src, g_len = np.array(gap_src, dtype=np.int64), np.array(gap_len, dtype=np.float64)
+        lengths = np.unique(u_len)
+        sums = _CategorySums(n, lengths)
+        sums.pairs = pairs
+        sums.n_units = np.bincount(u_src, minlength=n).astype(np.float64)
+        sums.f = np.bincount(u_src, weights=_f(u_len), minlength=n)
+        sums.q = np.bincount(u_src, weights=u_len * (u_len - 1.0), minlength=n)
+        a = lengths.size
+        position = np.searchsorted(lengths, u_len)
+        sums.u = np.bincount(u_src * a + position, minlength=n * a).reshape(n, a).astype(float)
+        # sources without a unit of the category: every coder's continuum is one gap
+        with_units = np.zeros(n, dtype=bool)
+        with_units[list(marked)] = True
+        k = np.where(with_units, 0.0, m)[:, None] * np.clip(
+            length[:, None] - lengths[None, :] + 1.0, 0.0, None
+        )
+        np.add.at(k, g_src, np.clip(g_len[:, None] - lengths[None, :] + 1.0, 0.0, None))
+        sums.k = k
+        result[category] = sums
+    return result, m, length
+
+
+def _group_matrix(sums: list[_CategorySums], cols: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The per-source sums of one coder-set size, all categories side by side: [length, then
+    per category pairs, n_units, f, q, u (A columns), k (A columns)]."""
+    blocks = [length[cols, None]]
+    for c in sums:
+        blocks.append(np.column_stack([c.pairs[cols], c.n_units[cols], c.f[cols], c.q[cols]]))
+        blocks.extend([c.u[cols], c.k[cols]])
+    return np.hstack(blocks)
+
+
+def _pooled_from_sums(
+    sums: list[_CategorySums], group_m: float, y: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per category, w_g D_o,g and w_g D_e,g (w_g = m (m - 1) L_g) from a group's weighted sums
+    ``y`` (rows x the columns of ``_group_matrix``)."""
+    total_length = y[:, 0]
+    present = total_length > 0
+    out = []
+    at = 1
+    for c in sums:
+        a = c.a.size
+        pairs, n_units, f, q = y[:, at], y[:, at + 1], y[:, at + 2], y[:, at + 3]
+        u, k = y[:, at + 4 : at + 4 + a], y[:, at + 4 + a : at + 4 + 2 * a]
+        at += 4 + 2 * a
+        numerator = (n_units - 1.0) * f + np.einsum("ra,ra,a->r", u, k, c.a**2)
+        ml = group_m * total_length
+        denominator = ml * (ml - 1.0) - q
+        with np.errstate(invalid="ignore", divide="ignore"):
+            observed = np.where(present, 2.0 * pairs / total_length, 0.0)
+            expected = np.where(
+                present, 2.0 * group_m * (group_m - 1.0) * numerator / denominator, 0.0
+            )
+        out.append((observed, expected))
+    return out
+
+
+def _pooled(
+    per_category: dict[Hashable, _CategorySums],
+    m: np.ndarray,
+    length: np.ndarray,
+    weights: np.ndarray,
+    matrices: dict[float, tuple[np.ndarray, np.ndarray]],
+) -> dict[Hashable, tuple[np.ndarray, np.ndarray]]:
+    sums = list(per_category.values())
+    observed = [np.zeros(weights.shape[0]) for _ in sums]
+    expected = [np.zeros(weights.shape[0]) for _ in sums]
+    for group_m, (cols, matrix) in matrices.items():
+        y = weights[:, cols] @ matrix
+        for i, (o, e) in enumerate(_pooled_from_sums(sums, group_m, y)):
+            observed[i] += o
+            expected[i] += e
+    return {k: (observed[i], expected[i]) for i, k in enumerate(per_category)}
+
+
+def pooled_unitizing(
+    sources: Sequence[SourceUnits],
+    cluster: Sequence[int] | np.ndarray | None = None,
+    resample_blocks: Iterable[np.ndarray] | None = None,
+) -> dict[Hashable | None, tuple[float, np.ndarray | None]]:
+    """alpha_U over many sources, per category and (key None) across categories.
+
+    Each source is its own continuum (a gap ends where its source ends); sources with the same
+    number of coders m are pooled as one continuum of total length L, and different m with
+    weights m (m - 1) L, as the report does. Every sum is a sum over sources, so the alpha_U of
+    a resample of sources (``resample_blocks``: blocks of counts, resamples x clusters, with
+    ``cluster[i]`` the cluster of source i) is computed exactly from per-source sums. Returns
+    category -> (alpha_U, the resamples' alpha_U or None); NaN where undefined.
+    """
+    if not sources:
+        return {}
+    per_category, m, length = _source_sums(sources)
+    cluster = np.arange(len(sources)) if cluster is None else np.asarray(cluster)
+    matrices = {}
+    for group_m in np.unique(m):
+        cols = np.flatnonzero(m == group_m)
+        matrices[float(group_m)] = (cols, _group_matrix(list(per_category.values()), cols, length))
+    rows = [_pooled(per_category, m, length, np.ones((1, len(sources))), matrices)]
+    if resample_blocks is not None:
+        for block in resample_blocks:
+            rows.append(_pooled(per_category, m, length, block[:, cluster].astype(float), matrices))
+    result: dict[Hashable | None, tuple[float, np.ndarray | None]] = {}
+    for key in [*per_category, None]:
+        if key is None:
+            o = [sum(r[k][0] for k in per_category) for r in rows]
+            e = [sum(r[k][1] for k in per_category) for r in rows]
+        else:
+            o, e = [r[key][0] for r in rows], [r[key][1] for r in rows]
+        value = float(_ratio(o[0], e[0])[0])
+        draws = _ratio(np.concatenate(o[1:]), np.concatenate(e[1:])) if len(rows) > 1 else None
+        result[key] = (value, draws)
+    return result
+
+
+def _ratio(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(expected > 0, 1.0 - observed / expected, np.nan)

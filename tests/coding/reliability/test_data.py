@@ -132,7 +132,7 @@ def test_unitizing_view_groups_sources_by_coders_and_merges_spans(study):
     assert merge_spans([(5, 9), (0, 3), (3, 4), (8, 12)]) == [(0, 4), (5, 12)]
 
 
-def test_sources_with_the_same_coders_share_one_continuum(study, project):
+def test_every_source_is_its_own_continuum(study, project):
     from coding.models.assignments import AssignmentStatus
     from tests.factories import AssignmentFactory, SourceFactory
 
@@ -141,10 +141,10 @@ def test_sources_with_the_same_coders_share_one_continuum(study, project):
         AssignmentFactory(source=s4, coder=coder, status=AssignmentStatus.DONE)
     CodingFactory(source=s4, coder=study.bob, start=0, end=5)
     continua = unitizing_data(load_codings(project, Filters()), "area")
-    first = continua[0]
-    assert first.source_ids == [study.s1.id, s4.id]
-    assert first.length == len(S1_TEXT) + len("Short text here.")
-    assert ("bob", len(S1_TEXT), len(S1_TEXT) + 5, "contacts") in first.units
+    assert [c.source_ids for c in continua] == [[study.s1.id], [study.s2.id], [s4.id]]
+    last = continua[-1]
+    assert last.length == len("Short text here.") and last.coders == ("alice", "bob")
+    assert last.units == [("bob", 0, 5, "contacts")]
 
 
 def test_filter_coders(study):

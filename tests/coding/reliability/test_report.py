@@ -5,11 +5,15 @@ import io
 import json
 import re
 
+import numpy as np
 import pytest
 
 from coding.reliability import export, stats
 from coding.reliability.data import (
+    CodingRecord,
+    CodingSet,
     Filters,
+    SourceRecord,
     load_codings,
     pooled_presence,
     presence_data,
@@ -54,9 +58,9 @@ def test_presence_alpha_equals_the_statistics_module(report, coding_set):
     pooled = pooled_presence(tables)
     row = _row(report, "presence", "activity")
     assert row["alpha"] == pytest.approx(stats.alpha(pooled, "nominal"), abs=1e-12)
-    boot = stats.bootstrap_alpha(pooled, "nominal", n_resamples=RESAMPLES, seed=SEED)
-    assert (row["low"], row["high"]) == (boot.low, boot.high)
-    assert row["q"] == {f"{m:.3f}": boot.q[m] for m in MINIMUMS}
+    # 6 pairable units in 2 sources: no interval, and the table says why
+    assert (row["low"], row["high"], row["q"]) == (None, None, {})
+    assert row["interval_note"] == "no interval: fewer than 10 pairable units"
     parts = stats.alpha_result(pooled, "nominal")
     assert (row["units"], row["values"]) == (parts.n_units, parts.n_pairable)
     heads = _row(report, "presence", "activity", "heads_of_state")
@@ -144,9 +148,10 @@ def test_methods_paragraph_has_the_counts_and_intervals(report):
         text = export.methods_paragraph(report, markdown=markdown)
         assert "2 sources coded independently by 3 coders" in text
         assert "6 codings; 7 sentences" in text
-        assert f"95% CI {row['low']:.3f} to {row['high']:.3f}" in text
+        assert "(95% CI " not in text  # 2 sources: no interval anywhere
         assert f"{row['alpha']:.3f}" in text
-        assert "Hayes & Krippendorff 2007" in text and "Krippendorff 1995" in text
+        assert "95% CIs from 500 bootstrap resamples of sources" in text
+        assert "Krippendorff 1995" in text
     assert "*\u03b1*" in export.methods_paragraph(report, markdown=True)
     assert export.to_text(report).startswith("Intercoder reliability was assessed on 2 sources")
 
@@ -156,6 +161,7 @@ def test_markdown(report):
     assert md.startswith("# Intercoder reliability: Test project")
     table = [line for line in md.splitlines() if line.startswith("| presence |")]
     assert len(table) == len([r for r in report["rows"] if r["view"] == "presence"])
+    assert "## Coder clinic" in md and "| drift | activity | sources 1-2 | presence | alpha |" in md
 
 
 def test_latex_table_is_balanced_and_has_every_row(report):
@@ -184,7 +190,10 @@ def test_csv_has_every_figure(report):
         and r["row"] == "(all)" and r["measure"] == "alpha"
     ]  # fmt: skip
     assert float(alpha[0]["value"]) == pytest.approx(_row(report, "presence", "activity")["alpha"])
-    assert {r["table"] for r in rows} == {"counts", "alpha", "coder_pairs", "coincidence"}
+    assert {r["table"] for r in rows} == {"counts", "alpha", "coder_pairs", "coincidence",
+                                          "clinic"}  # fmt: skip
+    left_out = [r for r in rows if r["table"] == "clinic" and r["view"] == "leave-one-out"]
+    assert {r["row"] for r in left_out} == {"alice", "bob", "carol"}
     counts = {r["row"]: r["value"] for r in rows if r["table"] == "counts"}
     assert counts == {"sources": "2", "coders": "3", "codings": "6", "sentences": "7"}
 
@@ -210,3 +219,132 @@ def test_svg_heatmaps(report):
 def test_render_rejects_unknown_formats(report):
     with pytest.raises(ValueError, match="unknown format"):
         export.render(report, "docx")
+
+
+def synthetic_set(n_sources=30, seed=0):
+    """Plain data (no database): sources of three sentences, coded by 2 or 3 coders who agree
+    most of the time."""
+    rng = np.random.default_rng(seed)
+    activities = ["arms_sales", "heads_of_state", "military_exercises"]
+    sentence = "Iran sold drones to Russia."
+    text = " ".join([sentence] * 3)
+    sources, codings = [], []
+    for i in range(n_sources):
+        coders = ("alice", "bob", "carol") if i % 3 else ("alice", "bob")
+        sources.append(SourceRecord(id=i + 1, title=f"S{i}", text=text, coders=coders))
+        for k in range(3):
+            truth = activities[int(rng.integers(3))]
+            if rng.random() < 0.3:
+                continue
+            for coder in coders:
+                value = truth if rng.random() < 0.8 else activities[int(rng.integers(3))]
+                start = k * (len(sentence) + 1)
+                codings.append(CodingRecord(
+                    id=len(codings) + 1, source_id=i + 1, coder=coder, start=start,
+                    end=start + len(sentence), dyad="IRN->RUS", area="transfers",
+                    activity=value, confidence=int(rng.integers(1, 4)),
+                ))  # fmt: skip
+    return CodingSet(sources=sources, codings=codings, labels={})
+
+
+def test_every_interval_rests_on_resamples_of_sources():
+    cs = synthetic_set()
+    report = build_report(cs, n_resamples=RESAMPLES)
+    assert report["settings"]["method"] == "units"
+    resamples = stats.Resamples(30, RESAMPLES, SEED)
+    sources = np.arange(30)
+
+    tables = presence_data(cs, "activity")
+    pooled = pooled_presence(tables)
+    row = _row(report, "presence", "activity")
+    boot = stats.bootstrap_alpha(pooled, "nominal", clusters=np.tile(sources, len(tables)),
+                                 resamples=resamples)  # fmt: skip
+    assert boot.low is not None and row["interval_note"] == ""
+    assert (row["alpha"], row["low"], row["high"]) == (boot.alpha, boot.low, boot.high)
+    assert row["q"] == {f"{m:.3f}": boot.q[m] for m in MINIMUMS}
+
+    data = sentence_data(cs)
+    of_sentence = np.array([u[0] - 1 for u in data.units])
+    row = _row(report, "sentences", "confidence")
+    boot = stats.bootstrap_alpha(data.values["confidence"], "ordinal", clusters=of_sentence,
+                                 resamples=resamples)  # fmt: skip
+    assert (row["low"], row["high"]) == (boot.low, boot.high)
+
+    # unitizing: alpha_U of the resamples of sources, exactly
+    continua = unitizing_data(cs, "activity")
+    given = [{"coders": c.coders, "length": c.length, "units": c.units} for c in continua]
+    results = stats.pooled_unitizing(given, sources, resamples.blocks())
+    value, alphas = results[None]
+    row = _row(report, "unitizing", "activity")
+    assert row["alpha"] == pytest.approx(value)
+    assert (row["low"], row["high"]) == stats.percentile_interval(alphas, 0.95)
+    assert row["low"] < row["alpha"] < row["high"]
+
+
+def test_kalpha_method_gives_hayes_and_krippendorffs_intervals():
+    cs = synthetic_set()
+    report = build_report(cs, n_resamples=RESAMPLES, method="kalpha")
+    pooled = pooled_presence(presence_data(cs, "activity"))
+    boot = stats.bootstrap_alpha(pooled, n_resamples=RESAMPLES, seed=SEED, method="kalpha")
+    row = _row(report, "presence", "activity")
+    assert (row["low"], row["high"]) == (boot.low, boot.high)
+    assert _row(report, "unitizing", "activity")["low"] is None
+    text = export.methods_paragraph(report)
+    assert "Hayes & Krippendorff 2007" in text
+
+
+def test_small_source_sets_get_no_interval_in_words():
+    report = build_report(synthetic_set(n_sources=6), n_resamples=RESAMPLES)
+    row = _row(report, "unitizing", "activity")
+    assert row["low"] is None and row["interval_note"] == "no interval: fewer than 10 sources"
+    row = _row(report, "presence", "activity")
+    assert row["interval_note"] == "no interval: fewer than 10 sources with pairable units"
+
+
+def test_coder_clinic_leaves_each_coder_out_and_follows_drift():
+    cs = synthetic_set()
+    report = build_report(cs, n_resamples=50)
+    clinic = report["clinic"]
+    tables = presence_data(cs, "activity")
+    pooled = np.array(pooled_presence(tables), dtype=float)
+    left_out = {e["coder"]: e["alpha"] for e in clinic["leave_one_out"]["activity"]}
+    assert left_out["bob"] == pytest.approx(stats.alpha(pooled[[0, 2]]))
+    assert left_out["carol"] == pytest.approx(stats.alpha(pooled[[0, 1]]))
+    # 30 sources in batches of 10: three points, each the alpha of its sources' presence
+    assert clinic["batch_size"] == 10
+    points = clinic["drift"]["activity"]
+    assert [p["label"] for p in points] == ["sources 1-10", "sources 11-20", "sources 21-30"]
+    second = np.hstack([np.array(t, dtype=float)[:, 10:20] for t in tables.values()])
+    assert points[1]["alpha"] == pytest.approx(stats.alpha(second))
+
+
+def test_coders_against_the_adjudicated_reference(project):
+    from tests.factories import EventEvidenceFactory, EventFactory
+
+    study = build_study(project)
+    # the PI approved alice's arms sale on S2: bob coded military exercises instead
+    event = EventFactory(project=project, activity=study.codings["a3"].activity,
+                         area=study.codings["a3"].area, dyad_type="directed",
+                         side_a=project.codebook.actors.get(iso3="IRN"),
+                         side_b=project.codebook.actors.get(iso3="RUS"))  # fmt: skip
+    EventEvidenceFactory(event=event, coding=study.codings["a3"])
+    cs = load_codings(project, Filters())
+    area = study.codings["a3"].area.slug
+    assert cs.reference == {study.s2.id: {"dyad": {"IRN->RUS"}, "area": {area},
+                                          "activity": {"arms_sales"}}}  # fmt: skip
+    report = build_report(cs, n_resamples=50)
+    reference = report["clinic"]["reference"]
+    assert reference["sources"] == 1
+    rows = {r["label"]: r for r in reference["rows"]["activity"]}
+    # one source, the three activities anyone coded (arms sales, heads of state, military
+    # exercises): alice 1/0/0 like the reference; bob 0/0/1
+    assert rows["alice"]["sources"] == 1 and rows["alice"]["values"] == 6
+    assert rows["alice"]["alpha"] == 1.0
+    assert rows["bob"]["alpha"] == pytest.approx(stats.alpha([[0, 0, 1], [1, 0, 0]]))
+    assert rows["alice"]["interval_note"] == "no interval: fewer than 10 pairable units"
+    (first, second) = [d for d in reference["disagreements"]["bob"] if d["variable"] == "activity"]
+    assert {first["kind"], second["kind"]} == {"coded, not in the reference",
+                                               "in the reference, not coded"}  # fmt: skip
+    extra = first if first["kind"].startswith("coded") else second
+    assert extra["category"] == "military_exercises"
+    assert extra["examples"] == [{"source": study.s2.id, "quote": study.s2.text[:27]}]

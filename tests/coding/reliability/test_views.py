@@ -20,8 +20,10 @@ def few_resamples(monkeypatch):
     monkeypatch.setattr(reliability_jobs, "N_RESAMPLES", 300)
     original = reliability_jobs.compute
 
-    def compute(project, filters, *, n_resamples=300, seed=SEED, key=None):
-        return original(project, filters, n_resamples=n_resamples, seed=seed, key=key)
+    def compute(project, filters, *, n_resamples=300, seed=SEED, key=None, method="units"):
+        return original(
+            project, filters, n_resamples=n_resamples, seed=seed, key=key, method=method
+        )
 
     monkeypatch.setattr(reliability_jobs, "compute", compute)
 
@@ -217,6 +219,14 @@ def test_command_json_and_text_formats(study):
     data = json.loads(out.getvalue())
     assert data["counts"] == {"sources": 2, "coders": 3, "codings": 6, "sentences": 7}
     assert data["settings"]["n_resamples"] == 200
+    assert data["settings"]["method"] == "units"
+    out = io.StringIO()
+    call_command("reliability", "--project", study.project.slug, "--format", "json",
+                 "--resamples", "200", "--method", "kalpha", stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())["settings"]["method"] == "kalpha"
+    assert reliability_jobs.fingerprint(study.project, Filters(), 200, 1, "kalpha") != (
+        reliability_jobs.fingerprint(study.project, Filters(), 200, 1, "units")
+    )
     out = io.StringIO()
     call_command("reliability", "--project", study.project.slug, "--format", "md",
                  "--resamples", "200", "--coders", "alice,bob", stdout=out)  # fmt: skip

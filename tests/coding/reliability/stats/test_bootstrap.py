@@ -1,4 +1,5 @@
-"""Bootstrapped alpha (KALPHA's algorithm): determinism, known moments, corrections."""
+"""Bootstrapped alpha, method="kalpha" (Hayes & Krippendorff 2007): determinism, known moments,
+corrections. The unit bootstrap (the default) is tested in test_resampling.py."""
 
 import math
 import time
@@ -6,7 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from coding.reliability.stats import alpha, bootstrap_alpha, coincidence_matrix, percent_agreement
+from coding.reliability.stats import alpha, coincidence_matrix, percent_agreement
+from coding.reliability.stats import bootstrap_alpha as any_bootstrap
 from coding.reliability.stats.alpha import prepare
 from coding.reliability.stats.bootstrap import _distribution
 
@@ -18,6 +20,10 @@ def _coded_data(n_coders=3, n_units=1000, agreement=0.8, n_values=5, missing=0.1
     data = np.where(rng.random((n_coders, n_units)) < agreement, truth, noise).astype(float)
     data[rng.random(data.shape) < missing] = np.nan
     return data
+
+
+def bootstrap_alpha(*args, **kwargs):
+    return any_bootstrap(*args, method="kalpha", **kwargs)
 
 
 def _alphas(data, n_resamples, seed, level="nominal"):
