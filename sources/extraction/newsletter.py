@@ -17,9 +17,6 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 
-import lxml.html
-from lxml import etree
-
 from sources.errors import IngestError
 from sources.extraction.extract import Extracted
 from sources.fetching.decode import decode_bytes, decode_html_bytes, encoding_label
@@ -143,6 +140,9 @@ def _codec_or_none(charset: str | None) -> str | None:
 
 def html_to_text(html: str) -> str:
     """Newsletter HTML (table layouts) as paragraphs: one per innermost block."""
+    import lxml.html  # here, not at the top: web processes import this module (sources.inputs)
+    from lxml import etree  # and need no lxml (tests/test_web_imports.py)
+
     try:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
