@@ -131,7 +131,7 @@ def test_pi_picks_the_encoding_of_a_held_file_after_seeing_the_text(
     upload = tmp_path / "note.txt"
     upload.write_bytes(note.encode("cp1251"))  # reads as well in ISO-8859-5: held
     with celery_worker("embedded", tmp_path) as sender:
-        monkeypatch.setattr(ingest, "enqueue_job", lambda job: send_items(sender, job))
+        monkeypatch.setattr(ingest, "enqueue_job", lambda job, ids=None: send_items(sender, job))
         monkeypatch.setattr(ingest, "enqueue", lambda name, *args: sender.send_task(name, args))
         login("pi")
         page.goto(f"{live_server.url}/projects/ties/sources/add/")
