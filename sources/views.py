@@ -15,10 +15,10 @@ from sources.assignments import assign
 from sources.errors import IngestError
 from sources.forms import AssignForm, SourceMetadataForm
 from sources.jobs.access import can_ingest
-from sources.jobs.ingest import reextract
+from sources.jobs.ingest import kept_html, reextract
 from sources.jobs.outcomes import duplicate_reason
 from sources.listing import filtered_sources
-from sources.models import Origin, TextLockedError
+from sources.models import TextLockedError
 from sources.outlets import mark_line, restore_line
 
 
@@ -112,8 +112,7 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "assignments": assignments,
             "locked": locked,
             # re-extraction reads kept HTML; a PDF's or e-mail's original is kept, not re-read
-            "has_original": source.original_compressed is not None
-            and source.origin in (Origin.URL, Origin.HTML),
+            "has_original": source.original_compressed is not None and kept_html(source),
             "short_paragraphs": [p for p in source.text.split("\n\n") if len(p) <= 320],
         },
     )

@@ -5,8 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from sources.errors import IngestError
-from sources.fetching.fetch import parse_target
+from sources.feeds.subscriptions import (
+    MAX_INTERVAL,
+    MIN_INTERVAL,
+    check_feed_url,
+    check_interval,
+    check_share,
+)
 from sources.models import Feed
 
 
@@ -28,27 +33,14 @@ class FeedForm(forms.ModelForm):
         self.fields["coders"].queryset = (
             get_user_model().objects.filter(memberships__project=project).order_by("username")
         )
-        self.fields["interval_minutes"].min_value = 5
-        self.fields["interval_minutes"].widget.attrs["min"] = 5
+        self.fields["interval_minutes"].widget.attrs["min"] = MIN_INTERVAL
+        self.fields["interval_minutes"].widget.attrs["max"] = MAX_INTERVAL
 
     def clean_url(self) -> str:
-        url = self.cleaned_data["url"].strip()
-        try:
-            parse_target(url)
-        except IngestError as exc:
-            raise forms.ValidationError(exc.reason) from None
-        if Feed.objects.filter(project=self.project, url=url).exists():
-            raise forms.ValidationError("The project follows this feed already.")
-        return url
+        return check_feed_url(self.project, self.cleaned_data["url"], feed=self.instance)
 
     def clean_interval_minutes(self) -> int:
-        value = self.cleaned_data["interval_minutes"]
-        if value < 5:
-            raise forms.ValidationError("Poll at most every 5 minutes.")
-        return value
+        return check_interval(self.cleaned_data["interval_minutes"])
 
     def clean_reliability_share(self) -> float:
-        value = self.cleaned_data["reliability_share"]
-        if not 0.0 <= value <= 1.0:
-            raise forms.ValidationError("Give a share between 0 and 1.")
-        return value
+        return check_share(self.cleaned_data["reliability_share"])

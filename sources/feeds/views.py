@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coding import access
 from sources.feeds.forms import FeedForm
+from sources.feeds.subscriptions import poll_soon, resume, subscribe
 
 
 @login_required
@@ -18,9 +18,7 @@ def feed_list(request: HttpRequest, slug: str) -> HttpResponse:
     project, me = access.project_for(request.user, slug, pi=True)
     form = FeedForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
-        feed = form.save(commit=False)
-        feed.project, feed.added_by, feed.next_poll_at = project, request.user, timezone.now()
-        feed.save()
+        subscribe(form.save(commit=False), project, request.user)
         form.save_m2m()
         messages.success(request, "Feed added: it is polled within a minute.")
         return redirect("feed-list", slug=project.slug)
@@ -45,12 +43,10 @@ def feed_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpRe
     project, _ = access.project_for(request.user, slug, pi=True)
     feed = get_object_or_404(project.feeds, pk=pk)
     if action == "resume":
-        feed.paused, feed.failures, feed.next_poll_at = False, 0, timezone.now()
-        feed.save(update_fields=["paused", "failures", "next_poll_at"])
+        resume(feed)
         messages.success(request, f"{feed} resumed: it is polled within a minute.")
     elif action == "poll":
-        feed.next_poll_at = timezone.now()
-        feed.save(update_fields=["next_poll_at"])
+        poll_soon(feed)
         messages.success(request, f"{feed} is polled within a minute.")
     elif action == "delete":
         feed.delete()

@@ -49,6 +49,9 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 DEFAULT_USER_AGENT = "tiesdb-ingest/0.1 (research annotation tool)"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+PDF_TYPES = frozenset({"application/pdf", "application/x-pdf"})
+# servers often send a PDF download as a generic binary: accepted, then judged by its bytes
+BINARY_TYPE = "application/octet-stream"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_LENGTH = 8192
@@ -384,7 +387,7 @@ def fetch(
             if accept_types is not None and content_type and content_type not in accept_types:
                 # the type is server-controlled: name it only if it looks like one
                 shown = f" ({content_type})" if _MEDIA_TYPE.fullmatch(content_type) else ""
-                raise IngestError(f"not HTML{shown}")
+                raise IngestError(f"{_refusal(accept_types)}{shown}")
             body = _read_body(response, max_bytes, deadline)
             if not body:
                 raise IngestError("empty response")
@@ -393,6 +396,16 @@ def fetch(
             response.release_conn()
             response.close()
             pool.close()
+
+
+def _refusal(accept_types: frozenset[str]) -> str:
+    """What a refused media type is not: HTML, or HTML or PDF when PDFs are accepted."""
+    return "not HTML or PDF" if accept_types & PDF_TYPES else "not HTML"
+
+
+def is_pdf(content_type: str | None, body: bytes) -> bool:
+    """Whether a fetched body is a PDF: by its magic bytes, or because it is declared one."""
+    return body.lstrip()[:5] == b"%PDF-" or content_type in PDF_TYPES
 
 
 def _open(

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
@@ -41,7 +42,14 @@ from sources.fetching.decode import (
     decode_text_bytes,
     encoding_label,
 )
-from sources.fetching.fetch import fetch, parse_target
+from sources.fetching.fetch import (
+    BINARY_TYPE,
+    HTML_TYPES,
+    PDF_TYPES,
+    fetch,
+    is_pdf,
+    parse_target,
+)
 from sources.inputs import ItemSpec
 from sources.jobs.outcomes import ALREADY_IN_PROJECT
 from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, JobStatus, Origin, Source
@@ -665,9 +673,33 @@ def _prepare_url(project: Project, url: str) -> _Pending:
         max_bytes=settings.INGEST_MAX_BYTES,
         timeout=settings.INGEST_TIMEOUT,
         max_redirects=settings.INGEST_MAX_REDIRECTS,
+        accept_types=URL_TYPES,
     )
+    if is_pdf(result.content_type, result.body):
+        return _fetched_pdf(project, url, result.url_final, result.body)
+    if result.content_type == BINARY_TYPE:
+        raise IngestError(f"not HTML or PDF ({BINARY_TYPE})")
     decoded = _decoded(decode_html_bytes, result.body, result.charset_from_header, None)
     return _fetched(project, url, result.url_final, result.body, decoded)
+
+
+URL_TYPES = HTML_TYPES | PDF_TYPES | {BINARY_TYPE}
+"""Media types a fetched URL may have: a page, or a PDF (a generic binary must be one)."""
+
+
+def _fetched_pdf(project: Project, url: str, final: str, body: bytes) -> _Pending:
+    """A PDF behind a URL: read like an uploaded one (same limits and messages).
+
+    The size limit was the fetch's (`INGEST_MAX_BYTES`, as for files); the page limit is
+    `INGEST_PDF_MAX_PAGES`. The site is the outlet, for learned boilerplate as for its pages.
+    """
+    name = urlsplit(final).path.rstrip("/").rsplit("/", 1)[-1] or urlsplit(final).hostname or ""
+    extracted = extract_pdf(body, unquote(name), max_pages=settings.INGEST_PDF_MAX_PAGES)
+    _raise_if_url_known(project, [final])
+    extracted = _with(extracted, canonical_url=final)
+    key = outlet_key(url=final)
+    extracted = remove_boilerplate(project, key, extracted)
+    return _Pending(extracted, Origin.URL, original=body, url=url, outlet_key=key)
 
 
 def _prepare_fetched(project: Project, url: str, body: bytes, chosen: str | None) -> _Pending:
@@ -790,13 +822,20 @@ def _clip(field: str, value: str | None) -> str:
 # --- re-extraction ----------------------------------------------------------------------
 
 
+def kept_html(source: Source) -> bool:
+    """Whether the source's kept original is HTML (a fetched PDF's is a PDF: not re-read)."""
+    return source.origin in (Origin.URL, Origin.HTML) and (
+        (source.provenance or {}).get("format") != "pdf"
+    )
+
+
 def reextract(source: Source, user) -> Stored:
     """Extract the kept original HTML again into a new source (the old one stays as is).
 
     Returns the existing source as a duplicate when the extraction gives the same text.
     """
     data = source.original
-    if data is None or source.origin not in (Origin.URL, Origin.HTML):
+    if data is None or not kept_html(source):
         raise IngestError("no original HTML kept for this source")
     encoding = (source.provenance or {}).get("encoding_codec")
     decoded = decode_html_bytes(data, None, encoding)

@@ -62,7 +62,7 @@ def test_pi_pastes_urls_uploads_a_file_and_sees_the_outcomes(
     rows = page.locator("#items tbody tr")
     expect(rows).to_have_count(5)
     expect(rows.nth(0)).to_contain_text("Drills Without an Alliance")
-    expect(rows.nth(1)).to_contain_text("not HTML (application/pdf)")
+    expect(rows.nth(1)).to_contain_text("this PDF is damaged and cannot be read")
     expect(rows.nth(2)).to_contain_text("not an http(s) URL")
     expect(rows.nth(4)).to_contain_text("duplicate of “Already here”")
     # the duplicate is finished but not a new source: amber, not green

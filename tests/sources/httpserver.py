@@ -17,6 +17,14 @@ from urllib.parse import parse_qs, urlsplit
 
 PAGES = Path(__file__).parent / "pages"
 BOMB_SIZE = 50 * 1024 * 1024
+# path: (function of tests.sources.extraction.pdfs, its arguments, Content-Type sent)
+PDF_ROUTES: dict[str, tuple[str, dict, str | None]] = {
+    "/report.pdf": ("two_column_report", {}, "application/pdf"),
+    "/download": ("two_column_report", {}, "application/octet-stream"),
+    "/untyped-report": ("two_column_report", {}, None),
+    "/scan.pdf": ("scanned", {}, "application/pdf"),
+    "/long.pdf": ("many_pages", {"pages": 5}, "application/pdf"),
+}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -114,6 +122,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(code, b"<html><body>status page</body></html>", headers=headers)
         elif path == "/pdf":
             self.send(200, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "application/pdf")
+        elif path in PDF_ROUTES:  # generated PDFs (reportlab, a test dependency)
+            from tests.sources.extraction import pdfs
+
+            make, arguments, content_type = PDF_ROUTES[path]
+            self.send(200, getattr(pdfs, make)(**arguments), content_type)
+        elif path == "/binary":
+            self.send(200, b"\x00\x01 not a document", "application/octet-stream")
         elif path == "/weird-type":
             self.send(200, b"x", "<b>alert(1)</b>; charset=utf-8")
         elif path == "/empty":

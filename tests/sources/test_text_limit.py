@@ -66,7 +66,7 @@ def test_the_cli_says_it(project, tmp_path):
     path.write_text("Title\n\n" + "x" * 120, encoding="utf-8")
     out = StringIO()
     call_command("ingest", "--project", project.slug, str(path), stdout=out)
-    assert "0 added, 0 duplicate, 1 failed of 1." in out.getvalue()
+    assert "0 added, 0 duplicate, 1 failed, 0 held of 1." in out.getvalue()
     assert "a source may have at most 100." in out.getvalue()
     assert "a source may have at most 100." in IngestItem.objects.get().reason
     assert not Source.objects.exists()

@@ -41,7 +41,7 @@ def test_ingest_files_folders_and_urls(project, pi, tmp_path):
     assert "[" + "#" * 30 + "] 7/7" in text
     assert "Job #" in text and "5 added, 0 duplicate, 2 failed, 0 held of 7." in text
     assert "added      report.pdf" in text
-    assert "empty file" in text and "not HTML (application/pdf)" in text
+    assert "empty file" in text and "this PDF is damaged and cannot be read" in text
     assert Source.objects.filter(project=project).count() == 5
     assert Source.objects.get(original_filename="report.pdf").text == REPORT_TEXT
     assert set(Source.objects.values_list("ingested_by", flat=True)) == {pi.pk}

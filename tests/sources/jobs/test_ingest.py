@@ -155,15 +155,21 @@ def test_timeout_before_the_last_attempt_is_raised_for_a_retry(server, project, 
 
 @LOCAL
 def test_not_html_and_empty_responses_fail(server, project, pi):
-    pdf, empty, missing = run(
-        project, pi, url(server, "/pdf"), url(server, "/empty"), url(server, "/nowhere")
+    pdf, binary, empty, missing = run(
+        project,
+        pi,
+        url(server, "/pdf"),
+        url(server, "/binary"),
+        url(server, "/empty"),
+        url(server, "/nowhere"),
     )
-    assert pdf.reason == "not HTML (application/pdf)"
+    assert pdf.reason == "this PDF is damaged and cannot be read"  # a truncated PDF
+    assert binary.reason == "not HTML or PDF (application/octet-stream)"
     assert empty.reason == "empty response"
     assert missing.reason == "HTTP 404"
     job = pdf.job
     job.refresh_from_db()
-    assert (job.status, job.done, job.failed) == (JobStatus.DONE, 0, 3)
+    assert (job.status, job.done, job.failed) == (JobStatus.DONE, 0, 4)
 
 
 @LOCAL
