@@ -7,7 +7,8 @@ and seed give the same plan) and the rest goes round-robin to the coder with the
 sources in this batch, so loads differ by at most one. Existing assignments are never
 touched: a source already assigned to a chosen coder counts as covered. Sources held back by
 screening (coding.screening.gate: sent to screening and not screened relevant) are skipped, so
-they enter neither the coders' queues nor the reliability sample.
+they enter neither the coders' queues nor the reliability sample; so are training sources
+(calibration rounds assign those themselves: coding.reliability.calibration).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from coding.models import Assignment
+from coding.reliability.training import training_ids
 from coding.screening.gate import held_back_ids
 from sources.models import Source
 
@@ -77,7 +79,7 @@ def assign(
     seed: int | None = None,
 ) -> AssignmentResult:
     """Create the planned assignments; the seed defaults to the first source's id."""
-    held = held_back_ids(s.pk for s in sources)
+    held = held_back_ids(s.pk for s in sources) | training_ids(s.pk for s in sources)
     source_ids = [s.pk for s in sources if s.pk not in held]
     coder_ids = [c.pk for c in coders]
     existing = set(

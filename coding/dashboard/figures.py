@@ -31,6 +31,7 @@ from coding.models.codings import DyadType
 from coding.reliability import jobs as reliability_jobs
 from coding.reliability.data import Filters as ReliabilityFilters
 from coding.reliability.report import N_RESAMPLES, SEED
+from coding.reliability.training import training_event_q, training_q
 
 NO_FORUM = "(no forum named)"
 EDGE_EVENTS_LIMIT = 200
@@ -49,7 +50,7 @@ class EventFilters:
 
 def approved_events(project: Project, filters: EventFilters) -> QuerySet[Event]:
     """The project's events (every Event is approved) narrowed by the filters."""
-    events = Event.objects.filter(project=project)
+    events = Event.objects.filter(project=project).exclude(training_event_q())
     if filters.date_from:
         events = events.filter(event_date__gte=filters.date_from)
     if filters.date_to:
@@ -287,6 +288,7 @@ def coding_progress(project: Project) -> dict[str, Any]:
     coders: dict[str, dict[str, Any]] = {}
     for row in (
         Assignment.objects.filter(source__project=project)
+        .exclude(training_q())
         .values("coder__username", "status")
         .annotate(n=Count("id"))
         .order_by("coder__username")
@@ -297,6 +299,7 @@ def coding_progress(project: Project) -> dict[str, Any]:
     days: set[str] = set()
     for row in (
         Coding.objects.filter(source__project=project)
+        .exclude(training_q())
         .annotate(day=TruncDate("created_at"))
         .values("coder__username", "day")
         .annotate(n=Count("id"))
@@ -309,6 +312,7 @@ def coding_progress(project: Project) -> dict[str, Any]:
     day_list = sorted(days)
     sources = list(
         Assignment.objects.filter(source__project=project)
+        .exclude(training_q())
         .values("source_id", "source__title")
         .annotate(assigned=Count("id"), done=Count("id", filter=Q(status=AssignmentStatus.DONE)))
         .order_by("source_id")

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from coding.export.refi import dyad_label
 from coding.models import Coding, Project
+from coding.reliability.training import training_q
 
 URN = "urn:tiesdb"
 
@@ -80,6 +81,7 @@ def iter_annotations_jsonld(project: Project) -> Iterator[str]:
     """An AnnotationCollection with one page holding every coding of the project."""
     codings = (
         Coding.objects.filter(source__project=project)
+        .exclude(training_q())
         .select_related(
             "coder", "area", "activity", "side_a", "side_b", "source__project", "evidence__event"
         )

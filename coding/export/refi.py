@@ -9,6 +9,7 @@ from typing import IO
 from xml.etree import ElementTree as ET
 
 from coding.models import Activity, Codebook, Coding, Project
+from coding.reliability.training import training_q
 
 NAMESPACE = uuid.UUID("6f1c1c1e-3b57-5a53-9d0e-5ec0717e5c11")
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -101,6 +102,7 @@ def write_qdpx(project: Project, out: IO[bytes]) -> None:
     """A .qdpx (zip of project.qde and sources/<GUID>.txt) with every coding of the project."""
     codings = list(
         Coding.objects.filter(source__project=project)
+        .exclude(training_q())
         .select_related("coder", "area", "activity", "side_a", "side_b", "source")
         .prefetch_related("participants")
         .order_by("source_id", "start", "end", "pk")
@@ -118,7 +120,7 @@ def write_qdpx(project: Project, out: IO[bytes]) -> None:
     for coding in codings:
         by_source.setdefault(coding.source_id, []).append(coding)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for source in project.sources.order_by("pk"):
+        for source in project.sources.exclude(training_q("")).order_by("pk"):
             source_guid = guid(f"project/{project.slug}/source/{source.pk}")
             text_source = ET.SubElement(
                 sources_el, "TextSource", guid=source_guid, name=source.title,

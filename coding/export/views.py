@@ -15,6 +15,7 @@ from coding.export.archive import iter_export_zip
 from coding.export.filters import EventFilter, describe_filters, filtered_events
 from coding.export.refi import codebook_qdc, write_qdpx
 from coding.models import Activity
+from coding.reliability.training import study_events
 
 
 def _name(project, suffix: str) -> str:
@@ -25,7 +26,7 @@ def _name(project, suffix: str) -> str:
 @login_required
 def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     project, me = access.project_for(request.user, slug, pi=True)
-    filterset = EventFilter(data=request.GET or None, queryset=project.events.all())
+    filterset = EventFilter(data=request.GET or None, queryset=study_events(project))
     count = filterset.qs.count() if (not request.GET or filterset.is_valid()) else None
     codebook = project.codebook
     return render(
@@ -36,7 +37,7 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
             "me": me,
             "filterset": filterset,
             "count": count,
-            "total": project.events.count(),
+            "total": study_events(project).count(),
             "query": request.GET.urlencode(),
             "areas": codebook.areas.order_by("order"),
             "activities": Activity.objects.filter(area__codebook=codebook).order_by(
@@ -52,7 +53,7 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
 def export_zip(request: HttpRequest, slug: str) -> HttpResponse:
     project, _me = access.project_for(request.user, slug, pi=True)
     try:
-        events = filtered_events(project.events.all(), request.GET)
+        events = filtered_events(study_events(project), request.GET)
     except ValidationError as e:
         return HttpResponse(
             "Bad filters: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in e.message_dict.items()),

@@ -1,4 +1,5 @@
 from coding.models.assignments import Assignment
+from coding.models.calibration import CalibrationRound, TrainingSource
 from coding.models.codebook import Activity, Actor, Area, Codebook, ConfidenceLevel
 from coding.models.codings import Coding, CodingChange
 from coding.models.events import DatePrec, Event, EventEvidence, EventSequence
@@ -18,6 +19,7 @@ __all__ = [
     "Actor",
     "Area",
     "Assignment",
+    "CalibrationRound",
     "Codebook",
     "Coding",
     "CodingChange",
@@ -38,5 +40,6 @@ __all__ = [
     "Suggestion",
     "SuggestionDecision",
     "SuggestionModel",
+    "TrainingSource",
     "WorkerHeartbeat",
 ]

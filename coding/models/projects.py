@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -39,6 +39,12 @@ class Project(models.Model):
     )
     suggestions_retrain_after = models.PositiveIntegerField(
         default=25, help_text="Retrain the suggestion model after this many new approvals."
+    )
+    calibration_threshold = models.FloatField(
+        default=0.80,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Alpha against the adjudicated reference a new coder must reach on every "
+        "variable in the calibration round.",
     )
 
     class Meta:

@@ -43,6 +43,7 @@ from django.db.models import Count, QuerySet
 
 from coding.models import Assignment, Coding, Event, EventEvidence, Project, ReviewDecision
 from coding.models.assignments import AssignmentStatus
+from coding.reliability.training import training_q
 
 NOMINAL_VARIABLES = ("dyad", "area", "activity")
 SENTENCE_VARIABLES = (("dyad", "nominal"), ("area", "nominal"), ("activity", "nominal"),
@@ -142,7 +143,9 @@ def dyad_key(dyad_type: str, side_a: str | None, side_b: str | None, others: Ite
 
 def load_codings(project: Project, filters: Filters) -> CodingSet:
     """The counted sources and codings of a project (see the module docstring)."""
-    done = Assignment.objects.filter(source__project=project, status=AssignmentStatus.DONE)
+    done = Assignment.objects.filter(source__project=project, status=AssignmentStatus.DONE).exclude(
+        training_q()
+    )
     if filters.coders:
         done = done.filter(coder_id__in=filters.coders)
     if filters.sources:
@@ -235,7 +238,7 @@ def load_reference(project: Project, source_ids: list[int]) -> dict[int, dict[st
 def counted_codings(project: Project, filters: Filters) -> QuerySet[Coding]:
     """Codings of the project passing the coder, source, codebook and date filters (before the
     done-assignment rule, which ``load_codings`` applies); also the base of the cache key."""
-    qs = Coding.objects.filter(source__project=project)
+    qs = Coding.objects.filter(source__project=project).exclude(training_q())
     if filters.coders:
         qs = qs.filter(coder_id__in=filters.coders)
     if filters.sources:

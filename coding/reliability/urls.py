@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coding.reliability import views
+from coding.reliability import rounds, views
 
 urlpatterns = [
     path(
@@ -19,5 +19,11 @@ urlpatterns = [
         "projects/<slug:slug>/reliability/download/<str:fmt>/",
         views.reliability_download,
         name="reliability-download",
+    ),
+    path("projects/<slug:slug>/calibration/", rounds.calibration_page, name="calibration"),
+    path(
+        "projects/<slug:slug>/calibration/sources/<id:pk>/",
+        rounds.calibration_comparison,
+        name="calibration-comparison",
     ),
 ]

@@ -22,6 +22,7 @@ from coding.models import (
     Project,
     ReviewDecision,
 )
+from coding.reliability.training import is_training
 from coding.review.fields import (
     EVENT_FIELDS,
     check_fields,
@@ -120,6 +121,11 @@ def _check_group(project: Project, codings: Sequence[Coding]) -> None:
         raise ValidationError("A decision concerns codings of one source.")
     if any(c.source.project_id != project.pk for c in codings):
         raise ValidationError("These codings are not in this project.")
+    if is_training(next(iter(sources))):
+        raise ValidationError(
+            "This is a training source: its codings are compared with the reference and never "
+            "become events."
+        )
     taken = ReviewDecision.objects.filter(
         codings__in=[c.pk for c in codings], undone_at__isnull=True
     ).exists()

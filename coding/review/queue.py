@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 
 from coding.models import Project
 from coding.models.assignments import AssignmentStatus
+from coding.reliability.training import training_q
 from coding.review.grouping import (
     Group,
     active_decisions_by_coding,
@@ -51,6 +52,7 @@ def review_queue(project: Project, *, agreed: bool | None = None) -> list[QueueI
             coders_done=Count("assignments", filter=Q(assignments__status=AssignmentStatus.DONE))
         )
         .filter(coders_done__gte=2)
+        .exclude(training_q(""))
         .only("id", "title", "outlet", "published_date", "project_id")
     )
     codings = list(reviewable_codings([s.pk for s in sources]))

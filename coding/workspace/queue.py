@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coding.models import Assignment, Project
 from coding.models.assignments import AssignmentStatus
+from coding.reliability.training import is_training
 from coding.screening.gate import held_back_q
 
 
@@ -61,6 +62,9 @@ def mark_done(assignment: Assignment) -> Assignment:
 def reopen(assignment: Assignment) -> Assignment:
     if assignment.status != AssignmentStatus.DONE:
         raise WrongStatus("Only a source marked as done can be reopened.")
+    if is_training(assignment.source_id):
+        # the coder has seen the reference once the source was done: a second try is not blind
+        raise WrongStatus("A training source cannot be reopened: you have seen its reference.")
     assignment.status = AssignmentStatus.IN_PROGRESS
     assignment.done_at = None
     assignment.save(update_fields=["status", "done_at", "updated_at"])

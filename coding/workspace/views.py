@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from coding import access
 from coding.models import Activity, Assignment
+from coding.reliability.training import is_training
 from coding.workspace.queue import continue_with, queue_for, status_counts
 from coding.workspace.visibility import visible_codings
 
@@ -31,6 +32,7 @@ def workspace_data(project, me, source, my_status: str | None) -> dict:
             Assignment.objects.filter(source=source).values_list("coder__username", flat=True)
         )
     slug = project.slug
+    training = is_training(source.pk)
     return {
         "project": {"slug": slug, "name": project.name},
         "source": {
@@ -94,6 +96,12 @@ def workspace_data(project, me, source, my_status: str | None) -> dict:
             "done": reverse("api-source-done", args=[slug, source.pk]),
             "reopen": reverse("api-source-reopen", args=[slug, source.pk]),
             "queue": reverse("coder-queue", args=[slug]),
+            # a training source: once done, the coder goes to their comparison with the reference
+            "calibration": (
+                reverse("calibration-comparison", args=[slug, source.pk])
+                if training and my_status is not None
+                else None
+            ),
         },
     }
 

@@ -760,6 +760,11 @@ async function setAssignment(action) {
     const result = await send("POST", data.urls[action]);
     me.assignment = result.status;
     showBanner("");
+    if (action === "done" && data.urls.calibration) {
+      // a training source: the comparison with the reference opens once it is done
+      window.location.assign(data.urls.calibration);
+      return;
+    }
     if (action === "reopen") {
       for (const op of queue.failed) op.failed = null;
       queue.save();

@@ -1,0 +1,193 @@
+"""Calibration rounds: the training set, a coder's round and comparison, the PI's overview and
+admission, per role; training sources stay out of the study's figures."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from coding.models import Activity, Assignment, CalibrationRound, TrainingSource
+from coding.reliability import calibration
+from coding.reliability.data import Filters, load_codings
+from coding.reliability.training import study_events
+from coding.review.decisions import accept
+from coding.review.queue import review_queue
+from coding.workspace.queue import WrongStatus, mark_done, reopen
+from sources.assignments import assign
+from tests.factories import (
+    CodingFactory,
+    DoneAssignmentFactory,
+    EventEvidenceFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+
+def adjudicated(project, pi, n=2):
+    """n sources, each with one approved CHN-RUS event on the codebook's first activity."""
+    sources = []
+    for i in range(n):
+        source = SourceFactory(project=project, title=f"Training <b>{i}</b>")
+        old = UserFactory()
+        coding = CodingFactory(source=source, coder=old)
+        DoneAssignmentFactory(source=source, coder=old)
+        EventEvidenceFactory(event__project=project, event__approved_by=pi, coding=coding)
+        sources.append(source)
+    return sources
+
+
+def other_activity(project):
+    return Activity.objects.filter(area__codebook=project.codebook).order_by("-pk").first()
+
+
+@pytest.fixture
+def setup(project, pi, coder):
+    sources = adjudicated(project, pi)
+    calibration.mark_training(project, [s.pk for s in sources], pi)
+    calibration.start_round(project, coder.pk, pi)
+    return sources
+
+
+def url(project, name="calibration", **kwargs):
+    return reverse(name, kwargs={"slug": project.slug, **kwargs})
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(client, project, setup):
+    for target in (url(project), url(project, "calibration-comparison", pk=setup[0].pk)):
+        response = client.get(target)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_coder_of_another_project_gets_404(client_for, project, outsider, setup):
+    client = client_for(outsider)
+    assert client.get(url(project)).status_code == 404
+    assert client.get(url(project, "calibration-comparison", pk=setup[0].pk)).status_code == 404
+    assert client.post(url(project), {"action": "admit", "coder": outsider.pk}).status_code == 404
+
+
+def test_a_coder_sees_their_round_but_no_reference_before_done(client_for, project, coder, setup):
+    client = client_for(coder)
+    page = client.get(url(project))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "0 of 2 done" in html
+    assert "Training &lt;b&gt;0&lt;/b&gt;" in html  # escaped
+    # blind: the comparison (the reference) stays hidden until done
+    assert client.get(url(project, "calibration-comparison", pk=setup[0].pk)).status_code == 403
+    # and a coder may not manage rounds
+    response = client.post(url(project), {"action": "admit", "coder": coder.pk})
+    assert response.status_code == 403
+    assert not CalibrationRound.objects.get(coder=coder).admitted
+
+
+def test_after_done_the_coder_sees_differences_and_agreement(client_for, project, coder, setup):
+    source = setup[0]
+    CodingFactory(source=source, coder=coder)  # same as the reference
+    CodingFactory(source=source, coder=coder, activity=other_activity(project))  # extra
+    mark_done(Assignment.objects.get(source=source, coder=coder))
+    response = client_for(coder).get(url(project, "calibration-comparison", pk=source.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "✗ differs" in html and "✓ same" in html
+    rows = {r["category"]: r for r in response.context["comparison"]["variables"][2]["rows"]}
+    assert [r["agree"] for r in rows.values()].count(False) == 1
+    variables = {v.variable: v for v in response.context["variables"]}
+    assert variables["dyad"].percent == 1.0 and variables["dyad"].alpha is None
+    assert variables["activity"].percent == 0.5
+    # another coder's comparison is not reachable by passing ?coder=
+    other = UserFactory()
+    response = client_for(coder).get(
+        url(project, "calibration-comparison", pk=source.pk) + f"?coder={other.pk}"
+    )
+    assert response.context["coder"] == coder
+
+
+def test_a_done_training_source_cannot_be_reopened(project, coder, setup):
+    assignment = Assignment.objects.get(source=setup[0], coder=coder)
+    mark_done(assignment)
+    with pytest.raises(WrongStatus):
+        reopen(assignment)
+
+
+def test_pi_sees_who_passed_and_admits(client_for, project, pi, coder, setup):
+    for source in setup:
+        CodingFactory(source=source, coder=coder)
+        mark_done(Assignment.objects.get(source=source, coder=coder))
+    laggard = UserFactory(username="coder-b")
+    project.memberships.create(user=laggard, role="coder")
+    calibration.start_round(project, laggard.pk, pi)
+    client = client_for(pi)
+    page = client.get(url(project))
+    assert page.status_code == 200
+    rows = {r.coder: r for r in page.context["rows"]}
+    assert rows["coder-a"].passed and rows["coder-a"].done == 2
+    assert not rows["coder-b"].passed and rows["coder-b"].done == 0
+    assert "passed" in page.content.decode()
+    response = client.post(url(project), {"action": "admit", "coder": coder.pk})
+    assert response.status_code == 302
+    assert CalibrationRound.objects.get(coder=coder).admitted
+    # the PI can read the coder's comparison
+    response = client.get(
+        url(project, "calibration-comparison", pk=setup[0].pk) + f"?coder={coder.pk}"
+    )
+    assert response.status_code == 200
+
+
+def test_threshold_decides_and_bad_input_is_a_400(client_for, project, pi, coder, setup):
+    source = setup[0]
+    CodingFactory(source=source, coder=coder, activity=other_activity(project))
+    for s in setup:
+        mark_done(Assignment.objects.get(source=s, coder=coder))
+    client = client_for(pi)
+    assert not client.get(url(project)).context["rows"][0].passed
+    for data in ({"action": "threshold", "threshold": "x"},
+                 {"action": "threshold", "threshold": "2"}, {"action": "admit", "coder": "abc"},
+                 {"action": "mark", "source": ["99999"]},
+                 {"action": "nonsense"}, {"action": "start", "coder": pi.pk}):  # fmt: skip
+        response = client.post(url(project), data)
+        assert response.status_code == 400, data
+        assert 'id="calibration-error"' in response.content.decode()
+
+
+def test_only_adjudicated_sources_can_be_training(client_for, project, pi):
+    plain = SourceFactory(project=project)
+    response = client_for(pi).post(url(project), {"action": "mark", "source": [plain.pk]})
+    assert response.status_code == 400
+    assert not TrainingSource.objects.exists()
+    (source,) = adjudicated(project, pi, 1)
+    response = client_for(pi).post(url(project), {"action": "mark", "source": [source.pk]})
+    assert response.status_code == 302
+    assert TrainingSource.objects.filter(source=source).exists()
+
+
+# --- training sources are outside the study ------------------------------------------------
+
+
+def test_training_sources_are_excluded_from_reliability_events_queue_and_export(
+    client_for, project, pi, coder, setup
+):
+    source = setup[0]
+    second = UserFactory()
+    for user in (coder, second):
+        CodingFactory(source=source, coder=user)
+        Assignment.objects.update_or_create(source=source, coder=user, defaults={"status": "done"})
+    # two done coders plus the old one: would count in reliability and the review queue
+    assert load_codings(project, Filters()).sources == []
+    assert review_queue(project) == []
+    # the references are not study events: export and dashboard leave them out
+    assert project.events.count() == 2 and study_events(project).count() == 0
+    export = client_for(pi).get(reverse("export", kwargs={"slug": project.slug}))
+    assert export.context["total"] == 0
+    # the trainee's codings cannot become events
+    coding = source.codings.filter(coder=coder).first()
+    with pytest.raises(ValidationError):
+        accept(pi, project, [coding], coding)
+    # and bulk assignment (the reliability sample) skips training sources
+    result = assign([source], [UserFactory(), UserFactory()], reliability_share=1.0)
+    assert result.created == 0
+    # unmarked, the source is back in the study
+    calibration.unmark_training(project, [source.pk])
+    assert [s.id for s in load_codings(project, Filters()).sources] == [source.pk]
