@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from coding.models import Assignment
-from coding.reliability.training import training_ids
+from coding.reliability.training import trainee_ids, training_ids
 from coding.screening.gate import held_back_ids
 from sources.models import Source
 
@@ -31,6 +31,7 @@ class AssignmentResult:
     already: int  # (source, coder) pairs that existed before
     reliability_sources: int
     held_back: int = 0  # sources skipped because screening holds them back
+    trainees: int = 0  # coders skipped because their calibration round is not admitted yet
 
 
 def plan_assignments(
@@ -81,7 +82,9 @@ def assign(
     """Create the planned assignments; the seed defaults to the first source's id."""
     held = held_back_ids(s.pk for s in sources) | training_ids(s.pk for s in sources)
     source_ids = [s.pk for s in sources if s.pk not in held]
-    coder_ids = [c.pk for c in coders]
+    project_id = sources[0].project_id if sources else None
+    trainees = trainee_ids(project_id, [c.pk for c in coders]) if sources else set()
+    coder_ids = [c.pk for c in coders if c.pk not in trainees]
     existing = set(
         Assignment.objects.filter(source_id__in=source_ids, coder_id__in=coder_ids).values_list(
             "source_id", "coder_id"
@@ -100,15 +103,19 @@ def assign(
             ignore_conflicts=True,
         )
     already = sum(1 for s in source_ids for c in coder_ids if (s, c) in existing)
-    return AssignmentResult(len(pairs), already, len(sample), len(held))
+    return AssignmentResult(len(pairs), already, len(sample), len(held), len(trainees))
 
 
 def assign_new_source(source: Source, coders: Sequence, *, reliability_share: float, by=None):
     """Assign one new source (a feed's): to every coder for a `reliability_share` of the
     sources (drawn from the source's id, so the same source always draws the same), else to
     the coder with the fewest assignments in the project."""
-    if not coders or held_back_ids([source.pk]):
+    if held_back_ids([source.pk]):
         return  # a source waiting for screening (or screened out) reaches no coder yet
+    trainees = trainee_ids(source.project_id, [c.pk for c in coders])
+    coders = [c for c in coders if c.pk not in trainees]  # not admitted to the main sample yet
+    if not coders:
+        return
     if random.Random(source.pk).random() < reliability_share:
         chosen = list(coders)
     else:

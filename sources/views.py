@@ -73,6 +73,11 @@ def source_assign(request: HttpRequest, slug: str) -> HttpResponse:
         text += f"; {result.already} existing assignment(s) left as they were"
     if result.held_back:
         text += f"; {result.held_back} source(s) skipped: not screened relevant"
+    if result.trainees:
+        text += (
+            f"; {result.trainees} coder(s) skipped: in calibration, not admitted to the main"
+            " sample yet"
+        )
     messages.success(request, text + ".")
     return redirect(target)
 

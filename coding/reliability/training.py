@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from coding.models import TrainingSource
+from coding.models import CalibrationRound, TrainingSource
 
 
 def training_q(source_path: str = "source") -> Q:
@@ -33,6 +33,16 @@ def training_ids(source_ids: Iterable[int]) -> set[int]:
         TrainingSource.objects.filter(source_id__in=list(source_ids)).values_list(
             "source_id", flat=True
         )
+    )
+
+
+def trainee_ids(project_id: int, coder_ids: Iterable[int]) -> set[int]:
+    """Coders among these whose calibration round in the project has not been admitted yet:
+    they get no main-sample sources until the PI admits them."""
+    return set(
+        CalibrationRound.objects.filter(
+            project_id=project_id, coder_id__in=list(coder_ids), admitted_at__isnull=True
+        ).values_list("coder_id", flat=True)
     )
 
 

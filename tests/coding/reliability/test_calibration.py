@@ -191,3 +191,20 @@ def test_training_sources_are_excluded_from_reliability_events_queue_and_export(
     # unmarked, the source is back in the study
     calibration.unmark_training(project, [source.pk])
     assert [s.id for s in load_codings(project, Filters()).sources] == [source.pk]
+
+
+def test_a_coder_in_calibration_gets_main_sample_sources_only_once_admitted(project, pi, coder):
+    calibration.mark_training(project, [s.pk for s in adjudicated(project, pi)], pi)
+    calibration.start_round(project, coder.pk, pi)
+    veteran = UserFactory(username="veteran")
+    project.memberships.create(user=veteran, role="coder")
+    main = SourceFactory(project=project, title="Main sample")
+    result = assign([main], [coder, veteran], by=pi, reliability_share=1.0)
+    assert result.trainees == 1
+    assert set(main.assignments.values_list("coder__username", flat=True)) == {"veteran"}
+    calibration.admit(project, coder.pk, pi)
+    assert assign([main], [coder, veteran], by=pi, reliability_share=1.0).trainees == 0
+    assert set(main.assignments.values_list("coder__username", flat=True)) == {
+        "veteran",
+        coder.username,
+    }
