@@ -18,6 +18,10 @@ How an alias matches (all pure string logic, no Django):
 - Persian aliases allow the usual suffixes (ی, ای, ها, های, ان, یان), with or without ZWNJ.
 - Chinese (Han) aliases have no word boundaries; Korean aliases must start a word but may be
   followed by particles or other syllables (러시아는, 북한과, 북한군).
+- Compounds naming two or more states at once (中俄, 俄中, 中朝, 북러, 한러, 북·중) are made of
+  one-character forms stored apart from the names ("zh_short", "ko_short"): such a character
+  counts only inside a compound, so 中 in 中国人 or 其中 is not China
+  (coding.detection.detector reports each state at its own code point).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 LANGUAGES: tuple[tuple[str, str], ...] = (
@@ -36,6 +41,13 @@ LANGUAGES: tuple[tuple[str, str], ...] = (
     ("ko", "Korean"),
 )
 LANGUAGE_CODES = tuple(code for code, _ in LANGUAGES)
+# one-character forms that name a state only inside a compound of two or more (中俄, 북러)
+COMPOUND_FORMS: tuple[tuple[str, str], ...] = (
+    ("zh_short", "Chinese, in compounds (中俄)"),
+    ("ko_short", "Korean, in compounds (북러)"),
+)
+COMPOUND_CODES = tuple(code for code, _ in COMPOUND_FORMS)
+ALIAS_FIELDS = LANGUAGES + COMPOUND_FORMS
 SHIPPED_ALIASES_PATH = Path(__file__).resolve().parent.parent / "data" / "actor_aliases.json"
 
 ZWNJ = "\u200c"
@@ -132,9 +144,10 @@ def alias_pattern(alias: str) -> str | None:
 
 
 def clean_aliases(aliases: Mapping[str, Iterable[str]] | None) -> dict[str, list[str]]:
-    """Aliases by language as stored: known languages only, trimmed, without duplicates."""
+    """Aliases by language as stored: known languages (and compound forms) only, trimmed,
+    without duplicates."""
     cleaned: dict[str, list[str]] = {}
-    for code in LANGUAGE_CODES:
+    for code, _ in ALIAS_FIELDS:
         seen: list[str] = []
         for alias in (aliases or {}).get(code, []) or []:
             alias = unicodedata.normalize("NFC", str(alias)).strip()
@@ -150,12 +163,39 @@ def parse_alias_lines(text: str) -> list[str]:
     return [part.strip() for line in text.splitlines() for part in line.split(";") if part.strip()]
 
 
+def _shipped_data() -> dict:
+    return json.loads(SHIPPED_ALIASES_PATH.read_text(encoding="utf-8"))
+
+
 def load_shipped_aliases() -> dict[str, dict[str, list[str]]]:
     """The shipped aliases by ISO3, then language."""
-    data = json.loads(SHIPPED_ALIASES_PATH.read_text(encoding="utf-8"))
     return {
-        iso3: clean_aliases(by_language) for iso3, by_language in data.items() if len(iso3) == 3
+        iso3: clean_aliases(by_language)
+        for iso3, by_language in _shipped_data().items()
+        if len(iso3) == 3 and not iso3.startswith("_")
     }
+
+
+@lru_cache(maxsize=1)
+def compound_partners() -> frozenset[str]:
+    """One-character forms of states that are not actors of the default codebook (한, 美):
+    they complete a compound (한러 is Russia at 러) but are never reported themselves."""
+    partners = _shipped_data().get("_compound_partners", {})
+    return frozenset(
+        fold(c) for code in COMPOUND_CODES for c in partners.get(code, []) if len(c) == 1
+    )
+
+
+@lru_cache(maxsize=1)
+def not_compounds() -> tuple[str, ...]:
+    """Words that look like compounds but are not (美中不足, 中心, 伊斯兰, 북중미)."""
+    return tuple(fold(w) for w in _shipped_data().get("_not_compounds", {}).get("words", []))
+
+
+def compound_forms(aliases: Mapping[str, Iterable[str]] | None) -> list[str]:
+    """An actor's one-character compound forms (中, 俄, 북...), folded."""
+    cleaned = clean_aliases(aliases)
+    return [fold(c) for code in COMPOUND_CODES for c in cleaned.get(code, []) if len(c) == 1]
 
 
 def merge_aliases(

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
-from coding.detection.aliases import LANGUAGES, clean_aliases, parse_alias_lines
+from coding.detection.aliases import (
+    ALIAS_FIELDS,
+    COMPOUND_CODES,
+    clean_aliases,
+    parse_alias_lines,
+)
 
 MAX_ALIAS_LENGTH = 120
 
@@ -21,9 +26,10 @@ class AliasesForm(forms.Form):
         self.actors = list(actors)
         for actor in self.actors:
             current = clean_aliases(actor.aliases)
-            for code, label in LANGUAGES:
+            for code, label in ALIAS_FIELDS:
                 text = f"{actor.name} ({label})"
-                attrs = {"rows": 6, "dir": "auto", "lang": code, "aria-label": text}
+                rows = 2 if code in COMPOUND_CODES else 6
+                attrs = {"rows": rows, "dir": "auto", "lang": code[:2], "aria-label": text}
                 self.fields[field_name(actor.pk, code)] = forms.CharField(
                     required=False,
                     label=text,
@@ -34,7 +40,7 @@ class AliasesForm(forms.Form):
     @property
     def rows(self):
         return [
-            (actor, [self[field_name(actor.pk, code)] for code, _ in LANGUAGES])
+            (actor, [self[field_name(actor.pk, code)] for code, _ in ALIAS_FIELDS])
             for actor in self.actors
         ]
 
@@ -43,9 +49,14 @@ class AliasesForm(forms.Form):
         self.aliases = {}
         for actor in self.actors:
             by_language = {}
-            for code, _ in LANGUAGES:
+            for code, _ in ALIAS_FIELDS:
                 name = field_name(actor.pk, code)
                 names = parse_alias_lines(data.get(name) or "")
+                if code in COMPOUND_CODES:
+                    if any(len(n) != 1 for n in names):
+                        self.add_error(name, "A compound form is one character (中, 俄, 북).")
+                    by_language[code] = names
+                    continue
                 too_long = [n for n in names if len(n) > MAX_ALIAS_LENGTH]
                 too_short = [n for n in names if len(n) < 2]
                 if too_long:

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coding import access
-from coding.detection.aliases import LANGUAGES
+from coding.detection.aliases import ALIAS_FIELDS
 from coding.detection.codebooks import add_shipped_aliases, set_aliases
 from coding.detection.forms import AliasesForm
 
@@ -34,7 +34,7 @@ def actor_aliases(request: HttpRequest, slug: str) -> HttpResponse:
             "me": me,
             "codebook": codebook,
             "form": form,
-            "languages": LANGUAGES,
+            "languages": ALIAS_FIELDS,
             "projects_sharing": projects_sharing,
         },
     )

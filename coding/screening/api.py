@@ -26,7 +26,7 @@ from coding.screening.queue import screening_queue, status_counts
 
 
 class DecisionInput(serializers.Serializer):
-    source = serializers.IntegerField(min_value=1, max_value=2**31 - 1)  # a 400, not an overflow
+    source = serializers.IntegerField(min_value=1, max_value=2**63 - 1)  # a 400, not an overflow
     relevant = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 

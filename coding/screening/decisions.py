@@ -18,6 +18,7 @@ from django.db import transaction
 from coding.detection.codebooks import detector_for_codebook
 from coding.models import Project, ScreeningDecision, ScreeningStatus, SourceScreening
 from coding.screening.relevance import relevance
+from coding.suggestions.serving import current_classifier
 
 
 class ScreeningClosed(Exception):
@@ -32,6 +33,7 @@ def drawn_for_double(source_id: int, percent: int) -> bool:
 def send_to_screening(project: Project, sources: Iterable) -> int:
     """Create pending screenings (with relevance) for these sources; returns how many."""
     detector = detector_for_codebook(project.codebook)
+    classifier = current_classifier(project)
     have = set(
         SourceScreening.objects.filter(source__project=project).values_list("source_id", flat=True)
     )
@@ -39,7 +41,7 @@ def send_to_screening(project: Project, sources: Iterable) -> int:
     for source in sources:
         if source.pk in have:
             continue
-        found = relevance(detector, source.text)
+        found = relevance(detector, source.text, classifier)
         rows.append(
             SourceScreening(
                 source_id=source.pk,
@@ -61,13 +63,15 @@ def send_unscreened(project: Project) -> int:
 
 
 def rescore(project: Project) -> int:
-    """Recompute relevance of open screenings (after the actors' names changed)."""
+    """Recompute relevance of open screenings (after the actors' names changed, or a new
+    suggestion model: its scores replace the co-mention scores)."""
     detector = detector_for_codebook(project.codebook)
+    classifier = current_classifier(project)
     open_items = SourceScreening.objects.filter(
         source__project=project, status=ScreeningStatus.PENDING
     ).select_related("source")
     for item in open_items:
-        found = relevance(detector, item.source.text)
+        found = relevance(detector, item.source.text, classifier)
         item.relevance, item.actors = found.score, found.actors
     SourceScreening.objects.bulk_update(open_items, ["relevance", "actors"])
     return len(open_items)

@@ -89,6 +89,17 @@ class PassageClassifier:
             Prediction(self.labels[i], float(probabilities[row, i])) for row, i in enumerate(best)
         ]
 
+    def tie_probabilities(self, texts: Sequence[str]) -> list[float]:
+        """How likely each text reports a tie: 1 - P(NONE) (1.0 for every text when the model
+        never saw a passage without a tie)."""
+        if not texts:
+            return []
+        if NONE not in self.labels:
+            return [1.0] * len(texts)
+        probabilities = self.pipeline.predict_proba(list(texts))
+        none = self.labels.index(NONE)
+        return [float(1.0 - row[none]) for row in probabilities]
+
     def to_bytes(self) -> bytes:
         return pickle.dumps((FORMAT, self), protocol=pickle.HIGHEST_PROTOCOL)
 

@@ -55,6 +55,18 @@ def _classifier(model_pk: int) -> PassageClassifier:
     return PassageClassifier.from_bytes(bytes(blob))
 
 
+def current_classifier(project: Project) -> PassageClassifier | None:
+    """The project's ready model, loaded (cached per model), or None (none yet, or stored in
+    an old format that needs a retraining)."""
+    model = current_model(project)
+    if model is None:
+        return None
+    try:
+        return _classifier(model.pk)
+    except ValueError:
+        return None
+
+
 def suggestions_for(project: Project, source, coder) -> tuple[list[Suggestion], str]:
     """The open suggestions for this coder on this source, and why there are none if so."""
     reason = why_off(project, source)

@@ -9,11 +9,13 @@ stored and used is trained on all approved codings.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections import defaultdict
 
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from coding.detection.codebooks import detector_for_codebook
@@ -25,7 +27,12 @@ from sources.models import Source
 
 HELD_OUT_SHARE = 0.2
 MIN_HELD_OUT_SOURCES = 3
+logger = logging.getLogger(__name__)
 STEPS = ("collecting approved codings", "scoring on held-out sources", "training", "saving")
+
+# sent when a project's new model is ready, with `project` and `model`:
+# coding.screening rescores its open sources with it
+model_ready = Signal()
 
 
 def approved_codings(project: Project):
@@ -129,6 +136,9 @@ def train(run: SuggestionModel) -> SuggestionModel:
     run.finished_at = timezone.now()
     run.seconds = round(time.perf_counter() - t0, 3)
     run.save()
+    for _, error in model_ready.send_robust(sender=SuggestionModel, project=project, model=run):
+        if error is not None:  # the model is ready all the same; rescoring can be redone
+            logger.error("after training %s: %r", run.pk, error)
     return run
 
 

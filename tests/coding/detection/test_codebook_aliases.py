@@ -108,3 +108,19 @@ def test_pi_of_another_project_cannot_edit(client_for, project):
     other_pi = UserFactory(username="other-pi")
     MembershipFactory(project=ProjectFactory(), user=other_pi, role=Role.PI)
     assert client_for(other_pi).post(url(project), {"action": "add-shipped"}).status_code == 404
+
+
+def test_pi_saves_compound_forms_of_one_character(client_for, pi, project):
+    russia = project.codebook.actors.get(iso3="RUS")
+    client = client_for(pi)
+    page = client.get(url(project)).content.decode()
+    assert f"actor_{russia.pk}_zh_short" in page and "in compounds" in page
+    response = client.post(url(project), {f"actor_{russia.pk}_zh_short": "俄罗斯"})
+    assert response.status_code == 200
+    assert "one character" in response.content.decode()
+    response = client.post(
+        url(project), {f"actor_{russia.pk}_zh_short": "俄", f"actor_{russia.pk}_ko_short": "러"}
+    )
+    assert response.status_code == 302
+    russia.refresh_from_db()
+    assert russia.aliases == {"zh_short": ["俄"], "ko_short": ["러"]}

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 (Cyrillic, Persian and CJK text on purpose)
+# ruff: noqa: RUF001, RUF003 (Cyrillic, Persian and CJK text on purpose)
 """The detector finds aliases in every script at the right code points (pure, no database)."""
 
 import pytest
@@ -125,4 +125,82 @@ def test_the_detector_is_cached_per_set_of_aliases():
 
 def test_shipped_names_cover_every_language_for_the_default_actors():
     for iso3 in ("CHN", "RUS", "IRN", "PRK", "IND", "VNM", "BLR"):
-        assert set(SHIPPED[iso3]) == {"en", "ru", "zh", "fa", "ko"}, iso3
+        assert set(SHIPPED[iso3]) >= {"en", "ru", "zh", "fa", "ko"}, iso3
+    for iso3 in ("CHN", "RUS", "PRK"):  # the states named in compounds (中俄, 북러)
+        assert len(SHIPPED[iso3]["zh_short"]) == len(SHIPPED[iso3]["ko_short"]) == 1, iso3
+
+
+# compounds naming two or more states: each state at its own code point
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中俄关系", [("中", "CHN"), ("俄", "RUS")]),
+        ("俄中联合军演", [("俄", "RUS"), ("中", "CHN")]),
+        ("中伊合作", [("中", "CHN"), ("伊", "IRN")]),
+        ("俄朝条约", [("俄", "RUS"), ("朝", "PRK")]),
+        ("中朝边境", [("中", "CHN"), ("朝", "PRK")]),
+        ("伊俄联合", [("伊", "IRN"), ("俄", "RUS")]),
+        ("中俄朝三国", [("中", "CHN"), ("俄", "RUS"), ("朝", "PRK")]),
+        ("북러 관계", [("북", "PRK"), ("러", "RUS")]),
+        ("북중 국경", [("북", "PRK"), ("중", "CHN")]),
+        ("러북 조약", [("러", "RUS"), ("북", "PRK")]),
+        ("북·러 정상회담", [("북", "PRK"), ("러", "RUS")]),
+        ("한러 관계", [("러", "RUS")]),  # 한: South Korea completes it but is not an actor
+        ("美俄峰会", [("俄", "RUS")]),
+    ],
+)
+def test_compounds_of_states_give_each_state(detector, text, expected):
+    assert [h[:2] for h in found(detector, text)] == expected
+
+
+def test_compounds_at_the_right_code_points_beside_emoji_and_zwnj(detector):
+    text = "🇨🇳🇷🇺 报道：😀中俄\u200c关系；👍🏽북러\u200c관계는 😀"
+    hits = found(detector, text)
+    zh, ko = at(text, "中俄"), at(text, "북러")
+    assert hits == [
+        ("中", "CHN", zh, zh + 1),
+        ("俄", "RUS", zh + 1, zh + 2),
+        ("북", "PRK", ko, ko + 1),
+        ("러", "RUS", ko + 1, ko + 2),
+    ]
+    assert zh == 9  # four code points of flags, a space, 报道：, one of emoji
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中国人",  # the name 中国, not a compound
+        "其中",
+        "中",
+        "中中",  # the same state twice is no compound
+        "美中不足",  # an idiom
+        "朝中心走去",
+        "文中伊斯兰教",
+        "북중미 월드컵",  # North and Central America
+        "이러한 미러리스",
+        "중간에 북쪽",
+        "한국",
+    ],
+)
+def test_one_character_forms_alone_or_in_words_are_not_states(detector, text):
+    assert [h for h in found(detector, text) if h[3] - h[2] == 1] == []
+
+
+def test_a_name_starting_inside_a_compound_wins(detector):
+    # 其中 + 俄罗斯: the name, not China and Russia
+    assert [h[:2] for h in found(detector, "其中俄罗斯和伊朗")] == [
+        ("俄罗斯", "RUS"),
+        ("伊朗", "IRN"),
+    ]
+    assert [h[:2] for h in found(detector, "白俄罗斯")] == [("白俄罗斯", "BLR")]
+
+
+def test_compound_forms_come_from_the_aliases():
+    detector = Detector({"CHN": {"zh": ["中国"]}, "RUS": {"zh": ["俄罗斯"], "zh_short": ["俄"]}})
+    assert [(m.iso3, m.start) for m in detector.find("中俄")] == []  # 中 is not a form here
+    detector = Detector(
+        {"CHN": {"zh": ["中国"], "zh_short": ["中"]}, "RUS": {"zh": ["俄罗斯"], "zh_short": ["俄"]}}
+    )
+    assert [(m.iso3, m.start) for m in detector.find("中俄")] == [("CHN", 0), ("RUS", 1)]
