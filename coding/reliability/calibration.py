@@ -32,7 +32,7 @@ from coding.models import (
     TrainingSource,
 )
 from coding.models.assignments import AssignmentStatus
-from coding.reliability.data import NOMINAL_VARIABLES, dyad_key, load_reference
+from coding.reliability.data import NOMINAL_VARIABLES, dyad_key, dyad_label, load_reference
 from coding.reliability.stats import alpha, percent_agreement
 
 
@@ -283,7 +283,9 @@ def comparison(project: Project, coder_id: int, source_id: int) -> dict:
                 "rows": [
                     {
                         "category": k,
-                        "label": labels.get(variable, {}).get(k, k),
+                        "label": dyad_label(k)
+                        if variable == "dyad"
+                        else labels.get(variable, {}).get(k, k),
                         "mine": k in a,
                         "reference": k in b,
                         "agree": (k in a) == (k in b),
@@ -328,7 +330,7 @@ def _side(item, dyad: str, other: dict[str, set[str]]) -> dict:
     values = {"dyad": dyad, "area": item.area.slug, "activity": item.activity.slug}
     return {
         "quote": getattr(item, "quote", ""),
-        "dyad": dyad,
+        "dyad": dyad_label(dyad),
         "area": item.area.label,
         "activity": item.activity.label,
         "confidence": item.confidence,

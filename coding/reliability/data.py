@@ -141,6 +141,15 @@ def dyad_key(dyad_type: str, side_a: str | None, side_b: str | None, others: Ite
     return "-".join(sorted((a, b)))
 
 
+def dyad_label(key: str) -> str:
+    """A dyad value as pages write it: CHN, en dash, RUS; IRN, arrow, RUS; "CHN, IRN, RUS"."""
+    if "->" in key:
+        return key.replace("->", " \u2192 ")
+    if "+" in key:
+        return key.replace("+", ", ")
+    return key.replace("-", " \u2013 ")
+
+
 def load_codings(project: Project, filters: Filters) -> CodingSet:
     """The counted sources and codings of a project (see the module docstring)."""
     done = Assignment.objects.filter(source__project=project, status=AssignmentStatus.DONE).exclude(
@@ -197,7 +206,7 @@ def load_codings(project: Project, filters: Filters) -> CodingSet:
                 confidence=confidence,
             )
         )
-        labels["dyad"][dyad] = dyad
+        labels["dyad"][dyad] = dyad_label(dyad)
         labels["area"][area] = area_label
         labels["activity"][activity] = activity_label
     reference = load_reference(project, source_ids)

@@ -196,6 +196,7 @@ _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
     ">": r"\textgreater{}", "<": r"\textless{}",
+    "\u2192": r"$\rightarrow$", "\u2013": "--",  # dyad labels: IRN, arrow, RUS; CHN, dash, RUS
 }  # fmt: skip
 
 

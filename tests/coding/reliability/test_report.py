@@ -172,7 +172,7 @@ def test_latex_table_is_balanced_and_has_every_row(report):
     rows = [line for line in body.strip().splitlines()]
     assert len(rows) == len(report["rows"])
     assert all(line.count(" & ") == 7 and line.endswith("\\\\") for line in rows)
-    assert "IRN-\\textgreater{}RUS" in tex  # escaped
+    assert "IRN $\\rightarrow$ RUS" in tex  # the dyad label "IRN → RUS", written for LaTeX
     assert export.latex_escape("50% & $x_1$") == "50\\% \\& \\$x\\_1\\$"
 
 
