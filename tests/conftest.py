@@ -38,3 +38,19 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Tests that commit for real (a live server for the browser, workers in other processes)
+    end by flushing the database, which also removes what the migrations installed (the default
+    codebook, its actor names, the PI group). Mark them transactional with serialized rollback:
+    pytest-django then runs them after the other database tests, and each starts from the
+    database as migrated. Runs before pytest-django orders the tests (tryfirst)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and marker.kwargs.get("transaction")
+        if "live_server" in item.fixturenames or transactional:
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            kwargs["serialized_rollback"] = True
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
