@@ -61,7 +61,7 @@ def test_a_new_coder_completes_a_round_and_the_pi_admits_them(
     page.locator("#mark-done").click()
     page.wait_for_url(re.compile(r"/calibration/sources/\d+/$"))
     expect(page.locator("#calibration-reference")).to_contain_text(PASSAGE[:30])
-    expect(page.locator("#calibration-mine")).to_contain_text("✓ CHN – RUS")
+    expect(page.locator("#calibration-mine")).to_contain_text("✓ CHN \u2013 RUS")
     expect(page.locator("#calibration-agreement")).to_contain_text("100%")
     screenshot("calibration-comparison")
 
