@@ -19,9 +19,9 @@ from rest_framework.views import APIView
 
 from coding import access
 from coding.detection.codebooks import detector_for_codebook
-from coding.models import ScreeningDecision, ScreeningStatus, SourceScreening
+from coding.models import ScreeningDecision, SourceScreening
 from coding.screening.agreement import screening_agreement
-from coding.screening.decisions import ScreeningClosed, decide
+from coding.screening.decisions import ScreeningClosed, decide, settles
 from coding.screening.queue import screening_queue, status_counts
 
 
@@ -106,14 +106,13 @@ class ScreeningDecisionsView(APIView):
         ).first()
         if item is None:
             return Response({"detail": "This source is not in screening."}, status=404)
-        final = me.is_pi and item.status != ScreeningStatus.PENDING
         try:
             decision = decide(
                 item,
                 request.user,
                 data.validated_data["relevant"],
                 data.validated_data["note"],
-                final=final,
+                final=settles(item, is_pi=me.is_pi),
             )
         except ScreeningClosed as exc:
             return Response({"detail": str(exc), "code": "screened"}, status.HTTP_409_CONFLICT)

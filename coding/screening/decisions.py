@@ -90,6 +90,12 @@ def status_of(decisions: list[ScreeningDecision], needed: int) -> str:
     return ScreeningStatus.RELEVANT if answers.pop() else ScreeningStatus.NOT_RELEVANT
 
 
+def settles(screening: SourceScreening, *, is_pi: bool) -> bool:
+    """A PI's answer on a source that is no longer pending settles it; any other answer is a
+    screener's."""
+    return is_pi and screening.status != ScreeningStatus.PENDING
+
+
 def decide(
     screening: SourceScreening, screener, relevant: bool, note: str = "", *, final: bool = False
 ) -> ScreeningDecision:

@@ -10,9 +10,15 @@ from django.views.decorators.http import require_POST
 from coding import access
 from coding.detection.codebooks import detect
 from coding.detection.highlight import segments
-from coding.models import ScreeningStatus, SourceScreening
+from coding.models import SourceScreening
 from coding.screening.agreement import screening_agreement
-from coding.screening.decisions import ScreeningClosed, decide, rescore, send_unscreened
+from coding.screening.decisions import (
+    ScreeningClosed,
+    decide,
+    rescore,
+    send_unscreened,
+    settles,
+)
 from coding.screening.forms import DecisionForm, ScreeningSettingsForm
 from coding.screening.queue import conflicts, screening_queue, status_counts
 
@@ -86,7 +92,7 @@ def screen(request: HttpRequest, slug: str) -> HttpResponse:
                 for seg in segments(text, mentions)
             ],
             "found": [(iso3, names.get(iso3, iso3), order.get(iso3, 0)) for iso3 in item.actors],
-            "final": me.is_pi and item.status != ScreeningStatus.PENDING,
+            "final": settles(item, is_pi=me.is_pi),
             "decisions": item.decisions.select_related("screener") if me.is_pi else None,
             "form": DecisionForm(),
         }
@@ -102,7 +108,7 @@ def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Answer relevant or not relevant.")
         return redirect(reverse("screening-screen", args=[project.slug]) + f"?source={pk}")
-    final = me.is_pi and item.status != ScreeningStatus.PENDING
+    final = settles(item, is_pi=me.is_pi)
     try:
         decide(
             item,
