@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from sources.errors import IngestError
-from sources.fetching.fetch import fetch
+from sources.fetching.configured import fetch_configured
 from sources.inputs import ItemSpec
 from sources.jobs.ingest import create_job
 from sources.models import Feed, FeedEntry, IngestJob, ItemKind
@@ -100,14 +100,8 @@ def _failed(feed: Feed, reason: str, now: dt.datetime) -> PollResult:
 
 def _read(feed: Feed) -> tuple[list[tuple[str, str, str]], str]:
     """(key, link, title) of the feed's entries with an http(s) link, and the feed's title."""
-    result = fetch(
-        feed.url,
-        allow_hosts=frozenset(settings.INGEST_ALLOW_HOSTS),
-        max_bytes=settings.INGEST_MAX_BYTES,
-        timeout=settings.INGEST_TIMEOUT,
-        max_redirects=settings.INGEST_MAX_REDIRECTS,
-        accept_types=None,  # feeds come as RSS, Atom, XML or even text/html
-    )
+    # feeds come as RSS, Atom, XML or even text/html
+    result = fetch_configured(feed.url, accept_types=None)
     parsed = feedparser.parse(io.BytesIO(result.body))
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         raise IngestError("not an RSS or Atom feed")

@@ -35,6 +35,7 @@ from sources.errors import IngestError, TransientFetchError
 from sources.extraction.extract import Extracted, extract_html, extract_text_document
 from sources.extraction.newsletter import extract_email
 from sources.extraction.pdf import extract_pdf
+from sources.fetching.configured import fetch_configured
 from sources.fetching.decode import (
     Decoded,
     EncodingUnsure,
@@ -46,7 +47,6 @@ from sources.fetching.fetch import (
     BINARY_TYPE,
     HTML_TYPES,
     PDF_TYPES,
-    fetch,
     is_pdf,
     parse_target,
 )
@@ -667,14 +667,7 @@ def _name_key(outlet: str | None) -> str:
 def _prepare_url(project: Project, url: str) -> _Pending:
     target = parse_target(url)  # refuses non-http(s) and malformed URLs before any lookup
     _raise_if_url_known(project, [url, target.url])
-    result = fetch(
-        target.url,
-        allow_hosts=frozenset(settings.INGEST_ALLOW_HOSTS),
-        max_bytes=settings.INGEST_MAX_BYTES,
-        timeout=settings.INGEST_TIMEOUT,
-        max_redirects=settings.INGEST_MAX_REDIRECTS,
-        accept_types=URL_TYPES,
-    )
+    result = fetch_configured(target.url, accept_types=URL_TYPES)
     if is_pdf(result.content_type, result.body):
         return _fetched_pdf(project, url, result.url_final, result.body)
     if result.content_type == BINARY_TYPE:
