@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("matplotlib", "trafilatura", "lxml")
+HEAVY = ("matplotlib", "trafilatura", "lxml", "sklearn", "scipy")
 
 SCRIPT = """
 import sys

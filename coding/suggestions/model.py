@@ -13,9 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
-from sklearn.pipeline import FeatureUnion, make_pipeline
 
 from coding.detection.detector import Mention
 
@@ -44,6 +41,12 @@ class Prediction:
 
 class PassageClassifier:
     def __init__(self, seed: int = 0, max_features: int = 40_000):
+        # scikit-learn (with SciPy, ~100 MiB) is loaded by the worker that trains and by the
+        # first suggestion a web process serves, not by every web process at start-up
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import SGDClassifier
+        from sklearn.pipeline import FeatureUnion, make_pipeline
+
         words = TfidfVectorizer(
             analyzer="word",
             ngram_range=(1, 2),
