@@ -7,6 +7,8 @@
 // Every chart has its own formatter, so ECharts' default HTML tooltips (with inline styles the
 // Content-Security-Policy refuses) are never used.
 
+import { axisTooltip, itemColor, safeColor, tip, tooltipNode } from "./chart-tooltips.js";
+
 // A dyad as every page writes it: "RUS → PRK", or "CHN – RUS" (undirected: alphabetical).
 function dyadLabel(kind, a, b) {
   if (kind === "directed") return `${a} → ${b}`;
@@ -21,38 +23,9 @@ const events = read("dashboard-events");
 const progress = read("dashboard-progress");
 const config = document.getElementById("dashboard-config").dataset;
 
-const HEX = /^#[0-9a-fA-F]{6}$/;
-const safeColor = (c) => (typeof c === "string" && HEX.test(c) ? c : "#888888");
 const areaLabel = Object.fromEntries(events.areas.map((a) => [a.slug, a.label]));
 const areaColor = Object.fromEntries(events.areas.map((a) => [a.slug, safeColor(a.color)]));
 
-// A tooltip's content as DOM nodes: each line is [colour or null, text]; text stays text.
-function tooltipNode(lines) {
-  const box = document.createElement("div");
-  box.className = "dash-tip";
-  for (const [color, text] of lines) {
-    const row = document.createElement("div");
-    if (color) {
-      const dot = document.createElement("span");
-      dot.className = "dash-tip-dot";
-      dot.style.backgroundColor = safeColor(color); // CSSOM, allowed by the CSP
-      row.append(dot);
-    }
-    row.append(document.createTextNode(String(text)));
-    box.append(row);
-  }
-  return box;
-}
-// confine: keeps the tooltip inside the chart, and ECharts then draws no arrow (an HTML string with
-// a style attribute, which the CSP would refuse)
-const tip = (formatter, extra = {}) => ({ confine: true, formatter, ...extra });
-const itemColor = (p) => (typeof p.color === "string" ? p.color : null);
-// axis tooltips: the category, then one line per series
-const axisTooltip = (params) =>
-  tooltipNode([
-    [null, params.length ? params[0].name : ""],
-    ...params.map((p) => [itemColor(p), `${p.seriesName}: ${p.value}`]),
-  ]);
 // item tooltips of a bar chart: "category: value"
 const barTooltip = (p) => tooltipNode([[itemColor(p), `${p.name}: ${p.value}`]]);
 const STATUS_COLORS = { not_started: "#bbbbbb", in_progress: "#E69F00", done: "#009E73" };

@@ -1,3 +1,5 @@
+import { itemColor, tip, tooltipNode } from "./chart-tooltips.js";
+
 // Reliability page: while a worker computes the report, poll its progress and reload when done.
 const box = document.getElementById("reliability-progress");
 
@@ -26,8 +28,6 @@ async function poll() {
 if (box) window.setTimeout(poll, 1000);
 
 // Coder clinic: drift of alpha per batch of sources, one line per variable (vendored ECharts).
-const escapeHtml = (text) =>
-  String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
 function drawDrift() {
   const holder = document.getElementById("drift-chart");
@@ -41,13 +41,14 @@ function drawDrift() {
     animation: false,
     grid: { left: 48, right: 48, top: 36, bottom: 56 },
     legend: { top: 0 },
-    tooltip: {
-      trigger: "axis",
-      formatter: (items) =>
-        [escapeHtml(items[0].axisValue)]
-          .concat(items.map((i) => `${escapeHtml(i.seriesName)}: ${i.value == null ? "n/a" : Number(i.value).toFixed(3)}`))
-          .join("<br>"),
-    },
+    tooltip: tip(
+      (items) =>
+        tooltipNode([
+          [null, items[0].axisValue],
+          ...items.map((i) => [itemColor(i), `${i.seriesName}: ${i.value == null ? "n/a" : Number(i.value).toFixed(3)}`]),
+        ]),
+      { trigger: "axis" },
+    ),
     xAxis: { type: "category", data: first.map((p) => p.label), axisLabel: { rotate: 30 } },
     yAxis: { type: "value", max: 1, name: "α" },
     series: names.map((name) => ({

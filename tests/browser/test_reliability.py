@@ -4,6 +4,7 @@ import re
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from coding.models import Role
 from tests.coding.reliability.study import build_study
@@ -79,7 +80,14 @@ def test_pi_sees_the_coder_clinic_with_the_drift_chart(page, live_server, login,
     rows = clinic.locator("#leave-one-out tbody tr")
     assert rows.count() == 3 and "cal" in rows.nth(2).inner_text()
     assert "batch of 10 sources" in clinic.inner_text()
-    page.locator("#drift-chart canvas").wait_for()
+    chart = page.locator("#drift-chart")
+    chart.locator("canvas").wait_for()
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tip = chart.locator(".dash-tip")  # built as DOM text by static/js/chart-tooltips.js
+    expect(tip).to_contain_text("activity: ")
+    expect(tip).to_contain_text("sources ")
     agreement = clinic.locator("#reference-agreement").inner_text()
     assert "cal" in agreement and "ann" in agreement
     cal = clinic.locator("#reference-disagreements").inner_text()
