@@ -9,7 +9,8 @@ category drawn from the prevalence (4 nominal categories with prevalence .4/.3/.
 with probability 0.2. The population alpha of a setting comes from one data set of 2 coders x
 1,000,000 units. For every cell of the grid (2, 3, 5 coders; 20, 50, 200, 2,000 units; r 0.6,
 0.8, 0.95; 0% and 20% missing; nominal and ordinal) ``--samples`` data sets are drawn; each gets
-the unit bootstrap (``--resamples`` resamples; BCa and percentile from the same resamples) and
+the unit bootstrap (``--resamples`` resamples; augmented (the default), BCa and percentile from
+the same resamples) and
 KALPHA's bootstrap (same number of resamples). Printed per cell: the share of intervals that
 hold the population alpha (coverage) and their mean width, and at the end how many cells are
 within 93-97%. Data sets where the report gives no interval (no variation, fewer than 10
@@ -76,7 +77,7 @@ def population_alpha(level: str, r: float) -> float:
 def unit_intervals(
     data: np.ndarray, level: str, n_resamples: int, seed: int
 ) -> dict[str, tuple[float, float]] | None:
-    """BCa and percentile intervals from the same unit resamples (the steps of
+    """Augmented, BCa and percentile intervals from the same unit resamples (the steps of
     ``bootstrap_alpha(method="units")``); None where the report gives none."""
     p = prepare(data, level)
     result = alpha_result(data, level)
@@ -85,13 +86,19 @@ def unit_intervals(
     estimate = result.alpha
     cluster, n_clusters = resampling.encode_clusters(None, data.shape[1])
     parts = resampling.cluster_parts(p, cluster, n_clusters)
-    alphas = resampling.bootstrap_alphas(parts, resampling.Resamples(n_clusters, n_resamples, seed))
+    extra = resampling.chance_cluster(parts, resampling.augmented_values(0.95))
+    resamples = resampling.Resamples(n_clusters, n_resamples, seed)
+    alphas, augmented = resampling.bootstrap_many([parts], resamples, [extra])[0]
     defined = alphas[np.isfinite(alphas)]
     if defined.size < 0.5 * alphas.size:
         return None
     pairable = np.flatnonzero((p.coded.codes >= 0).sum(axis=0) >= 2)
     jackknife = resampling.jackknife_alphas(parts, n_clusters)[pairable]
+    augmented = augmented[np.isfinite(augmented)]
     return {
+        "augmented": resampling.interval(
+            estimate, defined, 0.95, "augmented", jackknife, augmented
+        ),
         "bca": resampling.interval(estimate, defined, 0.95, "bca", jackknife),
         "percentile": resampling.interval(estimate, defined, 0.95, "percentile"),
     }
@@ -101,8 +108,10 @@ def run_cell(
     level: str, coders: int, units: int, r: float, missing: float, truth: float, args
 ) -> dict[str, object]:
     rng = np.random.default_rng([coders, units, int(r * 100), int(missing * 100), len(level)])
-    hits = {"bca": 0, "percentile": 0, "kalpha": 0}
-    widths = {"bca": 0.0, "percentile": 0.0, "kalpha": 0.0}
+    names = ("augmented", "bca", "percentile", "kalpha")
+    hits = dict.fromkeys(names, 0)
+    misses_below = dict.fromkeys(names, 0)
+    widths = dict.fromkeys(names, 0.0)
     done = skipped = 0
     for sample in range(args.samples):
         data = simulate(rng, level, coders, units, r, missing)
@@ -121,11 +130,13 @@ def run_cell(
         done += 1
         for name, (low, high) in intervals.items():
             hits[name] += low <= truth <= high
+            misses_below[name] += truth < low
             widths[name] += high - low
     return {
         "done": done,
         "skipped": skipped,
         **{f"{k}_coverage": hits[k] / done if done else float("nan") for k in hits},
+        **{f"{k}_below": misses_below[k] for k in hits},
         **{f"{k}_width": widths[k] / done if done else float("nan") for k in widths},
     }
 
@@ -142,13 +153,16 @@ def main() -> None:
     coders, agreement = args.coders, args.agreement
     truths = {(lv, r): population_alpha(lv, r) for lv in args.levels for r in agreement}
     print(f"{args.samples} samples per cell, {args.resamples} resamples per interval")
+    columns = {"augmented": "augmented", "bca": "units BCa", "percentile": "units pct",
+               "kalpha": "KALPHA"}  # fmt: skip
     print(
         f"{'level':8s} {'m':>2s} {'units':>5s} {'r':>5s} {'miss':>4s} {'alpha':>6s} {'n':>4s}"
-        f" {'none':>4s} | {'units BCa':>15s} | {'units pct':>15s} | {'KALPHA':>15s}"
+        f" {'none':>4s} | " + " | ".join(f"{title:>21s}" for title in columns.values())
     )
     start = time.perf_counter()
-    within = {"bca": 0, "percentile": 0, "kalpha": 0}
-    cells = 0
+    coverages: dict[str, list[float]] = {name: [] for name in columns}
+    below = dict.fromkeys(columns, 0)
+    above = dict.fromkeys(columns, 0)
     for level, m, u, r, miss in itertools.product(
         args.levels, coders, args.units, agreement, MISSING
     ):
@@ -157,12 +171,15 @@ def main() -> None:
         if not cell["done"]:
             print(f"{level:8s} {m:2d} {u:5d} {r:5.2f} {miss:4.0%} {truth:6.3f}  no data")
             continue
-        cells += 1
         shown = []
-        for name in ("bca", "percentile", "kalpha"):
+        for name in columns:
             coverage, width = cell[f"{name}_coverage"], cell[f"{name}_width"]
-            within[name] += 0.93 <= coverage <= 0.97
-            shown.append(f"{coverage:6.1%} w {width:5.3f}")
+            coverages[name].append(coverage)
+            low_misses = cell[f"{name}_below"]
+            high_misses = round((1.0 - coverage) * cell["done"]) - low_misses
+            below[name] += low_misses
+            above[name] += high_misses
+            shown.append(f"{coverage:6.1%} w {width:5.3f} {low_misses:2d}/{high_misses:<2d}")
         print(
             f"{level:8s} {m:2d} {u:5d} {r:5.2f} {miss:4.0%} {truth:6.3f} "
             f"{cell['done']:4d} {cell['skipped']:4d}"
@@ -170,8 +187,17 @@ def main() -> None:
             flush=True,
         )
     seconds = time.perf_counter() - start
-    print(f"cells within 93-97%: units BCa {within['bca']}/{cells}, units percentile "
-          f"{within['percentile']}/{cells}, KALPHA {within['kalpha']}/{cells}")  # fmt: skip
+    print("per cell: coverage, mean width, misses with alpha below / above the interval")
+    for name, title in columns.items():
+        values = np.array(coverages[name])
+        if not values.size:
+            continue
+        inside = int(np.count_nonzero((values >= 0.93) & (values <= 0.97)))
+        print(
+            f"{title:10s} within 93-97%: {inside}/{values.size}  mean {values.mean():.1%}  "
+            f"range {values.min():.1%}-{values.max():.1%}  misses below/above "
+            f"{below[name]}/{above[name]}"
+        )
     print(f"{seconds:.0f} s")
 
 

@@ -55,6 +55,8 @@ REFERENCES = [
     "Annenberg School for Communication, University of Pennsylvania.",
     "Efron, B. (1987). Better bootstrap confidence intervals. Journal of the American "
     "Statistical Association, 82(397), 171-185.",
+    "Agresti, A., & Coull, B. A. (1998). Approximate is better than 'exact' for interval "
+    "estimation of binomial proportions. The American Statistician, 52(2), 119-126.",
     "Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard reliability "
     "measure for coding data. Communication Methods and Measures, 1(1), 77-89.",
 ]
@@ -94,9 +96,14 @@ def _interval_method(settings: dict[str, Any]) -> str:
             f"with {ci} bootstrap confidence intervals from {n} resamples "
             f"(Hayes & Krippendorff 2007; seed {settings['seed']})"
         )
-    kind = "bias-corrected and accelerated" if settings.get("interval") == "bca" else "percentile"
+    kind = {
+        "augmented": "bias-corrected and accelerated, Efron 1987, with each resample holding a "
+        "Poisson(1) number of pseudo-sources of z^2 values coded at chance, after Agresti & "
+        "Coull 1998",
+        "bca": "bias-corrected and accelerated, Efron 1987",
+    }.get(settings.get("interval", ""), "percentile, Efron 1987")
     return (
-        f"with {ci} CIs from {n} bootstrap resamples of sources ({kind}, Efron 1987; sentences "
+        f"with {ci} CIs from {n} bootstrap resamples of sources ({kind}; sentences "
         f"resampled with their source, alpha_U recomputed per resample; seed {settings['seed']}; "
         f"no interval with fewer than {settings['min_pairable_units']} pairable units or "
         "sources)"

@@ -31,7 +31,7 @@ from django.utils import timezone
 from coding.models import Assignment, Project
 from coding.models.assignments import AssignmentStatus
 from coding.reliability.data import Filters, counted_codings, load_codings
-from coding.reliability.report import METHOD, N_RESAMPLES, SEED, build_report
+from coding.reliability.report import INTERVAL, METHOD, N_RESAMPLES, SEED, build_report
 from config.celery import enqueue
 
 RESULT_TIMEOUT = 60 * 60 * 24 * 30  # seconds; the key changes with the codings anyway
@@ -74,7 +74,7 @@ def fingerprint(
         "done": hashlib.sha256(json.dumps(list(done)).encode()).hexdigest(),
         "texts": hashlib.sha256(json.dumps(list(texts)).encode()).hexdigest(),
         "filters": filters.as_params(),
-        "bootstrap": [n_resamples, seed, method],
+        "bootstrap": [n_resamples, seed, method, INTERVAL],
     }
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
     return f"reliability:{project.pk}:{digest[:32]}"

@@ -44,7 +44,7 @@ N_RESAMPLES = 10_000
 SEED = 2007
 CI = 0.95
 METHOD = "units"
-INTERVAL = "bca"
+INTERVAL = "augmented"
 METHOD_NAMES = {
     "units": "bootstrap resamples of sources (BCa)",
     "kalpha": "Hayes & Krippendorff's (2007) bootstrap",

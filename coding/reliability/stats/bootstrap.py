@@ -64,7 +64,7 @@ _BLOCK_CELLS = 1 << 21  # draws held in memory at once
 
 
 METHODS = ("units", "kalpha")
-INTERVALS = ("bca", "percentile")
+INTERVALS = ("augmented", "bca", "percentile")
 MIN_UNITS = 10
 """the unit bootstrap gives no interval with fewer pairable units (or clusters) than this"""
 
@@ -167,7 +167,7 @@ def bootstrap_alpha(
     n_pairs: int | None = None,
     method: str = "units",
     clusters: Sequence[Hashable] | np.ndarray | None = None,
-    interval: str = "bca",
+    interval: str = "augmented",
     resamples: resampling.Resamples | None = None,
     min_units: int = MIN_UNITS,
 ) -> BootstrapResult:
@@ -175,7 +175,9 @@ def bootstrap_alpha(
 
     ``method="units"`` (default) resamples the units, or whole clusters of units when
     ``clusters`` gives each unit's cluster (e.g. the source of each sentence), recomputes alpha
-    on each resample, and gives the ``interval`` ("bca" or "percentile") at level ``ci``. With
+    on each resample, and gives the ``interval`` at level ``ci``: "augmented" (BCa's levels read
+    off resamples that may hold a chance pseudo-cluster; resampling.py says why), "bca" or
+    "percentile". With
     fewer than ``min_units`` pairable units or clusters holding them, low and high are None and
     ``note`` says why. ``resamples`` shares one set of draws between several calls (its
     clusters are the integer labels 0..n_clusters - 1 of ``clusters``).
@@ -213,6 +215,8 @@ def bootstrap_alpha(
 @dataclass
 class _Pending:
     parts: resampling.ClusterParts
+    extra: np.ndarray | None
+    """the chance pseudo-cluster (interval "augmented")"""
     estimate: float
     pairable_clusters: np.ndarray
     common: dict[str, Any]
@@ -247,20 +251,26 @@ def _units_start(
         note = "no interval: no disagreement in the data, so resampling cannot show any"
         return BootstrapResult(low=None, high=None, note=note, **common)
     parts = resampling.cluster_parts(p, cluster, resamples.n_clusters)
-    return _Pending(parts, estimate, holding, common)
+    extra = None
+    if interval == "augmented":
+        extra = resampling.chance_cluster(parts, resampling.augmented_values(ci))
+    return _Pending(parts, extra, estimate, holding, common)
 
 
 def _units_finish(
     pending: _Pending, alphas: np.ndarray, minimums: Sequence[float], ci: float, interval: str
 ) -> BootstrapResult:
+    augmented = None
+    if alphas.ndim == 2:  # second row: with the pseudo-cluster
+        alphas, augmented = alphas[0], alphas[1][np.isfinite(alphas[1])]
     defined = alphas[np.isfinite(alphas)]
     if defined.size < 0.5 * alphas.size:
         note = "no interval: most resamples have no variation"
         return BootstrapResult(low=None, high=None, note=note, **pending.common)
     jackknife = None
-    if interval == "bca":  # clusters without pairable units leave alpha as it is
+    if interval in ("bca", "augmented"):  # clusters without pairable units leave alpha as is
         jackknife = resampling.jackknife_alphas(pending.parts)[pending.pairable_clusters]
-    low, high = resampling.interval(pending.estimate, defined, ci, interval, jackknife)
+    low, high = resampling.interval(pending.estimate, defined, ci, interval, jackknife, augmented)
     return BootstrapResult(
         low=low,
         high=high,
@@ -276,7 +286,7 @@ def bootstrap_alpha_many(
     minimums: Sequence[float] = (0.667, 0.800),
     ci: float = 0.95,
     value_domain: Sequence[Hashable] | None = None,
-    interval: str = "bca",
+    interval: str = "augmented",
     min_units: int = MIN_UNITS,
 ) -> list[BootstrapResult | ValueError]:
     """``bootstrap_alpha(method="units")`` of several ``(data, level, clusters)`` on the same
@@ -292,7 +302,9 @@ def bootstrap_alpha_many(
         except ValueError as exc:
             started.append(exc)
     pending = [x for x in started if isinstance(x, _Pending)]
-    alphas = iter(resampling.bootstrap_many([x.parts for x in pending], resamples))
+    alphas = iter(
+        resampling.bootstrap_many([x.parts for x in pending], resamples, [x.extra for x in pending])
+    )
     return [
         _units_finish(x, next(alphas), minimums, ci, interval) if isinstance(x, _Pending) else x
         for x in started

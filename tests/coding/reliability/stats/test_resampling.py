@@ -12,9 +12,15 @@ from coding.reliability.stats import (
 )
 from coding.reliability.stats.alpha import prepare
 from coding.reliability.stats.resampling import (
+    alphas_from_columns,
     alphas_from_sums,
+    augmented_values,
+    bootstrap_many,
+    chance_cluster,
     cluster_parts,
+    columns,
     encode_clusters,
+    interval,
     jackknife_alphas,
 )
 
@@ -59,14 +65,18 @@ def test_same_seed_same_draws_whatever_is_asked_first():
     )
 
 
-def test_default_is_the_unit_bootstrap_with_a_bca_interval():
+def test_default_is_the_unit_bootstrap_with_the_augmented_interval():
     data = _data(n_units=300)
     result = bootstrap_alpha(data, n_resamples=2000, seed=5)
-    assert (result.method, result.interval, result.n_pairs) == ("units", "bca", None)
+    assert (result.method, result.interval, result.n_pairs) == ("units", "augmented", None)
     assert result.alpha == alpha(data)
     assert result.low < result.alpha < result.high
     percentile = bootstrap_alpha(data, n_resamples=2000, seed=5, interval="percentile")
     assert percentile.alpha == result.alpha and percentile.low != result.low
+    bca = bootstrap_alpha(data, n_resamples=2000, seed=5, interval="bca")
+    assert bca.alpha == result.alpha and bca.q == result.q  # q from the plain resamples
+    # the pseudo-cluster only adds disagreement: the low end moves down, a little at 300 units
+    assert bca.low - 0.02 < result.low < bca.low and result.high <= bca.high
     # clustering the units in threes widens nothing away: the point estimate is the same
     clustered = bootstrap_alpha(data, n_resamples=2000, seed=5, clusters=np.arange(300) // 3)
     assert clustered.alpha == result.alpha and clustered.n_clusters == 100
@@ -114,6 +124,65 @@ def test_no_interval_where_none_is_meaningful(data, kwargs, note):
     assert result.alpha == alpha(data)
 
 
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+def test_chance_cluster_has_the_data_frequencies_and_alpha_zero(level):
+    data = _data(r=0.9)
+    p = prepare(data, level)
+    cluster, n_clusters = encode_clusters(None, data.shape[1])
+    parts = cluster_parts(p, cluster, n_clusters)
+    extra = chance_cluster(parts, 4.0)
+    sums = columns(parts).sum(axis=0)
+    if level == "ordinal":
+        v = parts.n_values
+        frequencies, own = extra.reshape(v, v).sum(axis=1), sums.reshape(v, v).sum(axis=1)
+    else:
+        frequencies, own = extra[1:], sums[1:]
+    assert frequencies.sum() == pytest.approx(4.0)
+    assert frequencies == pytest.approx(4.0 * own / own.sum())
+    # coded at chance: drowning the data in copies of it takes alpha to 0 (as 1 / n..)
+    many = sums + 1e9 * extra
+    assert alphas_from_columns(parts, many[None, :])[0] == pytest.approx(0.0, abs=1e-6)
+    # and one copy lowers alpha: it is disagreement the data did not show
+    assert alphas_from_columns(parts, (sums + extra)[None, :])[0] < alpha(data, level)
+
+
+def test_augmented_values_is_z_squared():
+    assert augmented_values(0.95) == pytest.approx(1.959964**2)
+    assert augmented_values(0.90) == pytest.approx(1.644854**2)
+
+
+def test_augmented_alphas_are_the_resamples_with_the_pseudo_cluster_added():
+    data = _data()
+    p = prepare(data, "ordinal")
+    cluster, n_clusters = encode_clusters(None, data.shape[1])
+    parts = cluster_parts(p, cluster, n_clusters)
+    extra = chance_cluster(parts, 3.84)
+    resamples = Resamples(n_clusters, 300, seed=8)
+    plain_only = bootstrap_many([parts], resamples)[0]
+    plain, augmented = bootstrap_many([parts, parts], resamples, [None, extra])[1]
+    assert np.array_equal(plain, plain_only)
+    copies = resamples.extra
+    assert copies.shape == (300,) and set(np.unique(copies)) <= set(range(12))
+    assert 0.8 < copies.mean() < 1.2 and 0.7 < copies.var() < 1.3  # Poisson(1)
+    counts = np.concatenate(list(resamples.blocks())).astype(float)
+    expected = alphas_from_columns(parts, counts @ columns(parts) + copies[:, None] * extra)
+    assert augmented == pytest.approx(expected, abs=1e-12)
+    assert np.array_equal(Resamples(n_clusters, 300, seed=8).extra, copies)  # seeded
+
+
+def test_augmented_interval_reads_bca_levels_off_the_augmented_alphas():
+    rng = np.random.default_rng(3)
+    alphas = rng.normal(0.8, 0.05, 4000)
+    jackknife = rng.normal(0.8, 0.01, 60)
+    bca = interval(0.81, alphas, 0.95, "bca", jackknife)
+    assert interval(0.81, alphas, 0.95, "augmented", jackknife, alphas) == pytest.approx(bca)
+    lower = alphas - 0.1
+    got = interval(0.81, alphas, 0.95, "augmented", jackknife, lower)
+    assert got == pytest.approx((bca[0] - 0.1, bca[1] - 0.1))
+    with pytest.raises(ValueError, match="augmented alphas"):
+        interval(0.81, alphas, 0.95, "augmented", jackknife)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="unknown method"):
         bootstrap_alpha(_data(), method="pairs")
@@ -123,31 +192,46 @@ def test_bad_arguments():
         bootstrap_alpha(_data(), clusters=[1, 2, 3])
 
 
-def _coverage(n_coders, n_units, r, samples, seed):
-    """Share of default intervals holding the population alpha (bench/coverage.py's model)."""
-    prevalence = np.array([0.4, 0.3, 0.2, 0.1])
+def _coverage(n_coders, n_units, r, samples, seed, level="nominal", interval="augmented"):
+    """Share of intervals holding the population alpha (bench/coverage.py's model), and how
+    many missed it with alpha below the interval."""
+    prevalence = {"nominal": [0.4, 0.3, 0.2, 0.1], "ordinal": [0.1, 0.2, 0.4, 0.2, 0.1]}[level]
     rng = np.random.default_rng(seed)
 
     def simulate(m, u):
-        truth = rng.choice(4, size=u, p=prevalence)
-        noise = rng.choice(4, size=(m, u), p=prevalence)
+        truth = rng.choice(len(prevalence), size=u, p=prevalence)
+        noise = rng.choice(len(prevalence), size=(m, u), p=prevalence)
         return np.where(rng.random((m, u)) < r, truth, noise).astype(float)
 
-    # population alpha of this model: 1 - (1 - r^2) D / D_e with D = D_e, i.e. r^2
+    # population alpha of this model: the disagreeing pairs fall like chance pairs, so
+    # D_o = (1 - r^2) D_e and alpha = r^2 (for ordinal too: its deltas follow the prevalence)
     truth = r * r
-    held = given = 0
+    held = given = below = 0
     for sample in range(samples):
-        result = bootstrap_alpha(simulate(n_coders, n_units), n_resamples=400, seed=sample)
+        data = simulate(n_coders, n_units)
+        result = bootstrap_alpha(data, level, n_resamples=400, seed=sample, interval=interval)
         if result.low is not None:
             given += 1
             held += result.low <= truth <= result.high
-    return held / given
+            below += truth < result.low
+    return held / given, below
 
 
 @pytest.mark.parametrize(("n_coders", "n_units", "r"), [(2, 50, 0.8), (3, 30, 0.7)])
 def test_coverage_of_two_small_cells(n_coders, n_units, r):
     # a regression guard with a fixed seed: 150 samples, so about +-3.6 points at 2 sd
-    assert 0.90 <= _coverage(n_coders, n_units, r, samples=150, seed=2024) <= 0.99
+    coverage, _ = _coverage(n_coders, n_units, r, samples=150, seed=2024)
+    assert 0.90 <= coverage <= 0.99
+
+
+def test_coverage_where_bca_misses_the_rare_large_ordinal_disagreements():
+    # ordinal, r = 0.95, 50 units: BCa's misses were nearly all below (truth under its low end)
+    # because the data lack the rare 1-vs-5 disagreements; the pseudo-cluster restores them
+    coverage, below = _coverage(3, 50, 0.95, samples=150, seed=2025, level="ordinal")
+    bca, bca_below = _coverage(3, 50, 0.95, samples=150, seed=2025, level="ordinal",
+                               interval="bca")  # fmt: skip
+    assert 0.92 <= coverage <= 0.99 and coverage > bca
+    assert below < bca_below
 
 
 def test_pooled_unitizing_of_one_source_is_unitizing_alpha():
