@@ -107,7 +107,8 @@ def unit_intervals(
 def run_cell(
     level: str, coders: int, units: int, r: float, missing: float, truth: float, args
 ) -> dict[str, object]:
-    rng = np.random.default_rng([coders, units, int(r * 100), int(missing * 100), len(level)])
+    cell = [coders, units, int(r * 100), int(missing * 100), len(level)]
+    rng = np.random.default_rng([*cell, args.seed] if args.seed else cell)
     names = ("augmented", "bca", "percentile", "kalpha")
     hits = dict.fromkeys(names, 0)
     misses_below = dict.fromkeys(names, 0)
@@ -116,9 +117,10 @@ def run_cell(
     for sample in range(args.samples):
         data = simulate(rng, level, coders, units, r, missing)
         try:
-            intervals = unit_intervals(data, level, args.resamples, sample)
+            seed = sample + args.seed * 1_000_003
+            intervals = unit_intervals(data, level, args.resamples, seed)
             kalpha = bootstrap_alpha(
-                data, level, n_resamples=args.resamples, seed=sample, method="kalpha"
+                data, level, n_resamples=args.resamples, seed=seed, method="kalpha"
             )
         except ValueError:  # no variation
             skipped += 1
@@ -149,6 +151,10 @@ def main() -> None:
     parser.add_argument("--units", type=int, nargs="*", default=UNITS)
     parser.add_argument("--agreement", type=float, nargs="*", default=AGREEMENT)
     parser.add_argument("--levels", nargs="*", default=LEVELS)
+    parser.add_argument(
+        "--seed", type=int, default=0,
+        help="another stream of data sets and resamples (0: the published figures)",
+    )  # fmt: skip
     args = parser.parse_args()
     coders, agreement = args.coders, args.agreement
     truths = {(lv, r): population_alpha(lv, r) for lv in args.levels for r in agreement}

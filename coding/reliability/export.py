@@ -104,7 +104,8 @@ def _interval_method(settings: dict[str, Any]) -> str:
     }.get(settings.get("interval", ""), "percentile, Efron 1987")
     return (
         f"with {ci} CIs from {n} bootstrap resamples of sources ({kind}; sentences "
-        f"resampled with their source, alpha_U recomputed per resample; seed {settings['seed']}; "
+        f"resampled with their source; alpha_U recomputed per resample, percentile intervals; "
+        f"seed {settings['seed']}; "
         f"no interval with fewer than {settings['min_pairable_units']} pairable units or "
         "sources)"
     )

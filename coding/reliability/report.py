@@ -46,7 +46,7 @@ CI = 0.95
 METHOD = "units"
 INTERVAL = "augmented"
 METHOD_NAMES = {
-    "units": "bootstrap resamples of sources (BCa)",
+    "units": "bootstrap resamples of sources (augmented BCa)",
     "kalpha": "Hayes & Krippendorff's (2007) bootstrap",
 }
 MINIMUMS = (0.667, 0.800)
