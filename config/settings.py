@@ -118,6 +118,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}",
         }
     )
+    # Prepared statements: with server-side binding psycopg prepares a statement once it has run
+    # DB_PREPARE_THRESHOLD times on a connection, so the queries of every save are parsed and
+    # planned once per connection, not once per save (issue 20: 2.0 -> 1.5 ms of server time per
+    # save). Behind a pooler that cannot keep them (PgBouncer in transaction mode): DB_PREPARED=0.
+    if env_bool("DB_PREPARED", True):
+        DATABASES["default"]["OPTIONS"].update(
+            server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 5)
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -73,42 +73,57 @@ class EventRows:
 
 def iter_event_rows(events: QuerySet[Event], batch: int = BATCH) -> Iterator[EventRows]:
     """The events in event_id order, read by one query whose rows arrive `batch` at a time
-    (a server-side cursor on PostgreSQL, fetchmany on SQLite), with two more queries per batch
-    for its evidence and participants.
+    (a server-side cursor on PostgreSQL, fetchmany on SQLite), with three more queries per batch
+    for its evidence, its participants and its codings' participants.
 
     One query rather than keyset pages (event_id > the last one seen): SQLite's planner answers
     each page through the project index and sorts all the project's events again, so paging
-    cost grew with the square of the number of events.
+    cost grew with the square of the number of events. A batch's evidence and participants are
+    asked for by the range of its event ids within the project, not by a list of its thousands
+    of primary keys, whose placeholders cost more to build and parse than the query (issue 20);
+    rows of events outside the batch (an export with filters) are dropped here.
     """
-    rows = events.order_by("event_id").values_list(*EVENT_VALUES).iterator(chunk_size=batch)
+    rows = (
+        events.order_by("event_id")
+        .values_list(*EVENT_VALUES, "project_id")
+        .iterator(chunk_size=batch)
+    )
     while values := list(itertools.islice(rows, batch)):
-        pks = [v[0] for v in values]
+        pks = {v[0] for v in values}
+        span = {
+            "event__project_id": values[0][-1],
+            "event__event_id__gte": values[0][1],
+            "event__event_id__lte": values[-1][1],
+        }
         evidence: dict[int, list[tuple]] = defaultdict(list)
         for item in (
-            EventEvidence.objects.filter(event_id__in=pks)
+            EventEvidence.objects.filter(**span)
             .order_by("event_id", "-primary", "coding__source_id", "coding_id")
             .values_list(*EVIDENCE_VALUES)
         ):
-            evidence[item[0]].append(item)
+            if item[0] in pks:
+                evidence[item[0]].append(item)
         participants: dict[int, list[tuple]] = defaultdict(list)
-        through = Event.participants.through
         for event_pk, iso3, ccode in (
-            through.objects.filter(event_id__in=pks)
+            Event.participants.through.objects.filter(**span)
             .order_by("event_id", "actor__iso3")
             .values_list("event_id", "actor__iso3", "actor__cow_code")
         ):
-            participants[event_pk].append((iso3, ccode))
+            if event_pk in pks:
+                participants[event_pk].append((iso3, ccode))
+        codings = {item[1] for items in evidence.values() for item in items}
         coding_participants: dict[int, list[str]] = defaultdict(list)
         for coding_pk, iso3 in (
             Coding.participants.through.objects.filter(
-                coding_id__in=[item[1] for items in evidence.values() for item in items]
+                **{f"coding__evidence__{key}": value for key, value in span.items()}
             )
-            .order_by("actor__iso3")
+            .order_by("actor__iso3", "coding_id")
             .values_list("coding_id", "actor__iso3")
         ):
-            coding_participants[coding_pk].append(iso3)
+            if coding_pk in codings:
+                coding_participants[coding_pk].append(iso3)
         for value in values:
-            yield _rows(value, evidence[value[0]], participants[value[0]], coding_participants)
+            yield _rows(value[:-1], evidence[value[0]], participants[value[0]], coding_participants)
 
 
 def _role(item: tuple, event: tuple, coding_participants: list[str]) -> str:

@@ -23,6 +23,7 @@ from coding.models import Assignment, Coding, CodingChange, EventEvidence
 from coding.models.assignments import AssignmentStatus
 from coding.workspace.inserts import insert_with_history, single_statement_insert_available
 from coding.workspace.validation import (
+    CodebookFacts,
     Codes,
     CodingInvalid,
     SpanText,
@@ -125,7 +126,9 @@ def _check_assignment(status: str | None, *, required: bool) -> None:
         raise AssignmentDone()
 
 
-def _validate(text: SpanText, codebook_id: int, data: dict[str, Any]):
+def _validate(
+    text: SpanText, codebook_id: int, data: dict[str, Any], facts: CodebookFacts | None = None
+):
     errors: dict[str, list[str]] = {}
     span = codes = None
     try:
@@ -134,7 +137,7 @@ def _validate(text: SpanText, codebook_id: int, data: dict[str, Any]):
         errors.update(exc.message_dict)
     try:
         codes = check_codes(data)
-        check_codebook(codebook_id, codes)
+        check_codebook(codebook_id, codes, facts)
     except CodingInvalid as exc:
         errors.update(exc.message_dict)
     if errors:
@@ -181,6 +184,7 @@ def create_coding(
     stored_under_client_id: int | None = LOOKUP,
     deleted_under_client_id: int | None = LOOKUP,
     text: SpanText | None = None,
+    codebook_facts: CodebookFacts | None = None,
 ) -> Coding:
     """Validate and store a new coding by `coder` on `source`, with its history row.
 
@@ -198,7 +202,8 @@ def create_coding(
 
     A key stays spent once its coding is deleted: a retry then raises CodingDeleted rather than
     bring the coding back. `deleted_under_client_id` is the pk of the coding created under the
-    key (from its history), when the caller looked it up.
+    key (from its history), when the caller looked it up. `codebook_facts`: the codebook facts the
+    caller read for these codes (`lookups.load_for_save`), so that they are not read again.
     """
     if client_id is not None and stored_under_client_id is not None:
         existing = _by_client_id(coder, client_id)
@@ -228,7 +233,7 @@ def create_coding(
     _check_assignment(assignment_status, required=require_assignment)
     if codebook_id is None:
         codebook_id = source.project.codebook_id
-    span, codes = _validate(text or SpanText.of(source.text), codebook_id, data)
+    span, codes = _validate(text or SpanText.of(source.text), codebook_id, data, codebook_facts)
     coding = Coding(source_id=source.pk, coder=coder, client_id=client_id)
     _apply(coding, span, codes)
     change = CodingChange(

@@ -14,6 +14,7 @@ an assignment (which also moves it to in progress) take the ORM path in `codings
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db import connection, transaction
@@ -25,32 +26,42 @@ def single_statement_insert_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _columns_and_values(obj, skip: set[str]) -> tuple[list[str], list[Any]]:
-    columns, values = [], []
-    for field in obj._meta.concrete_fields:
-        if field.primary_key or field.attname in skip:
-            continue
-        value = field.pre_save(obj, add=True)
-        columns.append(connection.ops.quote_name(field.column))
-        values.append(field.get_db_prep_save(value, connection))
-    return columns, values
+@functools.cache
+def _statement(vendor: str) -> tuple[str, list, list]:
+    """The statement and the fields whose values it takes, built once per process."""
+    qn = connection.ops.quote_name
+    coding_fields = [f for f in Coding._meta.concrete_fields if not f.primary_key]
+    change_fields = [
+        f
+        for f in CodingChange._meta.concrete_fields
+        if not f.primary_key and f.attname not in ("coding_id", "coding_pk")
+    ]
+
+    def names(fields):
+        return ", ".join(qn(f.column) for f in fields)
+
+    def marks(fields):
+        return ", ".join(["%s"] * len(fields))
+
+    sql = (
+        f"WITH c AS (INSERT INTO {qn(Coding._meta.db_table)} ({names(coding_fields)}) "
+        f"VALUES ({marks(coding_fields)}) RETURNING id) "
+        f"INSERT INTO {qn(CodingChange._meta.db_table)} "
+        f"({names(change_fields)}, {qn('coding_id')}, {qn('coding_pk')}) "
+        f"SELECT {marks(change_fields)}, c.id, c.id FROM c RETURNING id, coding_id"
+    )
+    return sql, coding_fields, change_fields
+
+
+def _values(obj, fields) -> list[Any]:
+    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
 
 
 def insert_with_history(coding: Coding, change: CodingChange) -> None:
     """Store `coding` and `change` (its history row, whose coding and coding_pk are set from the
     new coding's id) in one statement; sets both primary keys."""
-    coding_columns, coding_values = _columns_and_values(coding, set())
-    change_columns, change_values = _columns_and_values(change, {"coding_id", "coding_pk"})
-    qn = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * len(change_values))
-    sql = (
-        f"WITH c AS (INSERT INTO {qn(Coding._meta.db_table)} ({', '.join(coding_columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(coding_values))}) RETURNING id) "
-        f"INSERT INTO {qn(CodingChange._meta.db_table)} "
-        f"({', '.join(change_columns)}, {qn('coding_id')}, {qn('coding_pk')}) "
-        f"SELECT {placeholders}, c.id, c.id FROM c RETURNING id, coding_id"
-    )
-    params = [*coding_values, *change_values]
+    sql, coding_fields, change_fields = _statement(connection.vendor)
+    params = [*_values(coding, coding_fields), *_values(change, change_fields)]
     if connection.get_autocommit():  # the statement is its own transaction
         change_pk, coding_pk = _run(sql, params)
     else:  # inside a caller's transaction: a savepoint, so a unique violation leaves it usable

@@ -27,7 +27,7 @@ from coding.models import (
 )
 from coding.models.codings import DyadType
 from coding.workspace.source_texts import source_text
-from coding.workspace.validation import SpanText
+from coding.workspace.validation import CodebookFacts, CodebookProbe, SpanText
 from sources.models import Source
 
 
@@ -42,19 +42,28 @@ class SaveTarget:
     my_status: str | None
     stored_under_client_id: int | None
     deleted_under_client_id: int | None  # a coding created under the key (spent if not stored)
+    codebook_facts: CodebookFacts | None = None  # for the probe asked, if any
 
 
 def load_for_save(
-    project_slug: str, source_pk: int, user_id: int, client_id: uuid.UUID | None = None
+    project_slug: str,
+    source_pk: int,
+    user_id: int,
+    client_id: uuid.UUID | None = None,
+    probe: CodebookProbe | None = None,
 ) -> SaveTarget | None:
     """The hot read of every save, in one plain-SQL query: the user's membership of the project
     (None if not a member), the source if it is in the project, the user's assignment status,
     the pk of the user's coding already stored under `client_id` (a retried save) and of the
     coding ever created under it (from the history: if deleted, the key is spent). One round
     trip instead of four ORM queries, whose compilation alone costs more than the queries (issue
-    5's latency aim). The text comes from `source_texts`, which keeps it between saves."""
+    5's latency aim). With a `probe`, the same query also reads the codebook facts the new
+    coding's codes are judged on (`validation.check_codebook`), so the save needs no query of
+    its own for them (issue 20). The text comes from `source_texts`, which keeps it between
+    saves."""
+    facts_sql, facts_params = probe.columns() if probe is not None else ("NULL", [])
     sql = (
-        f"SELECT p.codebook_id, m.role, s.id, s.text_hash, "
+        f"SELECT p.codebook_id, m.role, s.id, s.text_hash, {facts_sql}, "
         f"(SELECT a.status FROM {Assignment._meta.db_table} a "
         f"  WHERE a.source_id = s.id AND a.coder_id = %s), "
         f"(SELECT c.id FROM {Coding._meta.db_table} c "
@@ -71,13 +80,15 @@ def load_for_save(
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            [user_id, user_id, client, user_id, client, CodingChange.Action.CREATE, source_pk,
-             project_slug, user_id],
+            [*facts_params, user_id, user_id, client, user_id, client,
+             CodingChange.Action.CREATE, source_pk, project_slug, user_id],
         )  # fmt: skip
         row = cursor.fetchone()
     if row is None:
         return None
-    codebook_id, role, pk, text_hash, status, stored, created = row
+    codebook_id, role, pk, text_hash = row[:4]
+    status, stored, created = row[-3:]
+    facts = CodebookFacts(probe, row[4:-3]) if probe is not None else None
     text = source_text(pk, text_hash) if pk is not None else None
     return SaveTarget(
         codebook_id=codebook_id,
@@ -87,6 +98,7 @@ def load_for_save(
         my_status=status,
         stored_under_client_id=stored,
         deleted_under_client_id=created if stored is None else None,
+        codebook_facts=facts,
     )
 
 

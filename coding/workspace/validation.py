@@ -192,42 +192,80 @@ def check_codes(data: dict) -> Codes:
     )
 
 
-def check_codebook(codebook_id: int, codes: Codes) -> None:
+@dataclass(frozen=True)
+class CodebookProbe:
+    """The codebook facts one coding's codes are judged on (`check_codebook`): asked as five SQL
+    columns over a row `p` with a `codebook_id`, so the save lookup can ask them in its own
+    query (coding.workspace.lookups) instead of a query of their own."""
+
+    activity: int
+    confidence: int
+    actors: tuple[int, ...]
+
+    @classmethod
+    def of(cls, activity, confidence, actors) -> CodebookProbe | None:
+        """None where a value is not an integer: then there is nothing to look up."""
+        values = (activity, confidence, *actors)
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+            return None
+        return cls(activity, confidence, tuple(sorted(set(actors))))
+
+    def columns(self) -> tuple[str, list]:
+        """SQL for the activity's area, its codebook, whether it is enabled, whether the
+        confidence is a level of p.codebook_id's scale, and how many of the actors are in that
+        codebook; with its parameters."""
+        activity, area = Activity._meta.db_table, Area._meta.db_table
+        marks = ", ".join(["%s"] * len(self.actors)) or "NULL"
+        sql = (
+            f"(SELECT act.area_id FROM {activity} act WHERE act.id = %s), "
+            f"(SELECT ar.codebook_id FROM {activity} act JOIN {area} ar ON ar.id = act.area_id "
+            f"  WHERE act.id = %s), "
+            f"(SELECT act.enabled FROM {activity} act WHERE act.id = %s), "
+            f"(SELECT COUNT(*) FROM {ConfidenceLevel._meta.db_table} cl "
+            f"  WHERE cl.codebook_id = p.codebook_id AND cl.value = %s), "
+            f"(SELECT COUNT(*) FROM {Actor._meta.db_table} x "
+            f"  WHERE x.codebook_id = p.codebook_id AND x.id IN ({marks}))"
+        )
+        return sql, [self.activity] * 3 + [self.confidence, *self.actors]
+
+
+@dataclass(frozen=True)
+class CodebookFacts:
+    probe: CodebookProbe
+    row: tuple  # the five columns of `CodebookProbe.columns`
+
+
+def check_codebook(codebook_id: int, codes: Codes, facts: CodebookFacts | None = None) -> None:
     """Area, activity, actors and confidence must come from the project's codebook; the activity
-    must belong to the area and be enabled. One query, in plain SQL: this runs on every save and
-    the ORM's query compilation would cost more than the query itself."""
-    actor_ids = sorted(codes.actor_ids())
+    must belong to the area and be enabled. One query in plain SQL (this runs on every save and
+    the ORM's query compilation would cost more than the query itself), or none when `facts`
+    already answer it for these codes (read with the save's lookup)."""
+    actor_ids = codes.actor_ids()
     for name in ("activity", "area", "confidence"):
         value = getattr(codes, name)
         if isinstance(value, bool) or not isinstance(value, int):
             raise CodingInvalid({name: f"Choose the {name} from the codebook."})
-    if any(isinstance(a, bool) or not isinstance(a, int) for a in actor_ids):
+    probe = CodebookProbe.of(codes.activity, codes.confidence, actor_ids)
+    if probe is None:
         raise CodingInvalid({"side_a": "Actors are given by their ids."})
-    marks = ", ".join(["%s"] * len(actor_ids)) or "NULL"
-    sql = (
-        f"SELECT act.area_id, area.codebook_id, act.enabled, "
-        f"(SELECT COUNT(*) FROM {ConfidenceLevel._meta.db_table} c "
-        f"  WHERE c.codebook_id = %s AND c.value = %s), "
-        f"(SELECT COUNT(*) FROM {Actor._meta.db_table} x WHERE x.codebook_id = %s "
-        f"  AND x.id IN ({marks})) "
-        f"FROM {Activity._meta.db_table} act JOIN {Area._meta.db_table} area "
-        f"  ON area.id = act.area_id WHERE act.id = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [codebook_id, codes.confidence, codebook_id, *actor_ids, codes.activity]
-        )
-        found = cursor.fetchone()
+    if facts is None or facts.probe != probe:
+        columns, params = probe.columns()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM (SELECT %s AS codebook_id) p", [*params, codebook_id]
+            )
+            facts = CodebookFacts(probe, cursor.fetchone())
+    area, activity_codebook, enabled, confidence_found, actors_found = facts.row
     errors: dict[str, str] = {}
-    if found is None or found[1] != codebook_id:
+    if area is None or activity_codebook != codebook_id:
         errors["activity"] = "This activity is not in the project's codebook."
-    elif found[0] != codes.area:
+    elif area != codes.area:
         errors["activity"] = "This activity belongs to another area; pick one of the chosen area."
-    elif not found[2]:
+    elif not enabled:
         errors["activity"] = "This activity is disabled in the codebook."
-    if found is not None and not found[3]:
+    if not confidence_found:
         errors["confidence"] = "The confidence is not a level of the codebook's scale."
-    if found is not None and found[4] != len(actor_ids):
+    if actors_found != len(probe.actors):
         errors["side_a" if codes.dyad_type != DyadType.MULTILATERAL else "participants"] = (
             "An actor is outside the codebook of this project."
         )

@@ -44,3 +44,19 @@ def test_a_token_with_sql_in_it_is_just_an_unknown_token():
     response = _get("x'OR'1'='1'--")
     assert response.status_code == 403  # DRF: the first authenticator (session) sets no header
     assert response.json()["detail"] == "Invalid token."
+
+
+def test_the_user_is_read_lean_and_loads_its_other_fields_on_use(django_assert_num_queries):
+    """The token's query reads only what a request needs (issue 20); any other field of the user
+    is loaded when used, with its stored value and type."""
+    from coding.api.authentication import TokenAuthentication
+
+    user = UserFactory(email="coder@example.org", is_staff=True)
+    token = Token.objects.create(user=user)
+    with django_assert_num_queries(1):
+        found, auth = TokenAuthentication().authenticate_credentials(token.key)
+        assert found.pk == user.pk and found.get_username() == user.get_username()
+        assert found.is_active is True and found.is_staff is True and found.is_superuser is False
+    with django_assert_num_queries(1):
+        assert found.email == "coder@example.org"
+    assert auth.key == token.key and auth.created == token.created

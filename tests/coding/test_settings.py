@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -48,3 +50,22 @@ def test_debug_defaults_off_and_cookies_secure():
 def test_bad_boolean_is_a_clear_error():
     result = run_manage("check", DEBUG="maybe")
     assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "True 5"),
+        ({"DB_PREPARE_THRESHOLD": "1"}, "True 1"),
+        ({"DB_PREPARED": "0"}, "None None"),
+    ],
+)
+def test_postgresql_prepares_statements_unless_switched_off(env, expected):
+    """Prepared statements on PostgreSQL (issue 20), off for poolers that cannot keep them."""
+    code = (
+        "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    url = "postgres://postgres@127.0.0.1:5432/never-connected"
+    result = run_manage("shell", "-c", code, SECRET_KEY="x" * 60, DATABASE_URL=url, **env)
+    assert result.stdout.split()[-2:] == expected.split(), result.stderr

@@ -39,7 +39,7 @@ from coding.workspace.codings import (
 from coding.workspace.lookups import load_for_change, load_for_save
 from coding.workspace.queue import WrongStatus, mark_done, queue_for, reopen
 from coding.workspace.source_texts import source_text
-from coding.workspace.validation import CodingInvalid, SpanText
+from coding.workspace.validation import CodebookProbe, CodingInvalid, SpanText
 from coding.workspace.visibility import visible_codings
 
 CONFLICT = OpenApiResponse(ConflictSerializer, description="Stale version or source marked done.")
@@ -134,7 +134,11 @@ class SourceCodingsView(APIView):
         # rather than access.project_for and friends; the same rules, the same 404s.
         data = _parse(request.data)
         client_id = data.pop("client_id", None)
-        target = load_for_save(project_slug, source_pk, request.user.pk, client_id)
+        actors = [data.get("side_a"), data.get("side_b"), *data.get("participants", [])]
+        probe = CodebookProbe.of(
+            data["activity"], data["confidence"], [a for a in actors if a is not None]
+        )
+        target = load_for_save(project_slug, source_pk, request.user.pk, client_id, probe)
         if target is None:
             raise Http404("No such project among yours.")
         if target.pk is None or (target.my_status is None and not target.is_pi):
@@ -151,6 +155,7 @@ class SourceCodingsView(APIView):
                 stored_under_client_id=target.stored_under_client_id,
                 deleted_under_client_id=target.deleted_under_client_id,
                 text=target.text,
+                codebook_facts=target.codebook_facts,
             )
         except CodingInvalid as exc:
             raise _invalid(exc) from exc

@@ -34,6 +34,12 @@ def test_numbers_and_plain_text_stay_as_they_are(value):
     assert cells.cell(value) == value
 
 
+def test_a_row_is_neutralised_exactly_as_cell_by_cell():
+    values = [*ATTACKS, "-3", "+1.5", "1e-3", "", "plain", "a=b", 5, -2, None, 1.5, "==", "-"]
+    assert cells.row(values) == [cells.cell(v) for v in values]
+    assert cells.row(["-", "="]) == ["'-", "'="]
+
+
 def test_writer_neutralises_every_row():
     out = io.StringIO()
     w = cells.writer(out, lineterminator="\n")

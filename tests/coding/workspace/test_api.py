@@ -738,3 +738,26 @@ def test_an_edit_retried_after_someone_elses_later_change_is_a_conflict(
     retried = api.patch(detail(project, coding["id"]), edit, format="json")
     assert retried.status_code == 409
     assert retried.data["current"]["note"] == "Edited twice."
+
+
+def test_a_save_reads_the_codebook_facts_within_its_lookup_query(api, project, coder, source):
+    """issue 20: the codebook checks ride on the save's lookup query instead of a query of their
+    own; the checks themselves still hold (the rules above and below)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coding.models import ConfidenceLevel
+
+    assert post(api, coder, project, source).status_code == 201  # the first save starts the work
+    table = ConfidenceLevel._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        response = post(api, coder, project, source, quote="Sea of Japan")
+    assert response.status_code == 201, response.data
+    reading = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
+    assert len(reading) == 1 and "membership" in reading[0]
+    # an activity disabled since is caught by the same query
+    Activity.objects.filter(pk=ids(project)["exercises"].pk).update(enabled=False)
+    with CaptureQueriesContext(connection) as queries:
+        response = post(api, coder, project, source, quote="officials said")
+    assert response.status_code == 400 and "disabled" in str(response.data)
+    assert len([q for q in queries.captured_queries if table in q["sql"]]) == 1

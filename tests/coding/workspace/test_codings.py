@@ -124,3 +124,32 @@ def test_later_saves_store_the_coding_and_its_history_in_one_statement_on_postgr
     assert not again.created and again.pk == second.pk
     assert Coding.objects.filter(source=source).count() == 2
     assert CodingChange.objects.filter(source=source).count() == 2
+
+
+def test_codebook_facts_read_for_other_codes_are_not_trusted(setup):
+    """`check_codebook` uses facts read with the save's lookup only for the codes they were read
+    for: facts about an enabled activity do not pass a disabled one."""
+    from coding.models import Activity
+    from coding.workspace.validation import (
+        CodebookFacts,
+        CodebookProbe,
+        check_codebook,
+        check_codes,
+    )
+
+    source, data, _ = setup
+    codebook_id = source.project.codebook_id
+    codes = check_codes(data)
+    other = (
+        Activity.objects.filter(area_id=codes.area, area__codebook_id=codebook_id)
+        .exclude(pk=codes.activity)
+        .first()
+    )
+    Activity.objects.filter(pk=other.pk).update(enabled=False)
+    probe = CodebookProbe.of(codes.activity, codes.confidence, codes.actor_ids())
+    facts = CodebookFacts(probe, (codes.area, codebook_id, True, 1, len(probe.actors)))
+    check_codebook(codebook_id, codes, facts)  # the facts answer these codes
+    moved = check_codes({**data, "activity": other.pk})
+    with pytest.raises(CodingInvalid) as caught:
+        check_codebook(codebook_id, moved, facts)  # other codes: read again, and refused
+    assert "disabled" in caught.value.message_dict["activity"][0]
