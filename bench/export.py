@@ -9,8 +9,9 @@ participants), then exports the first N of them with write_export_zip, exactly a
 `manage.py export_events` does. For each N it prints seconds (best of the timed runs, without
 tracemalloc), events per second, the seconds of the same export without events.xlsx
 (the XLSX writer's share of the time), the tracemalloc peak of a separate run, and the process's
-peak RSS. The aim (issue #7): under 10 s for 100,000 events with the XLSX, and memory flat as
-the number of rows grows; the "aim < 10 s" column says whether a size of 100,000 or more met it.
+peak RSS. The aim (issue 20; issue 7 asked for 10 s): under 5 s for 100,000 events with the
+XLSX, and memory flat as the number of rows grows; the "aim" column says whether a size of
+100,000 or more met it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from sources.models import Source, hash_text  # noqa: E402
 
 SLUG = "bench-export"
 BATCH = 5000
-AIM_EVENTS, AIM_SECONDS = 100_000, 10  # issue #7
+AIM_EVENTS, AIM_SECONDS = 100_000, 5  # issue 20 (issue 7 asked for 10 s)
 
 
 def aim(n: int, seconds: float) -> str:
@@ -145,7 +146,8 @@ def main() -> None:
         tracemalloc.stop()
         results.append((n, best, n / best, no_xlsx, peak / 2**20, peak_rss_mb(), size / 2**20))
     print()
-    print(f"{'events':>9} {'seconds':>8} {'aim < 10 s':>10} {'events/s':>9} {'s w/o xlsx':>10} "
+    aim_column = f"aim < {AIM_SECONDS} s"
+    print(f"{'events':>9} {'seconds':>8} {aim_column:>10} {'events/s':>9} {'s w/o xlsx':>10} "
           f"{'tracemalloc peak':>17} {'peak RSS':>9} {'zip':>8}")  # fmt: skip
     for n, secs, rate, no_xlsx, peak, rss, size in results:
         print(f"{n:>9,} {secs:>8.2f} {aim(n, secs):>10} {rate:>9,.0f} {no_xlsx:>10.2f} "
