@@ -41,22 +41,21 @@ def _user_by_token(key: str):
     the user built with `Model.from_db` from the few fields a request reads (the others are
     deferred: loaded on first use, as with `.only()`). Cheaper than the same query through
     `raw()` (issue 20)."""
-    sql, fields = _token_query(connection.vendor)
+    sql, names, booleans = _token_query(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [key])
         row = cursor.fetchone()
     if row is None:
         return None
     values = [
-        bool(value) if f.get_internal_type() == "BooleanField" else value
-        for f, value in zip(fields, row, strict=False)
+        bool(value) if boolean else value for boolean, value in zip(booleans, row, strict=False)
     ]  # SQLite answers booleans as 0/1
-    User = get_user_model()
-    return User.from_db(connection.alias, [f.attname for f in fields], values), row[-1]
+    return get_user_model().from_db(connection.alias, names, values), row[-1]
 
 
 @functools.cache
-def _token_query(vendor: str):
+def _token_query(vendor: str) -> tuple[str, list[str], list[bool]]:
+    """The query, the user fields it reads and which of them are booleans: built once."""
     User = get_user_model()
     names = {User._meta.pk.attname, User.USERNAME_FIELD, "is_active", "is_staff", "is_superuser"}
     fields = [f for f in User._meta.concrete_fields if f.attname in names]
@@ -66,7 +65,8 @@ def _token_query(vendor: str):
         f"FROM {qn(User._meta.db_table)} u JOIN {qn(Token._meta.db_table)} t "
         f"ON t.user_id = u.{qn(User._meta.pk.column)} WHERE t.key = %s"
     )
-    return sql, fields
+    booleans = [f.get_internal_type() == "BooleanField" for f in fields]
+    return sql, [f.attname for f in fields], booleans
 
 
 def _created(value) -> dt.datetime:

@@ -127,7 +127,12 @@ class Codes:
     note: str = ""
 
     def actor_ids(self) -> set[int]:
-        return {a for a in (self.side_a, self.side_b, *self.participants) if a is not None}
+        return actor_ids(self.side_a, self.side_b, self.participants)
+
+
+def actor_ids(side_a, side_b, participants) -> set:
+    """The actors a coding names: its two sides and its participants."""
+    return {a for a in (side_a, side_b, *participants) if a is not None}
 
 
 def check_codes(data: dict) -> Codes:
@@ -201,6 +206,12 @@ class CodebookProbe:
     activity: int
     confidence: int
     actors: tuple[int, ...]
+
+    @classmethod
+    def of_input(cls, data: dict) -> CodebookProbe | None:
+        """The probe for a save's parsed body, before its codes are checked."""
+        actors = actor_ids(data.get("side_a"), data.get("side_b"), data.get("participants", []))
+        return cls.of(data["activity"], data["confidence"], actors)
 
     @classmethod
     def of(cls, activity, confidence, actors) -> CodebookProbe | None:

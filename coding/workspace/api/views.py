@@ -134,10 +134,7 @@ class SourceCodingsView(APIView):
         # rather than access.project_for and friends; the same rules, the same 404s.
         data = _parse(request.data)
         client_id = data.pop("client_id", None)
-        actors = [data.get("side_a"), data.get("side_b"), *data.get("participants", [])]
-        probe = CodebookProbe.of(
-            data["activity"], data["confidence"], [a for a in actors if a is not None]
-        )
+        probe = CodebookProbe.of_input(data)
         target = load_for_save(project_slug, source_pk, request.user.pk, client_id, probe)
         if target is None:
             raise Http404("No such project among yours.")
