@@ -2,8 +2,18 @@
 
 Command-line flags (--workers, --threads, --bind, --timeout as in the README) still win. What
 this adds: gthread workers that keep connections open between requests, so an API client (the
-workspace, a script with a session) does not open a TCP connection for every save (issue 20).
+workspace, a script with a session) does not open a TCP connection for every save (issue 20),
+and workers that load every view before their first request (`post_worker_init`).
 """
 
 worker_class = "gthread"
 keepalive = 30  # seconds an idle keep-alive connection stays open (gunicorn's default is 2)
+
+
+def post_worker_init(worker) -> None:
+    """Import the URL configuration, and with it every view module, before the worker takes its
+    first request. Django does it on the first request otherwise (about 0.1 s), while the
+    worker's other threads wait for the interpreter: every save sent meanwhile waits too."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (the property imports the modules)

@@ -19,3 +19,33 @@ def test_every_page_carries_the_policy(client, path):
     if response.status_code == 200 and "text/html" in response["Content-Type"]:
         html = response.content.decode()
         assert "<script>" not in html and " style=" not in html.replace("<style", "")
+
+
+def test_the_policy_built_once_is_django_csps_and_customised_responses_keep_theirs(rf, settings):
+    """config.csp keeps the headers it built: they must be django-csp's own, follow a changed
+    setting, and leave a response that customises its policy to django-csp."""
+    from csp.constants import SELF
+    from csp.decorators import csp_update
+    from csp.middleware import CSPMiddleware as Original
+    from django.http import HttpResponse
+
+    from config.csp import CSPMiddleware
+
+    def plain(request):
+        return HttpResponse("ok")
+
+    @csp_update({"img-src": ["https://maps.example.org"]})
+    def customised(request):
+        return HttpResponse("ok")
+
+    ours, theirs = CSPMiddleware(plain), Original(plain)
+    for _ in range(2):  # built, then kept
+        assert (
+            ours(rf.get("/")).headers["Content-Security-Policy"]
+            == theirs(rf.get("/")).headers["Content-Security-Policy"]
+        )
+    special = CSPMiddleware(customised)(rf.get("/")).headers["Content-Security-Policy"]
+    assert "https://maps.example.org" in special
+    assert "https://maps.example.org" not in ours(rf.get("/")).headers["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [SELF]}}
+    assert ours(rf.get("/")).headers["Content-Security-Policy"] == "default-src 'self'"

@@ -127,3 +127,37 @@ def test_nul_in_filters_and_forms_is_a_clear_400(client):
     assert response.status_code == 400 and b"cannot be stored" in response.content
     response = client.post("/projects/new/", {"name": "a\x00", "slug": "q"})
     assert response.status_code == 400
+
+
+def test_the_view_reads_the_json_the_guard_read(client, coder_setup, monkeypatch):
+    """One reading of a body: DRF's parser answers with the guard's (CheckedJSONParser), and
+    what the guard cannot read as DRF would is left to DRF's parser, which answers 400."""
+    from config import request_guard
+
+    project, coder, source = coder_setup
+    client.force_login(coder)
+    url = reverse("api-source-codings", args=[project.slug, source.pk])
+    reads = []
+    real_loads = json.loads
+    monkeypatch.setattr(
+        request_guard.json, "loads", lambda *a, **k: reads.append(a[0]) or real_loads(*a, **k)
+    )
+    response = client.post(url, '{"start": "x"}', content_type="application/json")
+    # the guard's reading, and no second one by DRF's parser
+    assert [r for r in reads if "start" in str(r)] == ['{"start": "x"}']
+    assert response.status_code == 400 and "start" in response.json()
+    for body in ('{"start": NaN}', "{not json", '{"note": "\xe9"}'.encode("latin-1")):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400 and "JSON parse error" in response.json()["detail"]
+    latin = client.post(
+        url,
+        '{"note": "caf\xe9"}',
+        content_type="application/json; charset=latin-1",
+    )
+    assert latin.status_code == 400 and "start" in latin.json()  # read, then judged by its rules
+    unknown = client.generic("POST", url, b"{}", "application/json; charset=x-nonsense")
+    assert unknown.status_code == 400 and "start" in unknown.json()  # Django reads it as UTF-8
+    body = '{"note": "a\\u0000b"}'.encode("utf-16")
+    nul = client.generic("POST", url, body, "application/json; charset=utf-16")
+    assert nul.status_code == 400 and "cannot be stored" in nul.json()["detail"]
+    assert not Coding.objects.exists()

@@ -15,8 +15,8 @@ members.register("events", EventViewSet, basename="event")  # review and export 
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("projects/<slug:project_slug>/", include("coding.workspace.api.urls")),  # saves: first
     path("projects/<slug:project_slug>/", include(members.urls)),
-    path("projects/<slug:project_slug>/", include("coding.workspace.api.urls")),
     path("projects/<slug:project_slug>/", include("coding.screening.api")),
     path("projects/<slug:project_slug>/", include("coding.suggestions.api")),
     path("", include("sources.api.urls")),  # sources and ingestion jobs (issue 4)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 from django.db.models import QuerySet
 
 from coding.codebook_io import codebook_as_data
@@ -114,7 +115,7 @@ def _write_all(
 
     evidence_path, json_path, xlsx_path = tmp / "evidence.csv", tmp / "events.json", tmp / "x.xlsx"
     sheet = EventsSheet(xlsx_path, tmp, EVENT_COLUMNS) if xlsx else None
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = orjson.dumps  # UTF-8 JSON, ten times faster than json's encoder (issue 20)
     # Rows are gathered in memory per batch of FLUSH_EVERY events and written out at once:
     # one write per file per batch instead of one per row.
     events_buffer, evidence_buffer, json_parts = io.StringIO(), io.StringIO(), []
@@ -125,7 +126,7 @@ def _write_all(
     with (
         archive.open("events.csv", "w") as events_raw,
         open(evidence_path, "w", encoding="utf-8", newline="") as evidence_file,
-        open(json_path, "w", encoding="utf-8") as json_file,
+        open(json_path, "wb") as json_file,
     ):
 
         def flush() -> None:
@@ -136,11 +137,11 @@ def _write_all(
                 buffer.truncate()
             nonlocal json_started
             if json_parts:
-                json_file.write((",\n" if json_started else "\n") + ",\n".join(json_parts))
+                json_file.write((b",\n" if json_started else b"\n") + b",\n".join(json_parts))
                 json_parts.clear()
                 json_started = True
 
-        json_file.write("[")
+        json_file.write(b"[")
         json_started = False
         for rows in iter_event_rows(events):
             events_csv.writerow(rows.flat)
@@ -154,7 +155,7 @@ def _write_all(
                 flush()
                 yield drained()
         flush()
-        json_file.write("\n]\n")
+        json_file.write(b"\n]\n")
     yield drained()
     if sheet is not None:
         sheet.close()

@@ -14,8 +14,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
 
+from coding.api.authentication import checked_token_user, token_tables, token_user_columns
 from coding.models import (
     Assignment,
     Coding,
@@ -35,7 +37,7 @@ from sources.models import Source
 class SaveTarget:
     """What a save needs to know, read by `load_for_save`."""
 
-    codebook_id: int
+    codebook_id: int | None  # None when the user is not a member of the project
     is_pi: bool
     pk: int | None  # the source's; None when the project has no such source
     text: SpanText | None
@@ -43,52 +45,73 @@ class SaveTarget:
     stored_under_client_id: int | None
     deleted_under_client_id: int | None  # a coding created under the key (spent if not stored)
     codebook_facts: CodebookFacts | None = None  # for the probe asked, if any
+    user: AbstractBaseUser | None = None  # the token's user, when asked by token
+
+    @property
+    def is_member(self) -> bool:
+        return self.codebook_id is not None
 
 
 def load_for_save(
     project_slug: str,
     source_pk: int,
-    user_id: int,
+    *,
+    user_id: int | None = None,
+    token_key: str | None = None,
     client_id: uuid.UUID | None = None,
     probe: CodebookProbe | None = None,
-) -> SaveTarget | None:
-    """The hot read of every save, in one plain-SQL query: the user's membership of the project
-    (None if not a member), the source if it is in the project, the user's assignment status,
-    the pk of the user's coding already stored under `client_id` (a retried save) and of the
-    coding ever created under it (from the history: if deleted, the key is spent). One round
-    trip instead of four ORM queries, whose compilation alone costs more than the queries (issue
-    5's latency aim). With a `probe`, the same query also reads the codebook facts the new
-    coding's codes are judged on (`validation.check_codebook`), so the save needs no query of
-    its own for them (issue 20). The text comes from `source_texts`, which keeps it between
-    saves."""
+) -> SaveTarget:
+    """The hot read of every save, in one plain-SQL query: the user's membership of the project,
+    the source if it is in the project, the user's assignment status, the pk of the user's
+    coding already stored under `client_id` (a retried save) and of the coding ever created
+    under it (from the history: if deleted, the key is spent). One round trip instead of four
+    ORM queries, whose compilation alone costs more than the queries (issue 5's latency aim).
+
+    The user is `user_id`, or the owner of the API token `token_key`: then the same query
+    checks the token too (`authentication.checked_token_user`: AuthenticationFailed for an
+    unknown, inactive or expired one) and the target carries the user, so a save by token
+    makes no query for its authentication (issue 20). With a `probe`, the same query also reads
+    the codebook facts the new coding's codes are judged on (`validation.check_codebook`), so
+    the save needs no query of its own for them (issue 20). The text comes from
+    `source_texts`, which keeps it between saves."""
     facts_sql, facts_params = probe.columns() if probe is not None else ("NULL", [])
+    if token_key is not None:
+        who = (
+            f"(SELECT t.user_id AS uid, {token_user_columns()} "
+            f"FROM {token_tables()} WHERE t.key = %s) w"
+        )
+        who_params, who_columns = [token_key], ", w.*"
+    else:
+        who, who_params, who_columns = "(SELECT CAST(%s AS integer) AS uid) w", [user_id], ""
     sql = (
-        f"SELECT p.codebook_id, m.role, s.id, s.text_hash, {facts_sql}, "
+        f"SELECT p.codebook_id, p.role, s.id, s.text_hash, {facts_sql}, "
         f"(SELECT a.status FROM {Assignment._meta.db_table} a "
-        f"  WHERE a.source_id = s.id AND a.coder_id = %s), "
+        f"  WHERE a.source_id = s.id AND a.coder_id = w.uid), "
         f"(SELECT c.id FROM {Coding._meta.db_table} c "
-        f"  WHERE c.coder_id = %s AND c.client_id = %s), "
+        f"  WHERE c.coder_id = w.uid AND c.client_id = %s), "
         f"(SELECT h.coding_pk FROM {CodingChange._meta.db_table} h "
-        f"  WHERE h.user_id = %s AND h.client_id = %s AND h.client_id IS NOT NULL "
-        f"  AND h.action = %s LIMIT 1) "
-        f"FROM {Membership._meta.db_table} m "
-        f"JOIN {Project._meta.db_table} p ON p.id = m.project_id "
-        f"LEFT JOIN {Source._meta.db_table} s ON s.project_id = p.id AND s.id = %s "
-        f"WHERE p.slug = %s AND m.user_id = %s"
+        f"  WHERE h.user_id = w.uid AND h.client_id = %s AND h.client_id IS NOT NULL "
+        f"  AND h.action = %s LIMIT 1)"
+        f"{who_columns} "
+        f"FROM {who} "
+        f"LEFT JOIN (SELECT m.user_id, m.role, p.id, p.codebook_id "
+        f"  FROM {Membership._meta.db_table} m JOIN {Project._meta.db_table} p "
+        f"  ON p.id = m.project_id WHERE p.slug = %s) p ON p.user_id = w.uid "
+        f"LEFT JOIN {Source._meta.db_table} s ON s.project_id = p.id AND s.id = %s"
     )
     client = Coding._meta.get_field("client_id").get_db_prep_value(client_id, connection)
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            [*facts_params, user_id, user_id, client, user_id, client,
-             CodingChange.Action.CREATE, source_pk, project_slug, user_id],
+            [*facts_params, client, client, CodingChange.Action.CREATE, *who_params,
+             project_slug, source_pk],
         )  # fmt: skip
         row = cursor.fetchone()
-    if row is None:
-        return None
+    user = checked_token_user(row)[0] if token_key is not None else None
     codebook_id, role, pk, text_hash = row[:4]
-    status, stored, created = row[-3:]
-    facts = CodebookFacts(probe, row[4:-3]) if probe is not None else None
+    after_facts = 9 if probe is not None else 5  # the probe's five columns, or one NULL
+    status, stored, created = row[after_facts : after_facts + 3]
+    facts = CodebookFacts(probe, row[4:9]) if probe is not None else None
     text = source_text(pk, text_hash) if pk is not None else None
     return SaveTarget(
         codebook_id=codebook_id,
@@ -99,6 +122,7 @@ def load_for_save(
         stored_under_client_id=stored,
         deleted_under_client_id=created if stored is None else None,
         codebook_facts=facts,
+        user=user,
     )
 
 

@@ -85,8 +85,8 @@ def test_coder_creates_a_coding_with_history_and_assignment_in_progress(
     api, project, coder, source
 ):
     response = post(api, coder, project, source)
-    assert response.status_code == 201, response.data
-    body = response.data
+    assert response.status_code == 201, response.json()
+    body = response.json()
     assert body["quote"] == "中俄 held a joint patrol"
     assert body["start"] == TEXT.index("中俄") and body["version"] == 1
     assert body["coder"] == "coder-a" and body["setting"] == "bilateral"
@@ -102,8 +102,8 @@ def test_coder_creates_a_coding_with_history_and_assignment_in_progress(
 def test_offsets_count_code_points_not_utf16_units(api, project, coder, source):
     # 🙂 is one code point but two UTF-16 units: "text." starts at code point 8.
     response = post(api, coder, project, source, quote="🙂 text.")
-    assert response.status_code == 201, response.data
-    assert (response.data["start"], response.data["end"]) == (6, 13)
+    assert response.status_code == 201, response.json()
+    assert (response.json()["start"], response.json()["end"]) == (6, 13)
 
 
 def test_whitespace_is_trimmed_and_offsets_shift(api, project, coder, source):
@@ -111,9 +111,9 @@ def test_whitespace_is_trimmed_and_offsets_shift(api, project, coder, source):
     start = TEXT.index("中俄") - 2
     assert TEXT[start : start + len(quote)] == quote
     response = post(api, coder, project, source, start=start, end=start + len(quote), quote=quote)
-    assert response.status_code == 201, response.data
-    assert response.data["quote"] == "中俄 held a joint patrol"
-    assert response.data["start"] == TEXT.index("中俄")
+    assert response.status_code == 201, response.json()
+    assert response.json()["quote"] == "中俄 held a joint patrol"
+    assert response.json()["start"] == TEXT.index("中俄")
 
 
 @pytest.mark.parametrize(
@@ -150,33 +150,33 @@ def test_rules_answer_400_with_what_was_wrong(api, project, coder, source, chang
     if "start" in change and "quote" not in change and change.get("end") is not None:
         resolved["quote"] = TEXT[max(change["start"], 0) : change["end"]]
     response = post(api, coder, project, source, **resolved)
-    assert response.status_code == 400, response.data
-    assert message in str(response.data[field])
+    assert response.status_code == 400, response.json()
+    assert message in str(response.json()[field])
     assert not Coding.objects.exists()
 
 
 def test_wrong_quote_message_shows_the_text_there(api, project, coder, source):
     response = post(api, coder, project, source, quote="中俄 held a joint patroL")
     assert response.status_code == 400
-    assert "The quote does not match the source text at [" in response.data["quote"][0]
-    assert "中俄 held a joint patrol" in response.data["quote"][0]
+    assert "The quote does not match the source text at [" in response.json()["quote"][0]
+    assert "中俄 held a joint patrol" in response.json()["quote"][0]
 
 
 def test_actor_outside_the_codebook_is_refused(api, project, coder, source):
     stranger = ActorFactory(codebook=CodebookFactory(contents=False), iso3="IND")
     response = post(api, coder, project, source, side_b=stranger.pk)
     assert response.status_code == 400
-    assert "outside the codebook" in str(response.data)
+    assert "outside the codebook" in str(response.json())
 
 
 def test_activity_of_another_codebook_and_disabled_activity(api, project, coder, source):
     other = ActivityFactory(area=AreaFactory(codebook=CodebookFactory(contents=False)))
     response = post(api, coder, project, source, activity=other.pk, area=other.area_id)
-    assert response.status_code == 400 and "not in the project's codebook" in str(response.data)
+    assert response.status_code == 400 and "not in the project's codebook" in str(response.json())
     disabled = ids(project)["exercises"]
     Activity.objects.filter(pk=disabled.pk).update(enabled=False)
     response = post(api, coder, project, source)
-    assert response.status_code == 400 and "disabled" in str(response.data)
+    assert response.status_code == 400 and "disabled" in str(response.json())
 
 
 def test_multilateral_coding_with_forum(api, project, coder, source):
@@ -186,9 +186,9 @@ def test_multilateral_coding_with_forum(api, project, coder, source):
         api, coder, project, source, dyad_type="multilateral", side_a=None, side_b=None,
         participants=participants, forum="Harmony Belt",
     )  # fmt: skip
-    assert response.status_code == 201, response.data
-    assert response.data["setting"] == "multilateral"
-    assert response.data["participants"] == sorted(participants)
+    assert response.status_code == 201, response.json()
+    assert response.json()["setting"] == "multilateral"
+    assert response.json()["participants"] == sorted(participants)
     assert set(Coding.objects.get().participants.values_list("iso3", flat=True)) == {
         "CHN", "IRN", "RUS",
     }  # fmt: skip
@@ -202,10 +202,10 @@ def test_editing_a_multilateral_coding_keeps_and_changes_its_participants(
     created = post(
         api, coder, project, source, dyad_type="multilateral", side_a=None, side_b=None,
         participants=three, forum="Harmony Belt",
-    ).data  # fmt: skip
+    ).json()  # fmt: skip
     note = api.patch(detail(project, created["id"]), {"note": "Re-read.", "version": 1}, "json")
-    assert note.status_code == 200, note.data
-    assert note.data["participants"] == three and note.data["version"] == 2
+    assert note.status_code == 200, note.json()
+    assert note.json()["participants"] == three and note.json()["version"] == 2
     change = CodingChange.objects.get(coding_pk=created["id"], action="update")
     assert change.before["participants"] == change.after["participants"] == three
     pair = api.patch(
@@ -214,17 +214,17 @@ def test_editing_a_multilateral_coding_keeps_and_changes_its_participants(
          "participants": [], "forum": "", "version": 2},
         "json",
     )  # fmt: skip
-    assert pair.status_code == 200, pair.data
-    assert pair.data["participants"] == [] and not Coding.objects.get().participants.exists()
+    assert pair.status_code == 200, pair.json()
+    assert pair.json()["participants"] == [] and not Coding.objects.get().participants.exists()
 
 
 def test_month_precision_normalizes_to_the_first_day(api, project, coder, source):
     response = post(api, coder, project, source, event_date="2024-02-17", date_precision="month")
-    assert response.data["event_date"] == "2024-02-01"
+    assert response.json()["event_date"] == "2024-02-01"
     response = post(api, coder, project, source, event_date="2024-02-17", date_precision="year")
-    assert response.data["event_date"] == "2024-01-01"
+    assert response.json()["event_date"] == "2024-01-01"
     response = post(api, coder, project, source, event_date=None, date_precision="unknown")
-    assert response.status_code == 201 and response.data["event_date"] is None
+    assert response.status_code == 201 and response.json()["event_date"] is None
 
 
 # --- who may ---------------------------------------------------------------------------------
@@ -249,21 +249,21 @@ def test_done_source_needs_reopening_first(api, project, coder, source):
     api.force_authenticate(coder)
     assert api.post(f"/api/projects/{project.slug}/sources/{source.pk}/done/").status_code == 200
     response = post(api, coder, project, source)
-    assert response.status_code == 409 and "Reopen it first" in response.data["detail"]
+    assert response.status_code == 409 and "Reopen it first" in response.json()["detail"]
     assert api.post(f"/api/projects/{project.slug}/sources/{source.pk}/reopen/").status_code == 200
     assert post(api, coder, project, source).status_code == 201
     assert Assignment.objects.get(source=source, coder=coder).status == "in_progress"
 
 
 def test_blind_coding_coder_b_cannot_see_edit_delete_or_count(api, project, coder, coder_b, source):
-    mine = post(api, coder, project, source).data
+    mine = post(api, coder, project, source).json()
     api.force_authenticate(coder_b)
     assert api.get(url(project, source)).json() == []
     assert api.get(detail(project, mine["id"])).status_code == 404
     patch = api.patch(detail(project, mine["id"]), {"note": "x", "version": 1}, format="json")
     assert patch.status_code == 404
     assert api.delete(detail(project, mine["id"]) + "?version=1").status_code == 404
-    queue = api.get(f"/api/projects/{project.slug}/my-assignments/").data
+    queue = api.get(f"/api/projects/{project.slug}/my-assignments/").json()
     assert [row["my_codings"] for row in queue] == [0]
     assert Coding.objects.get().note == "Joint patrol."
 
@@ -286,18 +286,18 @@ def test_pi_sees_everyones_codings_with_a_coder_filter(api, project, pi, coder, 
 
 
 def test_edit_with_version_and_history(api, project, coder, source):
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     response = api.patch(
         detail(project, created["id"]), {"confidence": 2, "version": 1}, format="json"
     )
-    assert response.status_code == 200, response.data
-    assert response.data["version"] == 2 and response.data["confidence"] == 2
+    assert response.status_code == 200, response.json()
+    assert response.json()["version"] == 2 and response.json()["confidence"] == 2
     change = CodingChange.objects.get(coding_pk=created["id"], action="update")
     assert change.before["confidence"] == 3 and change.after["confidence"] == 2
 
 
 def test_edit_moves_the_span(api, project, coder, source):
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     quote = "officials said"
     start = TEXT.index(quote)
     response = api.patch(
@@ -306,14 +306,14 @@ def test_edit_moves_the_span(api, project, coder, source):
         format="json",
         HTTP_IF_MATCH='"1"',
     )
-    assert response.status_code == 200, response.data
+    assert response.status_code == 200, response.json()
     assert Coding.objects.get().quote == quote
 
 
 def test_a_span_edit_whose_quote_does_not_match_is_refused(api, project, coder, source):
     """Widening a saved coding (Shift+arrow keys in the panel) sends the new span with its
     quote; the server checks the quote against the text, as for a new coding."""
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     start, end = created["start"], created["end"] + 5
     response = api.patch(
         detail(project, created["id"]),
@@ -321,33 +321,33 @@ def test_a_span_edit_whose_quote_does_not_match_is_refused(api, project, coder, 
         format="json",
         HTTP_IF_MATCH='"1"',
     )
-    assert response.status_code == 400 and "quote" in response.data
+    assert response.status_code == 400 and "quote" in response.json()
     stored = Coding.objects.get()
     assert (stored.end, stored.version) == (created["end"], 1)
 
 
 def test_stale_version_answers_409_with_the_current_state(api, project, coder, source):
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     api.patch(detail(project, created["id"]), {"note": "first", "version": 1}, format="json")
     stale = api.patch(
         detail(project, created["id"]), {"note": "second", "version": 1}, format="json"
     )
     assert stale.status_code == 409
-    assert "changed elsewhere" in stale.data["detail"]
-    assert stale.data["current"]["note"] == "first" and stale.data["current"]["version"] == 2
+    assert "changed elsewhere" in stale.json()["detail"]
+    assert stale.json()["current"]["note"] == "first" and stale.json()["current"]["version"] == 2
     assert Coding.objects.get().note == "first"
     gone = api.delete(detail(project, created["id"]) + "?version=1")
     assert gone.status_code == 409 and Coding.objects.exists()
 
 
 def test_missing_version_is_400(api, project, coder, source):
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     response = api.patch(detail(project, created["id"]), {"note": "x"}, format="json")
-    assert response.status_code == 400 and "version" in response.data
+    assert response.status_code == 400 and "version" in response.json()
 
 
 def test_delete_keeps_history(api, project, coder, source):
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     response = api.delete(detail(project, created["id"]), HTTP_IF_MATCH="1")
     assert response.status_code == 204
     assert not Coding.objects.exists()
@@ -363,7 +363,7 @@ def test_my_assignments_lists_only_mine(api, project, coder, source):
     AssignmentFactory(source=other, coder=UserFactory())
     post(api, coder, project, source)
     api.force_authenticate(coder)
-    rows = api.get(f"/api/projects/{project.slug}/my-assignments/").data
+    rows = api.get(f"/api/projects/{project.slug}/my-assignments/").json()
     assert [(r["source"], r["status"], r["my_codings"]) for r in rows] == [
         (source.pk, AssignmentStatus.IN_PROGRESS, 1)
     ]
@@ -388,19 +388,19 @@ def test_factory_coding_is_listed(api, project, coder, source):
 )  # fmt: skip
 def test_wild_values_are_400_not_500(api, project, coder, source, change):
     response = post(api, coder, project, source, **change)
-    assert response.status_code == 400, response.data
+    assert response.status_code == 400, response.json()
 
 
 def test_non_object_bodies_are_400(api, project, coder, source):
     api.force_authenticate(coder)
     assert api.post(url(project, source), [1, 2], format="json").status_code == 400
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     assert api.patch(detail(project, created["id"]), [1], format="json").status_code == 400
     assert api.delete(detail(project, created["id"]), [1], format="json").status_code == 400
 
 
 def test_every_endpoint_per_role(api, project, coder, source, outsider):
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     api.force_authenticate(None)
     endpoints = [
         ("get", url(project, source)),
@@ -422,13 +422,13 @@ def test_every_endpoint_per_role(api, project, coder, source, outsider):
 def test_reopen_needs_done_and_done_needs_an_assignment(api, project, coder, pi, source):
     api.force_authenticate(coder)
     reopen = api.post(f"/api/projects/{project.slug}/sources/{source.pk}/reopen/")
-    assert reopen.status_code == 409 and "Only a source marked as done" in reopen.data["detail"]
+    assert reopen.status_code == 409 and "Only a source marked as done" in reopen.json()["detail"]
     api.force_authenticate(pi)
     assert api.post(f"/api/projects/{project.slug}/sources/{source.pk}/done/").status_code == 404
 
 
 def test_coder_cannot_change_codings_after_unassignment(api, project, coder, source):
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     Assignment.objects.filter(source=source, coder=coder).delete()
     response = api.patch(detail(project, created["id"]), {"note": "x", "version": 1}, format="json")
     assert response.status_code == 404
@@ -463,11 +463,11 @@ def test_same_client_id_twice_stores_one_coding_and_answers_200_with_it(
     api, project, coder, source
 ):
     first = post(api, coder, project, source, client_id=CLIENT_ID)
-    assert first.status_code == 201, first.data
+    assert first.status_code == 201, first.json()
     # The retry of a save whose answer was lost: even if the body differs, nothing changes.
     again = post(api, coder, project, source, client_id=CLIENT_ID, note="Retried.")
-    assert again.status_code == 200, again.data
-    assert again.data == first.data
+    assert again.status_code == 200, again.json()
+    assert again.json() == first.json()
     coding = Coding.objects.get()
     assert str(coding.client_id) == CLIENT_ID and coding.note == "Joint patrol."
     assert CodingChange.objects.filter(coding_pk=coding.pk).count() == 1
@@ -480,9 +480,9 @@ def test_same_client_id_twice_stores_one_coding_and_answers_200_with_it(
 def test_malformed_client_id_is_400(api, project, coder, source, bad):
     response = post(api, coder, project, source, client_id=bad)
     assert response.status_code == 400
-    assert "client_id" in response.data
+    assert "client_id" in response.json()
     if bad not in (None,):
-        assert "UUID" in str(response.data["client_id"])
+        assert "UUID" in str(response.json()["client_id"])
     assert not Coding.objects.exists()
 
 
@@ -490,18 +490,18 @@ def test_two_coders_may_use_the_same_client_id(api, project, coder, coder_b, sou
     mine = post(api, coder, project, source, client_id=CLIENT_ID)
     theirs = post(api, coder_b, project, source, client_id=CLIENT_ID)
     assert mine.status_code == 201 and theirs.status_code == 201
-    assert theirs.data["id"] != mine.data["id"] and theirs.data["coder"] == "coder-b"
+    assert theirs.json()["id"] != mine.json()["id"] and theirs.json()["coder"] == "coder-b"
     assert Coding.objects.filter(client_id=CLIENT_ID).count() == 2
 
 
 def test_client_id_is_ignored_in_edits(api, project, coder, source):
-    coding = post(api, coder, project, source, client_id=CLIENT_ID).data
+    coding = post(api, coder, project, source, client_id=CLIENT_ID).json()
     response = api.patch(
         detail(project, coding["id"]),
         {"note": "Edited.", "version": 1, "client_id": "not-a-uuid"},
         format="json",
     )
-    assert response.status_code == 200, response.data
+    assert response.status_code == 200, response.json()
     assert str(Coding.objects.get().client_id) == CLIENT_ID
 
 
@@ -575,7 +575,7 @@ FIELDS = [
 def test_any_json_value_in_any_field_is_answered_without_a_server_error(
     api, project, coder, source, field
 ):
-    created = post(api, coder, project, source).data
+    created = post(api, coder, project, source).json()
     for value in ODD_VALUES:
         made = api.post(url(project, source), {**payload(project), field: value}, format="json")
         assert made.status_code in (200, 201, 400), (field, value, made.status_code)
@@ -584,7 +584,7 @@ def test_any_json_value_in_any_field_is_answered_without_a_server_error(
         )
         assert changed.status_code in (200, 400, 409), (field, value, changed.status_code)
         if changed.status_code == 200:
-            created = changed.data
+            created = changed.json()
 
 
 # --- the list: compact by default, ETag / If-None-Match --------------------------------------
@@ -687,11 +687,11 @@ def test_the_list_is_refused_to_outsiders_and_unassigned_coders(api, project, co
 def test_a_deleted_codings_client_id_stays_spent(api, project, coder, source):
     created = post(api, coder, project, source, client_id=CLIENT_ID)
     assert created.status_code == 201
-    gone = api.delete(detail(project, created.data["id"]) + "?version=1")
+    gone = api.delete(detail(project, created.json()["id"]) + "?version=1")
     assert gone.status_code == 204
     retried = post(api, coder, project, source, client_id=CLIENT_ID)  # the create's lost answer
-    assert retried.status_code == 410, retried.data
-    assert retried.data["code"] == "deleted" and retried.data["id"] == created.data["id"]
+    assert retried.status_code == 410, retried.json()
+    assert retried.json()["code"] == "deleted" and retried.json()["id"] == created.json()["id"]
     assert not Coding.objects.exists()
     assert post(api, coder, project, source).status_code == 201  # a new key still creates
 
@@ -715,13 +715,13 @@ def test_create_coding_refuses_a_spent_key_without_a_lookup_from_the_caller(code
 def test_an_edit_retried_after_it_won_answers_200_with_the_stored_coding(
     api, project, coder, source
 ):
-    coding = post(api, coder, project, source, client_id=CLIENT_ID).data
+    coding = post(api, coder, project, source, client_id=CLIENT_ID).json()
     edit = {"note": "Edited once.", "confidence": 3, "version": 1}
     first = api.patch(detail(project, coding["id"]), edit, format="json")
-    assert first.status_code == 200 and first.data["version"] == 2
+    assert first.status_code == 200 and first.json()["version"] == 2
     again = api.patch(detail(project, coding["id"]), edit, format="json")  # its answer was lost
-    assert again.status_code == 200, again.data
-    assert again.data == first.data
+    assert again.status_code == 200, again.json()
+    assert again.json() == first.json()
     assert CodingChange.objects.filter(coding_pk=coding["id"]).count() == 2  # applied once
     other = api.patch(detail(project, coding["id"]), {**edit, "note": "Other."}, format="json")
     assert other.status_code == 409  # a different body from the same version: a conflict
@@ -730,14 +730,14 @@ def test_an_edit_retried_after_it_won_answers_200_with_the_stored_coding(
 def test_an_edit_retried_after_someone_elses_later_change_is_a_conflict(
     api, project, coder, source
 ):
-    coding = post(api, coder, project, source, client_id=CLIENT_ID).data
+    coding = post(api, coder, project, source, client_id=CLIENT_ID).json()
     edit = {"note": "Edited once.", "version": 1}
     assert api.patch(detail(project, coding["id"]), edit, format="json").status_code == 200
     later = {"note": "Edited twice.", "version": 2}
     assert api.patch(detail(project, coding["id"]), later, format="json").status_code == 200
     retried = api.patch(detail(project, coding["id"]), edit, format="json")
     assert retried.status_code == 409
-    assert retried.data["current"]["note"] == "Edited twice."
+    assert retried.json()["current"]["note"] == "Edited twice."
 
 
 def test_a_save_reads_the_codebook_facts_within_its_lookup_query(api, project, coder, source):
@@ -752,12 +752,12 @@ def test_a_save_reads_the_codebook_facts_within_its_lookup_query(api, project, c
     table = ConfidenceLevel._meta.db_table
     with CaptureQueriesContext(connection) as queries:
         response = post(api, coder, project, source, quote="Sea of Japan")
-    assert response.status_code == 201, response.data
+    assert response.status_code == 201, response.json()
     reading = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
     assert len(reading) == 1 and "membership" in reading[0]
     # an activity disabled since is caught by the same query
     Activity.objects.filter(pk=ids(project)["exercises"].pk).update(enabled=False)
     with CaptureQueriesContext(connection) as queries:
         response = post(api, coder, project, source, quote="officials said")
-    assert response.status_code == 400 and "disabled" in str(response.data)
+    assert response.status_code == 400 and "disabled" in str(response.json())
     assert len([q for q in queries.captured_queries if table in q["sql"]]) == 1
