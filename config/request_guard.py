@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from rest_framework.parsers import JSONParser
+from rest_framework.utils.json import strict_constant
 
 JSON_MAX_DEPTH = 64
 # what PostgreSQL refuses in text: NUL, and surrogates (only valid as pairs in UTF-16)
@@ -62,7 +63,8 @@ def check_json(body: bytes, encoding: str = "utf-8") -> Any:
     DRF's parser reads it (in the request's charset, no NaN or Infinity), or NOT_READ when it
     does not read so: then the view's parser answers it (400) itself."""
     try:
-        data = json.loads(body.decode(encoding), parse_constant=_strict_constant)
+        strict = strict_constant if JSONParser.strict else None  # DRF's parser's own rule
+        data = json.loads(body.decode(encoding), parse_constant=strict)
     except RecursionError:
         raise Refused(400, TOO_DEEP) from None
     except ValueError:  # UnicodeDecodeError too
@@ -82,10 +84,6 @@ def check_json(body: bytes, encoding: str = "utf-8") -> Any:
                     raise Refused(400, BAD_CHARACTER)
                 stack.append((item, depth + 1))
     return data
-
-
-def _strict_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
 
 
 class CheckedJSONParser(JSONParser):
