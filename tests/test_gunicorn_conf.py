@@ -2,6 +2,7 @@
 
 import os
 import runpy
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_workers_keep_connections_open():
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    assert conf["worker_class"] == "gthread" and conf["keepalive"] >= 2
+    threaded = "config.gunicorn_worker.EpollThreadWorker" if hasattr(select, "epoll") else "gthread"
+    assert conf["worker_class"] == threaded and conf["keepalive"] >= 2
 
 
 def test_a_worker_loads_the_views_before_its_first_request():
