@@ -4,13 +4,13 @@ Command-line flags (--workers, --threads, --bind, --timeout as in the README) st
 this adds: threaded workers that keep connections open between requests, so an API client (the
 workspace, a script with a session) does not open a TCP connection for every save (issue 20);
 on Linux, threads that take ready connections straight from epoll instead of through gthread's
-main loop (`config.gunicorn_worker`); and workers that load every view before their first
+main loop (`gunicorn_worker.py`); and workers that load every view before their first
 request (`post_worker_init`).
 """
 
 import select
 
-worker_class = "config.gunicorn_worker.EpollThreadWorker" if hasattr(select, "epoll") else "gthread"
+worker_class = "gunicorn_worker.EpollThreadWorker" if hasattr(select, "epoll") else "gthread"
 keepalive = 30  # seconds an idle keep-alive connection stays open (gunicorn's default is 2)
 
 

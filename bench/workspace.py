@@ -7,7 +7,8 @@ Runs on the database DATABASE_URL names: on PostgreSQL it creates a temporary da
 server (dropped afterwards); without DATABASE_URL (or on SQLite) a temporary SQLite file. It
 migrates it, creates a project on the default codebook with one coder per concurrent client
 (each with a token and a 100,000-character source assigned), and starts gunicorn itself on a
-free 127.0.0.1 port (gthread workers, DEBUG off) — the deployment docs/deployment.md describes:
+free 127.0.0.1 port (gunicorn.conf.py's threaded workers, or --worker-class, DEBUG off) — the
+deployment docs/deployment.md describes:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/workspace.py
 
@@ -147,8 +148,9 @@ def with_paragraphs(text: str, every: int = PARAGRAPH) -> str:
 
 
 def start_gunicorn(
-    url: str, port: int, *, workers: int, threads: int, debug: bool, static: Path | None = None
-):
+    url: str, port: int, *, workers: int, threads: int, debug: bool, static: Path | None = None,
+    worker_class: str | None = None,
+):  # fmt: skip
     env = {
         **os.environ, "DATABASE_URL": url, "DEBUG": "1" if debug else "0",
         "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -156,8 +158,10 @@ def start_gunicorn(
         "DB_CONN_MAX_AGE": "600", "STATIC_ROOT": str(static or Path(TMP.name) / "static"),
     }  # fmt: skip
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+               "--workers", str(workers), "--threads", str(threads),
                "--keep-alive", "30", "--log-level", "warning"]  # fmt: skip
+    if worker_class:  # else gunicorn.conf.py's
+        command += ["--worker-class", worker_class]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     for _ in range(300):
         try:
@@ -288,6 +292,9 @@ def main() -> None:
     parser.add_argument("--per-coder", type=int, default=100)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--worker-class", help="gunicorn's worker class (default: gunicorn.conf.py's), e.g. gthread"
+    )
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
@@ -301,7 +308,10 @@ def main() -> None:
 
         connections.close_all()
         port = free_port()
-        server = start_gunicorn(url, port, workers=args.workers, threads=args.threads, debug=False)
+        server = start_gunicorn(
+            url, port, workers=args.workers, threads=args.threads, debug=False,
+            worker_class=args.worker_class,
+        )  # fmt: skip
         payload, text, clients = data["payload"], data["text"], data["clients"]
         save_many((port, clients[0], payload, text, 20, 10_000))  # warm up every worker
         single, saved = save_many((port, clients[0], payload, text, args.saves, 0))
@@ -327,8 +337,9 @@ def main() -> None:
         drop()
 
     print(
-        f"\nSaving a coding: {engine} + gunicorn ({args.workers} gthread workers x "
-        f"{args.threads} threads), {os.cpu_count()} CPUs, token auth, keep-alive\n"
+        f"\nSaving a coding: {engine} + gunicorn ({args.workers} workers x {args.threads} "
+        f"threads, {args.worker_class or 'gunicorn.conf.py'}), {os.cpu_count()} CPUs, token "
+        "auth, keep-alive\n"
     )
     rows = [
         ("", "ours", "peer", "aim"),

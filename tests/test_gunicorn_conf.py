@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_workers_keep_connections_open():
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    threaded = "config.gunicorn_worker.EpollThreadWorker" if hasattr(select, "epoll") else "gthread"
+    threaded = "gunicorn_worker.EpollThreadWorker" if hasattr(select, "epoll") else "gthread"
     assert conf["worker_class"] == threaded and conf["keepalive"] >= 2
 
 

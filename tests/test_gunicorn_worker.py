@@ -1,4 +1,4 @@
-"""config.gunicorn_worker.EpollThreadWorker, served by a real gunicorn with a small WSGI app."""
+"""gunicorn_worker.EpollThreadWorker, served by a real gunicorn with a small WSGI app."""
 
 import contextlib
 import http.client
@@ -41,7 +41,7 @@ def serving(tmp_path, *args: str):
     port = _free_port()
     command = [
         sys.executable, "-m", "gunicorn", "app:application", "--bind", f"127.0.0.1:{port}",
-        "--worker-class", "config.gunicorn_worker.EpollThreadWorker", "--workers", "1",
+        "--worker-class", "gunicorn_worker.EpollThreadWorker", "--workers", "1",
         "--graceful-timeout", "5", *args,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}

@@ -14,7 +14,9 @@ than `keepalive` (it shuts the socket down; the thread that sees the end of the 
 it, so only the thread that owns a connection ever closes it). How a request is read, answered
 and kept alive (`max_requests`, `worker_connections`, graceful shutdown) is gthread's own code.
 
-epoll is Linux's: gunicorn.conf.py uses gthread where it is missing.
+epoll is Linux's: gunicorn.conf.py uses gthread where it is missing. The module sits beside
+gunicorn.conf.py, not in `config`: gunicorn's master imports it, and importing the `config`
+package loads the Celery app (30 MiB more in the master).
 """
 
 from __future__ import annotations
