@@ -101,7 +101,6 @@ class EpollThreadWorker(gthread.ThreadWorker):
                 raise
         else:
             conn = gthread.TConn(self.cfg, sock, client, listener.getsockname())
-            conn.init()  # a blocking socket and its parser
             with self._lock:
                 self._conns[conn.sock.fileno()] = conn
                 self.nr_conns += 1
@@ -119,6 +118,8 @@ class EpollThreadWorker(gthread.ThreadWorker):
             self._keep.discard(conn)
         keepalive = False
         try:
+            if not conn.initialized:  # as gthread: blocking, TLS and parser once data came
+                conn.init()
             keepalive, _ = self.handle(conn)
         finally:
             if keepalive and self.alive:

@@ -16,14 +16,15 @@ def test_workers_keep_connections_open():
     assert conf["worker_class"] == threaded and conf["keepalive"] >= 2
 
 
-def test_a_worker_loads_the_views_before_its_first_request():
+def test_a_worker_loads_the_views_and_freezes_them_before_its_first_request():
     """Run in a fresh interpreter: the hook must import what the first request would."""
     code = (
         "import django, runpy, sys; django.setup(); "
         "conf = runpy.run_path('gunicorn.conf.py'); "
         "assert 'coding.workspace.api.views' not in sys.modules; "
         "conf['post_worker_init'](None); "
-        "assert 'coding.workspace.api.views' in sys.modules, 'views not loaded'"
+        "assert 'coding.workspace.api.views' in sys.modules, 'views not loaded'; "
+        "import gc; assert gc.get_freeze_count() > 10000, 'startup objects not frozen'"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
     done = subprocess.run(

@@ -5,6 +5,7 @@ import http.client
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -35,7 +36,7 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(tmp_path, *args: str):
+def serving(tmp_path, *args: str, tls: ssl.SSLContext | None = None):
     """gunicorn with the worker on a free port, one worker unless asked; yields (master, port)."""
     (tmp_path / "app.py").write_text(APP)
     port = _free_port()
@@ -50,7 +51,7 @@ def serving(tmp_path, *args: str):
         deadline = time.monotonic() + 20
         while True:
             try:
-                get(port, "/")
+                get(port, "/", https(port, tls) if tls else None)
                 break
             except OSError:
                 assert master.poll() is None, master.stderr.read()
@@ -64,6 +65,10 @@ def serving(tmp_path, *args: str):
         except subprocess.TimeoutExpired:
             master.kill()
             master.wait()
+
+
+def https(port: int, context: ssl.SSLContext) -> http.client.HTTPSConnection:
+    return http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=context)
 
 
 def get(port: int, path: str, conn: http.client.HTTPConnection | None = None) -> tuple[int, str]:
@@ -116,6 +121,29 @@ def test_an_idle_connection_is_closed_after_the_keepalive(tmp_path):
         sock.settimeout(5)
         assert sock.recv(4096) == b""  # closed by the server within keep-alive + a sweep
         assert get(port, "/")[0] == 200  # and the worker goes on serving
+
+
+def test_tls_connections_are_served_and_kept_open(tmp_path):
+    """TLS (gunicorn's --certfile): served and kept open; a client that connects and says
+    nothing holds no thread (the one thread serves another client meanwhile)."""
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(tmp_path / "key.pem"),
+         "-out", str(tmp_path / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+    context.check_hostname = False
+    tls = ("--certfile", str(tmp_path / "cert.pem"), "--keyfile", str(tmp_path / "key.pem"))
+    with serving(tmp_path, "--threads", "1", *tls, tls=context) as (_, port):
+        silent = socket.create_connection(("127.0.0.1", port))  # no handshake: holds no thread
+        time.sleep(0.3)
+        conn = https(port, context)
+        assert get(port, "/", conn)[0] == 200
+        first_socket = conn.sock
+        assert get(port, "/", conn)[0] == 200
+        assert conn.sock is first_socket
+        silent.close()
 
 
 def test_a_bad_request_gets_400_and_the_worker_goes_on(tmp_path):
