@@ -132,13 +132,15 @@ class EpollThreadWorker(gthread.ThreadWorker):
 
     def _close(self, fd: int, conn: gthread.TConn) -> None:
         with self._lock:
-            del self._conns[fd]
+            if self._conns.get(fd) is conn:  # (the number may be another connection's already)
+                del self._conns[fd]
             self._keep.discard(conn)
             self.nr_conns -= 1
             while self._paused and self.alive:
                 self._epoll.modify(self._paused.pop().fileno(), READY)
-        self._epoll.unregister(fd)  # before the number can be given to a new connection
-        conn.close()
+        if conn.sock.fileno() != -1:  # else gthread's handle() closed it on an error: epoll
+            self._epoll.unregister(fd)  # forgot it then; here, before the number is reused
+            conn.close()
 
     def _shut_idle(self) -> None:
         now = time.time()

@@ -18,6 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = """
 import os, time
 def application(environ, start_response):
+    if environ["PATH_INFO"] == "/broken":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        def body():
+            yield b"half"
+            raise RuntimeError("the application failed after the headers")
+        return body()
     if environ["PATH_INFO"] == "/sleep":
         time.sleep(float(environ["QUERY_STRING"] or 1))
     length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -117,7 +123,9 @@ def test_an_idle_connection_is_closed_after_the_keepalive(tmp_path):
     with serving(tmp_path, "--threads", "2", "--keep-alive", "1") as (_, port):
         sock = socket.create_connection(("127.0.0.1", port), timeout=10)
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        assert response.status == 200 and response.read()
         sock.settimeout(5)
         assert sock.recv(4096) == b""  # closed by the server within keep-alive + a sweep
         assert get(port, "/")[0] == 200  # and the worker goes on serving
@@ -152,6 +160,20 @@ def test_a_bad_request_gets_400_and_the_worker_goes_on(tmp_path):
         sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
         assert sock.recv(4096).startswith(b"HTTP/1.1 400")
         assert get(port, "/")[0] == 200
+
+
+def test_an_error_after_the_headers_closes_that_connection_only(tmp_path):
+    with serving(tmp_path, "--threads", "1") as (master, port):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/broken")
+        response = conn.getresponse()
+        with pytest.raises((http.client.IncompleteRead, ConnectionError)):
+            response.read()  # gthread's handle() closed the socket itself
+        assert get(port, "/")[0] == 200
+        master.terminate()
+        _, log = master.communicate(timeout=10)
+    assert "the application failed after the headers" in log
+    assert "Error serving a connection" not in log  # the worker knew it was closed
 
 
 def test_worker_connections_bound_the_open_connections(tmp_path):
