@@ -52,7 +52,8 @@ def serving(tmp_path, *args: str, tls: ssl.SSLContext | None = None):
         "--graceful-timeout", "5", *args,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}
-    master = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    log = (tmp_path / "gunicorn.log").open("w")  # a file, not a pipe nobody drains
+    master = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=log)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -60,7 +61,7 @@ def serving(tmp_path, *args: str, tls: ssl.SSLContext | None = None):
                 get(port, "/", https(port, tls) if tls else None)
                 break
             except OSError:
-                assert master.poll() is None, master.stderr.read()
+                assert master.poll() is None, (tmp_path / "gunicorn.log").read_text()
                 assert time.monotonic() < deadline, "gunicorn did not answer"
                 time.sleep(0.1)
         yield master, port
@@ -71,6 +72,7 @@ def serving(tmp_path, *args: str, tls: ssl.SSLContext | None = None):
         except subprocess.TimeoutExpired:
             master.kill()
             master.wait()
+        log.close()
 
 
 def https(port: int, context: ssl.SSLContext) -> http.client.HTTPSConnection:
@@ -171,7 +173,8 @@ def test_an_error_after_the_headers_closes_that_connection_only(tmp_path):
             response.read()  # gthread's handle() closed the socket itself
         assert get(port, "/")[0] == 200
         master.terminate()
-        _, log = master.communicate(timeout=10)
+        master.wait(10)
+    log = (tmp_path / "gunicorn.log").read_text()
     assert "the application failed after the headers" in log
     assert "Error serving a connection" not in log  # the worker knew it was closed
 
