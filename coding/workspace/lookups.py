@@ -109,9 +109,9 @@ def load_for_save(
         row = cursor.fetchone()
     user = checked_token_user(row)[0] if token_key is not None else None
     codebook_id, role, pk, text_hash = row[:4]
-    after_facts = 9 if probe is not None else 5  # the probe's five columns, or one NULL
-    status, stored, created = row[after_facts : after_facts + 3]
-    facts = CodebookFacts(probe, row[4:9]) if probe is not None else None
+    facts_end = 4 + (CodebookProbe.COLUMNS if probe is not None else 1)  # or one NULL
+    status, stored, created = row[facts_end : facts_end + 3]
+    facts = CodebookFacts(probe, row[4:facts_end]) if probe is not None else None
     text = source_text(pk, text_hash) if pk is not None else None
     return SaveTarget(
         codebook_id=codebook_id,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -202,6 +203,8 @@ class CodebookProbe:
     """The codebook facts one coding's codes are judged on (`check_codebook`): asked as five SQL
     columns over a row `p` with a `codebook_id`, so the save lookup can ask them in its own
     query (coding.workspace.lookups) instead of a query of their own."""
+
+    COLUMNS: ClassVar[int] = 5  # how many columns `columns` asks
 
     activity: int
     confidence: int

@@ -4,6 +4,8 @@ Blind coding: a coder only ever reads and writes their own codings (another code
 404, and nothing counts it); a project's PIs read everyone's, filtered with `?coder=<username>`.
 """
 
+import contextlib
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
@@ -72,16 +74,23 @@ def _parse(body, *, partial: bool = False) -> dict:
         raise ValidationError(exc.errors) from exc
 
 
+@contextlib.contextmanager
+def _anonymous_if_refused(request):
+    """A refused token leaves the request anonymous (its error answer reads request.user)."""
+    try:
+        yield
+    except AuthenticationFailed:
+        request.user = AnonymousUser()
+        raise
+
+
 def _check_token(request) -> None:
     """Authenticate a save's token now, if its lookup has not checked it yet."""
     if isinstance(request.user, TokenCheckedBySave):
-        try:
+        with _anonymous_if_refused(request):
             request.user, request.auth = TokenAuthentication().authenticate_credentials(
                 request.user.key
             )
-        except AuthenticationFailed:
-            request.user = AnonymousUser()
-            raise
 
 
 def _load_for_save(request, project_slug: str, source_pk: int, client_id, data) -> SaveTarget:
@@ -92,13 +101,10 @@ def _load_for_save(request, project_slug: str, source_pk: int, client_id, data) 
         return load_for_save(
             project_slug, source_pk, user_id=user.pk, client_id=client_id, probe=probe
         )
-    try:
+    with _anonymous_if_refused(request):
         target = load_for_save(
             project_slug, source_pk, token_key=user.key, client_id=client_id, probe=probe
         )
-    except AuthenticationFailed:
-        request.user = AnonymousUser()
-        raise
     request.user = target.user
     return target
 
