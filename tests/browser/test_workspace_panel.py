@@ -10,6 +10,7 @@ from coding.models import Assignment, Coding, CodingChange, Role
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import (
     AssignmentFactory,
+    CodingFactory,
     MembershipFactory,
     ProjectFactory,
     SourceFactory,
@@ -180,6 +181,27 @@ def test_a_whole_article_by_keyboard_only(page, live_server, login, screenshot, 
     assert Assignment.objects.get().status == "done"
     actions = list(CodingChange.objects.order_by("pk").values_list("action", flat=True))
     assert actions == ["create", "create", "update", "delete", "create", "update"]
+
+
+def test_the_text_is_drawn_again_only_when_its_highlights_change(
+    page, live_server, login, coder_on
+):
+    project, source = coder_on(ARTICLE)
+    CodingFactory(source=source, coder=source.assignments.get().coder, start=0, end=12)
+    login("coder1")
+    open_workspace(page, live_server, project, source)
+    highlight = page.locator("#reader .seg.hl")
+    expect(highlight).to_have_text("Joint patrol")
+    # Laying out a long text again costs more than building it: a redraw that changes no
+    # highlight (here: the assignment marked done) keeps the reader's nodes...
+    highlight.evaluate("(seg) => { seg.dataset.kept = 'yes'; }")
+    page.get_by_role("button", name="Mark as done").click()
+    expect(page.locator("#assignment-status")).to_have_text("Done")
+    expect(page.locator("#reader .seg.hl[data-kept]")).to_have_count(1)
+    # ...and one that changes a highlight (the coding opened: outlined) draws them anew.
+    highlight.click()
+    expect(page.locator("#reader .seg.hl.active")).to_have_text("Joint patrol")
+    expect(page.locator("#reader .seg[data-kept]")).to_have_count(0)
 
 
 def _box(page, selector: str) -> dict:

@@ -30,7 +30,6 @@ const confidence = new Map(data.codebook.confidence.map((c) => [c.value, c]));
 
 const codings = new Map(); // key -> coding ("c<id>" on the server, "t<n>" not yet)
 for (const c of data.codings) codings.set(`c${c.id}`, { ...c, key: `c${c.id}` });
-const queue = await PendingQueue.open(`ws:${data.project.slug}:${data.source.id}:${me.username}`);
 // The span in the panel: a new passage (key null) or an own coding being edited (its key), in
 // UTF-16 units; Shift+arrow keys and the handles move its edges until it is saved or cancelled.
 let draft = null; // {key, s, e}
@@ -42,6 +41,13 @@ let flushing = null;
 let offline = false;
 let timedOut = false;
 let justSaved = false;
+let drawn = ""; // what the reader shows (see drawReader)
+
+// Finding the saves this browser kept for the source takes Web Locks, tens of milliseconds: the
+// text and the server's codings are drawn first, so the browser lays them out meanwhile.
+const queueOpening = PendingQueue.open(`ws:${data.project.slug}:${data.source.id}:${me.username}`);
+drawReader();
+const queue = await queueOpening;
 
 // --- state from the pending queue --------------------------------------------------------------
 
@@ -120,16 +126,25 @@ function summary(c) {
 }
 
 function draw() {
+  drawReader();
+  drawHandles();
+  drawList();
+  drawStatus();
+}
+
+// The text with its highlights. A draw that changes nothing there keeps the reader's nodes, so
+// the browser need not lay out the whole text again (it takes longer than building it).
+function drawReader() {
   const shown = visible().map((c) => {
     const moved = draft && draft.key === c.key;
     return { key: c.key, s: moved ? draft.s : map.toUnits(c.start), e: moved ? draft.e : map.toUnits(c.end),
              color: colorOf(c), pending: !!c.pending || moved, failed: !!c.failed };
   });
   if (draft && draft.key === null) shown.push({ key: "draft", s: draft.s, e: draft.e, color: "#98a2b3", pending: true });
+  const signature = JSON.stringify([activeKey, shown]);
+  if (signature === drawn) return;
   render(reader, text, shown, activeKey);
-  drawHandles();
-  drawList();
-  drawStatus();
+  drawn = signature;
 }
 
 // The span of the draft as the server wants it: code points and the exact quote.
@@ -793,7 +808,7 @@ window.workspace = {
     reader.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
     return !!range;
   },
-  redraw() { const t0 = performance.now(); draw(); return performance.now() - t0; },
+  redraw() { const t0 = performance.now(); drawn = ""; draw(); return performance.now() - t0; },
   offsets: map,
   codings: () => [...codings.values()],
   // for suggestions.js: an accepted suggestion is a coding stored on the server
