@@ -66,6 +66,12 @@ def test_coder_gets_only_own_codings_and_escaped_text(client_for, project, coder
     assert "secret of coder b" not in html
     data = page_data(response)
     assert [c["id"] for c in data["codings"]] == [mine.pk]
+    # what the page draws and edits, not the context or the time of saving (smaller pages)
+    assert set(data["codings"][0]) == {
+        "id", "coder", "version", "start", "end", "quote", "dyad_type", "side_a", "side_b",
+        "participants", "setting", "forum", "area", "activity", "confidence", "event_date",
+        "date_precision", "note", "client_id",
+    }  # fmt: skip
     assert data["source"]["text"] == source.text
     assert data["me"] == {
         "username": "coder-a", "is_pi": False, "assignment": "not_started", "can_code": True,
