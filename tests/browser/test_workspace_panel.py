@@ -238,6 +238,9 @@ def test_the_panel_is_whole_and_beside_the_selection(page, live_server, login, c
             "([s, e]) => window.workspace.selectPoints(s, e)", [start, start + len(passage)]
         )
         expect(page.locator("#coding-form")).to_be_visible()
+        # Paragraphs are laid out as they come near the screen, at the browser's next frame:
+        # measure what the coder sees then (the scroll and the selection above are one task).
+        page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
         panel = _box(page, "#coding-form")
         chosen = _box(page, '#reader .seg.hl[data-ids~="draft"]')
         save = _box(page, "#cf-save")

@@ -41,6 +41,7 @@ export function render(root, text, codings, activeKey = null) {
       p.dir = "auto";
       p.dataset.s = paras[pi][0];
       p.dataset.e = paras[pi][1];
+      p.style.setProperty("--chars", paras[pi][1] - paras[pi][0]); // its height until laid out
       frag.appendChild(p);
     }
     const end = Math.min(next, paras[pi][1]);

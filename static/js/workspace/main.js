@@ -552,6 +552,9 @@ function fitSide() {
   side.style.maxHeight = height;
   formEl.style.maxHeight = getComputedStyle(formEl).position === "fixed" ? "" : height;
 }
+// Paragraphs are laid out as they come near the screen (app.css), so the text's height changes
+// as the coder scrolls: the panel is fitted again whenever it does.
+new ResizeObserver(() => { fitSide(); drawHandles(); }).observe(layout);
 let fitting = false;
 window.addEventListener("scroll", () => {
   if (fitting) return;
