@@ -18,10 +18,6 @@ from coding.reliability.training import is_training
 from coding.workspace.queue import continue_with, queue_for, status_counts
 from coding.workspace.visibility import visible_codings
 
-# Fields of the API's codings the page never reads: with 32-character contexts, the context,
-# source and time of saving are a third of a coding's bytes, in a page of up to 1,000 (issue 20).
-NOT_ON_THE_PAGE = ("source", "prefix", "suffix", "updated_at")
-
 
 def workspace_data(project, me, source, my_status: str | None) -> dict:
     """All initial data of the document view (blind: a coder gets only their own codings)."""
@@ -29,10 +25,7 @@ def workspace_data(project, me, source, my_status: str | None) -> dict:
     areas = codebook.areas.prefetch_related(
         Prefetch("activities", queryset=Activity.objects.order_by("order", "label"))
     )
-    codings = visible_codings(me, source.pk)
-    for coding in codings:
-        for field in NOT_ON_THE_PAGE:
-            del coding[field]
+    codings = visible_codings(me, source.pk, context=False)
     coders = []
     if me.is_pi:
         coders = sorted(
