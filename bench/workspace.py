@@ -17,12 +17,14 @@ It then measures, with persistent HTTP connections and token authentication:
   sends): p50 and p95 over --saves saves; then editing each of them once (PATCH);
 - --coders coders saving at once, one process each (--per-coder saves each): saves/s, p50, p95;
 and, unless --no-browser, opens in Chromium (a second gunicorn, serving the collected static
-files) two 100,000-character sources with 1,000 codings each, one written as a single paragraph
-(the worst case for the browser's layout) and one in paragraphs of ~700 characters (as news
-is), and reports for each the time from navigation to the page delivered (an upper bound of the
-server's time), to the text and its highlights painted (the Largest Contentful Paint, which must
-be the reader's text) and to the page ready (every handler wired, the panel fitted), and the
-median time of redrawing all 1,000.
+files) three 100,000-character sources with 1,000 codings each: one written as a single
+paragraph (the worst case for the browser's layout), one in paragraphs of ~700 characters (as
+news is), and one in lines of ~700 characters with single line breaks and no blank line (a
+plain-text source: one paragraph of lines, which the page draws in blocks). For each it reports
+the time from navigation to the page delivered (an upper bound of the server's time), to the
+text and its highlights painted (the Largest Contentful Paint, which must be the reader's text)
+and to the page ready (every handler wired, the panel fitted), and the median time of
+redrawing all 1,000.
 
 The peer figures are those quoted in issue 5 for a mature open-source annotation tool on the same
 stack, measured on this machine.
@@ -102,9 +104,12 @@ def build(coders: int) -> dict:
     one_paragraph = Source.objects.get(pk=viewer["source"])
     paragraphs = Source.objects.create(project=project, title="Bench paragraphs",
                                        text=with_paragraphs(text))  # fmt: skip
-    Assignment.objects.create(source=paragraphs, coder=one_paragraph.assignments.get().coder)
+    lines = Source.objects.create(project=project, title="Bench lines",
+                                  text=with_paragraphs(text, separator="\n"))  # fmt: skip
+    for shape in (paragraphs, lines):
+        Assignment.objects.create(source=shape, coder=one_paragraph.assignments.get().coder)
     span = len(SENTENCE)
-    for big in (one_paragraph, paragraphs):
+    for big in (one_paragraph, paragraphs, lines):
         Coding.objects.bulk_create(
             Coding(
                 source=big, coder=big.assignments.get().coder, start=(i * span) % 99_000,
@@ -123,6 +128,7 @@ def build(coders: int) -> dict:
             "username": f"bench-coder-{coders}",
             "source": one_paragraph.pk,
             "paragraphs": paragraphs.pk,
+            "lines": lines.pk,
         },
         "payload": {
             "dyad_type": "undirected",
@@ -139,14 +145,14 @@ def build(coders: int) -> dict:
     }
 
 
-def with_paragraphs(text: str, every: int = PARAGRAPH) -> str:
-    """The same text in paragraphs of about `every` characters: a blank line after the first
-    sentence that ends past each mark, cut back to the text's length."""
+def with_paragraphs(text: str, every: int = PARAGRAPH, separator: str = "\n\n") -> str:
+    """The same text in paragraphs of about `every` characters: a blank line (or `separator`)
+    after the first sentence that ends past each mark, cut back to the text's length."""
     parts, at = [], 0
     while (end := text.find(". ", at + every)) > 0:
         parts.append(text[at : end + 1])
         at = end + 2
-    return "\n\n".join([*parts, text[at:]])[: len(text)]
+    return separator.join([*parts, text[at:]])[: len(text)]
 
 
 def start_gunicorn(
@@ -271,7 +277,7 @@ def browser(url: str, data: dict) -> dict[str, tuple] | None:
             page.get_by_role("button", name="Log in").click()
             page.wait_for_url("**/projects/")
             figures = {}
-            for name in ("source", "paragraphs"):
+            for name in ("source", "paragraphs", "lines"):
                 loads, htmls = [], []
                 for _ in range(3):
                     page.goto(f"{base}/projects/{SLUG}/sources/{data['viewer'][name]}/code/")
@@ -371,7 +377,11 @@ def main() -> None:
     ]  # fmt: skip
     for row in rows:
         print(f"  {row[0]:<30} {row[1]:>14} {row[2]:>16} {row[3]:>16}")
-    shapes = (("source", "one paragraph"), ("paragraphs", f"paragraphs of ~{PARAGRAPH} characters"))
+    shapes = (
+        ("source", "one paragraph"),
+        ("paragraphs", f"paragraphs of ~{PARAGRAPH} characters"),
+        ("lines", f"lines of ~{PARAGRAPH} characters (one paragraph of single line breaks)"),
+    )
     for name, label in shapes:
         if not rendered:
             break

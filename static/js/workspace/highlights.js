@@ -1,20 +1,47 @@
-// Drawing the text and its highlights. The text is split into paragraphs at blank lines and
-// every paragraph into segments at all coding boundaries, so overlapping and nested codings
+// Drawing the text and its highlights. The text is split into paragraphs at blank lines (long
+// paragraphs of many lines into blocks of lines, below) and every paragraph into segments at all
+// coding boundaries, so overlapping and nested codings
 // are each visible and clickable: a segment knows every coding that covers it (data-ids), is
 // coloured by the innermost one, and gets a deeper underline per extra layer. Each segment
 // carries its UTF-16 offsets (data-s, data-e) so a DOM selection maps back to the text.
 
 const PARAGRAPH_BREAK = /\n{2,}/g;
+// A paragraph of many lines (a plain-text source whose paragraphs end at single line breaks, or
+// hard-wrapped lines) is drawn as blocks of whole lines of up to BLOCK_CHARS each, cut at line
+// breaks: a break between two blocks looks the same as one inside a block, and the browser lays
+// out only the blocks near the screen (content-visibility), not all of a long text at once.
+const BLOCK_CHARS = 2000;
 
+// The text's paragraphs as [start, end, joined] in UTF-16 units; `joined`: the next part is the
+// same paragraph's next block, after one line break.
 export function paragraphs(text) {
   const parts = [];
   let last = 0;
   for (const m of text.matchAll(PARAGRAPH_BREAK)) {
-    if (m.index > last) parts.push([last, m.index]);
+    if (m.index > last) blocks(text, last, m.index, parts);
     last = m.index + m[0].length;
   }
-  if (text.length > last) parts.push([last, text.length]);
+  if (text.length > last) blocks(text, last, text.length, parts);
   return parts;
+}
+
+function blocks(text, start, end, parts) {
+  while (end - start > BLOCK_CHARS) {
+    let cut = text.lastIndexOf("\n", start + BLOCK_CHARS);
+    if (cut <= start) cut = text.indexOf("\n", start + BLOCK_CHARS); // a line longer than a block
+    if (cut < 0 || cut >= end) break;
+    parts.push([start, cut, true]);
+    start = cut + 1;
+  }
+  parts.push([start, end, false]);
+}
+
+// How many characters a block is sized as until laid out: its length, or 60 a line where its
+// lines are short.
+function sizedChars(text, start, end) {
+  let lines = 1;
+  for (let i = text.indexOf("\n", start); i >= 0 && i < end; i = text.indexOf("\n", i + 1)) lines++;
+  return Math.max(end - start, lines * 60);
 }
 
 // codings: [{key, s, e, color, pending, failed}] with s/e in UTF-16 units.
@@ -41,7 +68,8 @@ export function render(root, text, codings, activeKey = null) {
       p.dir = "auto";
       p.dataset.s = paras[pi][0];
       p.dataset.e = paras[pi][1];
-      p.style.setProperty("--chars", paras[pi][1] - paras[pi][0]); // its height until laid out
+      p.style.setProperty("--chars", sizedChars(text, paras[pi][0], paras[pi][1])); // until laid out
+      if (paras[pi][2]) p.classList.add("joined");
       frag.appendChild(p);
     }
     const end = Math.min(next, paras[pi][1]);
