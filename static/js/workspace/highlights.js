@@ -1,9 +1,9 @@
 // Drawing the text and its highlights. The text is split into paragraphs at blank lines (long
 // paragraphs of many lines into blocks of lines, below) and every paragraph into segments at all
-// coding boundaries, so overlapping and nested codings
-// are each visible and clickable: a segment knows every coding that covers it (data-ids), is
-// coloured by the innermost one, and gets a deeper underline per extra layer. Each segment
-// carries its UTF-16 offsets (data-s, data-e) so a DOM selection maps back to the text.
+// coding boundaries, so overlapping and nested codings are each visible and clickable: a segment
+// knows every coding that covers it (data-ids), is coloured by the innermost one, and gets a
+// deeper underline per extra layer. Each segment carries its UTF-16 offsets (data-s, data-e) so a
+// DOM selection maps back to the text.
 
 const PARAGRAPH_BREAK = /\n{2,}/g;
 // A paragraph of many lines (a plain-text source whose paragraphs end at single line breaks, or
