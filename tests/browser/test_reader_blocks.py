@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from coding.models import Coding, Role
 from coding.workspace.codings import create_coding
-from tests.browser.test_workspace import fill_form
+from tests.browser.test_workspace import fill_form, open_workspace
 from tests.factories import (
     AssignmentFactory,
     MembershipFactory,
@@ -39,11 +39,6 @@ def plain_text_source(db):
     MembershipFactory(project=project, user=coder, role=Role.CODER)
     AssignmentFactory(source=source, coder=coder)
     return project, source, coder
-
-
-def open_workspace(page, live_server, project, source):
-    page.goto(f"{live_server.url}/projects/{project.slug}/sources/{source.pk}/code/")
-    expect(page.locator("#reader[data-ready]")).to_have_count(1)
 
 
 def blocks(page):

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from coding.models import Assignment, Coding, CodingChange, Role
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_workspace import open_workspace
 from tests.factories import (
     AssignmentFactory,
     CodingFactory,
@@ -51,11 +52,6 @@ def coder_on(db):
         return project, source
 
     return make
-
-
-def open_workspace(page, live_server, project, source):
-    page.goto(f"{live_server.url}/projects/{project.slug}/sources/{source.pk}/code/")
-    expect(page.locator("#reader[data-ready]")).to_have_count(1)
 
 
 def saved(page):
