@@ -126,7 +126,7 @@ def _check_assignment(status: str | None, *, required: bool) -> None:
         raise AssignmentDone()
 
 
-def _validate(
+def validate_coding(
     text: SpanText, codebook_id: int, data: dict[str, Any], facts: CodebookFacts | None = None
 ):
     errors: dict[str, list[str]] = {}
@@ -233,13 +233,9 @@ def create_coding(
     _check_assignment(assignment_status, required=require_assignment)
     if codebook_id is None:
         codebook_id = source.project.codebook_id
-    span, codes = _validate(text or SpanText.of(source.text), codebook_id, data, codebook_facts)
-    coding = Coding(source_id=source.pk, coder=coder, client_id=client_id)
-    _apply(coding, span, codes)
-    change = CodingChange(
-        source_id=source.pk, user=coder, action=CodingChange.Action.CREATE, version=1,
-        after=coding_state(coding), client_id=client_id,
-    )  # fmt: skip
+    text = text or SpanText.of(source.text)
+    span, codes = validate_coding(text, codebook_id, data, codebook_facts)
+    coding, change = new_coding(source.pk, coder, client_id, span, codes)
     try:
         if (
             not codes.participants
@@ -258,6 +254,19 @@ def create_coding(
         return existing
     coding.created = True
     return coding
+
+
+def new_coding(
+    source_pk: int, coder, client_id: uuid.UUID | None, span, codes: Codes
+) -> tuple[Coding, CodingChange]:
+    """A new coding, not stored yet, and its history row."""
+    coding = Coding(source_id=source_pk, coder=coder, client_id=client_id)
+    _apply(coding, span, codes)
+    change = CodingChange(
+        source_id=source_pk, user=coder, action=CodingChange.Action.CREATE, version=1,
+        after=coding_state(coding), client_id=client_id,
+    )  # fmt: skip
+    return coding, change
 
 
 def _insert_in_transaction(
@@ -325,7 +334,7 @@ def update_coding(
     if codebook_id is None:
         codebook_id = coding.source.project.codebook_id
     merged["event_date"] = _as_date(merged.get("event_date"))
-    span, codes = _validate(text, codebook_id, merged)
+    span, codes = validate_coding(text, codebook_id, merged)
     _apply(coding, span, codes)
     after = coding_state(coding)
     with transaction.atomic():

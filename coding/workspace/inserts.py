@@ -108,18 +108,65 @@ def insert_with_history(coding: Coding, change: CodingChange) -> None:
     new coding's id) in one statement; sets both primary keys."""
     sql, coding_fields, change_fields = _statement(connection.vendor)
     params = [*_values(coding, coding_fields), *_values(change, change_fields)]
+    _store(coding, change, sql, params)
+
+
+def insert_if_lookup_unchanged(
+    coding: Coding, change: CodingChange, lookup: tuple[str, list], guard: str
+) -> bool:
+    """As `insert_with_history`, in a statement that first runs `lookup` (a query answering
+    one row, with its parameters) and inserts only if that row, as PostgreSQL writes it as
+    text, is `guard`: whatever the lookup checks is checked in the same statement (and
+    snapshot) as the insert (`warm_saves`). Whether it stored them."""
+    head, coding_fields, change_fields = _guarded_statement(connection.vendor)
+    lookup_sql, lookup_params = lookup
+    sql = f"WITH g AS MATERIALIZED ({lookup_sql}), {head}"
+    params = [
+        *lookup_params, *_values(coding, coding_fields), guard, *_values(change, change_fields)
+    ]  # fmt: skip
+    return _store(coding, change, sql, params)
+
+
+@functools.cache
+def _guarded_statement(vendor: str) -> tuple[str, Typed, Typed]:
+    """The inserts of `_statement` as INSERT .. SELECT from the lookup `g`, with each value
+    cast to its column's type (a bare parameter in a SELECT list would be typed as text)."""
+    _, coding_fields, change_fields = _statement(vendor)
+    qn = connection.ops.quote_name
+
+    def names(typed):
+        return ", ".join(qn(f.column) for f, _, _ in typed)
+
+    def casts(typed):
+        return ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f, _, _ in typed)
+
+    head = (
+        f"c AS (INSERT INTO {qn(Coding._meta.db_table)} ({names(coding_fields)}) "
+        f"SELECT {casts(coding_fields)} FROM g WHERE CAST(g AS text) = %s RETURNING id) "
+        f"INSERT INTO {qn(CodingChange._meta.db_table)} "
+        f"({names(change_fields)}, {qn('coding_id')}, {qn('coding_pk')}) "
+        f"SELECT {casts(change_fields)}, c.id, c.id FROM c RETURNING id, coding_id"
+    )
+    return head, coding_fields, change_fields
+
+
+def _store(coding: Coding, change: CodingChange, sql: str, params: list[Any]) -> bool:
     if connection.get_autocommit():  # the statement is its own transaction
-        change_pk, coding_pk = _run(sql, params)
+        row = _run(sql, params)
     else:  # inside a caller's transaction: a savepoint, so a unique violation leaves it usable
         with transaction.atomic():
-            change_pk, coding_pk = _run(sql, params)
+            row = _run(sql, params)
+    if row is None:
+        return False
+    change_pk, coding_pk = row
     coding.pk, change.pk = coding_pk, change_pk
     change.coding_id = change.coding_pk = coding_pk
     for obj in (coding, change):
         obj._state.adding, obj._state.db = False, connection.alias
+    return True
 
 
-def _run(sql: str, params: list[Any]) -> tuple[int, int]:
+def _run(sql: str, params: list[Any]) -> tuple[int, int] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()

@@ -28,6 +28,7 @@ from coding.models import (
     Role,
 )
 from coding.models.codings import DyadType
+from coding.workspace.inserts import single_statement_insert_available
 from coding.workspace.source_texts import source_text
 from coding.workspace.validation import CodebookFacts, CodebookProbe, SpanText
 from sources.models import Source
@@ -46,84 +47,109 @@ class SaveTarget:
     deleted_under_client_id: int | None  # a coding created under the key (spent if not stored)
     codebook_facts: CodebookFacts | None = None  # for the probe asked, if any
     user: AbstractBaseUser | None = None  # the token's user, when asked by token
+    answer: tuple[tuple, str] | None = None  # PostgreSQL: the row and the row as text
 
     @property
     def is_member(self) -> bool:
         return self.codebook_id is not None
 
 
-def load_for_save(
-    project_slug: str,
-    source_pk: int,
-    *,
-    user_id: int | None = None,
-    token_key: str | None = None,
-    client_id: uuid.UUID | None = None,
-    probe: CodebookProbe | None = None,
-) -> SaveTarget:
+def load_for_save(lookup: SaveLookup) -> SaveTarget:
     """The hot read of every save, in one plain-SQL query: the user's membership of the project,
     the source if it is in the project, the user's assignment status, the pk of the user's
     coding already stored under `client_id` (a retried save) and of the coding ever created
     under it (from the history: if deleted, the key is spent). One round trip instead of four
     ORM queries, whose compilation alone costs more than the queries (issue 5's latency aim).
 
-    The user is `user_id`, or the owner of the API token `token_key`: then the same query
-    checks the token too (`authentication.checked_token_user`: AuthenticationFailed for an
-    unknown, inactive or expired one) and the target carries the user, so a save by token
-    makes no query for its authentication (issue 20). With a `probe`, the same query also reads
-    the codebook facts the new coding's codes are judged on (`validation.check_codebook`), so
-    the save needs no query of its own for them (issue 20). The text comes from
-    `source_texts`, which keeps it between saves."""
-    facts_sql, facts_params = probe.columns() if probe is not None else ("NULL", [])
-    if token_key is not None:
-        who = (
-            f"(SELECT t.user_id AS uid, {token_user_columns()} "
-            f"FROM {token_tables()} WHERE t.key = %s) w"
-        )
-        who_params, who_columns = [token_key], ", w.*"
-    else:
-        who, who_params, who_columns = "(SELECT CAST(%s AS integer) AS uid) w", [user_id], ""
-    sql = (
-        f"SELECT p.codebook_id, p.role, s.id, s.text_hash, {facts_sql}, "
-        f"(SELECT a.status FROM {Assignment._meta.db_table} a "
-        f"  WHERE a.source_id = s.id AND a.coder_id = w.uid), "
-        f"(SELECT c.id FROM {Coding._meta.db_table} c "
-        f"  WHERE c.coder_id = w.uid AND c.client_id = %s), "
-        f"(SELECT h.coding_pk FROM {CodingChange._meta.db_table} h "
-        f"  WHERE h.user_id = w.uid AND h.client_id = %s AND h.client_id IS NOT NULL "
-        f"  AND h.action = %s LIMIT 1)"
-        f"{who_columns} "
-        f"FROM {who} "
-        f"LEFT JOIN (SELECT m.user_id, m.role, p.id, p.codebook_id "
-        f"  FROM {Membership._meta.db_table} m JOIN {Project._meta.db_table} p "
-        f"  ON p.id = m.project_id WHERE p.slug = %s) p ON p.user_id = w.uid "
-        f"LEFT JOIN {Source._meta.db_table} s ON s.project_id = p.id AND s.id = %s"
-    )
-    client = Coding._meta.get_field("client_id").get_db_prep_value(client_id, connection)
+    The user is `lookup.user_id`, or the owner of the API token `lookup.token_key`: then the
+    same query checks the token too (`authentication.checked_token_user`: AuthenticationFailed
+    for an unknown, inactive or expired one) and the target carries the user, so a save by
+    token makes no query for its authentication (issue 20). With a `lookup.probe`, the same
+    query also reads the codebook facts the new coding's codes are judged on
+    (`validation.check_codebook`), so the save needs no query of its own for them (issue 20).
+    The text comes from `source_texts`, which keeps it between saves.
+
+    On PostgreSQL the target also carries the row and the row as text (`answer`), which
+    `warm_saves` keeps: the next such save checks it again inside its insert."""
+    sql, params = lookup.sql()
+    as_text = single_statement_insert_available()  # where warm_saves can check it again
+    if as_text:
+        sql = f"SELECT g.*, CAST(g AS text) FROM ({sql}) g"
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [*facts_params, client, client, CodingChange.Action.CREATE, *who_params,
-             project_slug, source_pk],
-        )  # fmt: skip
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-    user = checked_token_user(row)[0] if token_key is not None else None
-    codebook_id, role, pk, text_hash = row[:4]
-    facts_end = 4 + (CodebookProbe.COLUMNS if probe is not None else 1)  # or one NULL
-    status, stored, created = row[facts_end : facts_end + 3]
-    facts = CodebookFacts(probe, row[4:facts_end]) if probe is not None else None
-    text = source_text(pk, text_hash) if pk is not None else None
-    return SaveTarget(
-        codebook_id=codebook_id,
-        is_pi=role == Role.PI,
-        pk=pk if text is not None else None,
-        text=SpanText.of(text) if text is not None else None,
-        my_status=status,
-        stored_under_client_id=stored,
-        deleted_under_client_id=created if stored is None else None,
-        codebook_facts=facts,
-        user=user,
-    )
+    if as_text and row is not None:
+        return lookup.target(row[:-1], answer=(row[:-1], row[-1]))
+    return lookup.target(row)
+
+
+@dataclass(frozen=True)
+class SaveLookup:
+    """The question `load_for_save` asks, as SQL (also asked inside a save's insert by
+    `warm_saves`), and how to read its answer."""
+
+    project_slug: str
+    source_pk: int
+    user_id: int | None = None
+    token_key: str | None = None
+    client_id: uuid.UUID | None = None
+    probe: CodebookProbe | None = None
+
+    def sql(self) -> tuple[str, list]:
+        probe = self.probe
+        facts_sql, facts_params = probe.columns() if probe is not None else ("NULL", [])
+        if self.token_key is not None:
+            who = (
+                f"(SELECT t.user_id AS uid, {token_user_columns()} "
+                f"FROM {token_tables()} WHERE t.key = %s) w"
+            )
+            who_params, who_columns = [self.token_key], ", w.*"
+        else:
+            who = "(SELECT CAST(%s AS integer) AS uid) w"
+            who_params, who_columns = [self.user_id], ""
+        sql = (
+            f"SELECT p.codebook_id, p.role, s.id, s.text_hash, {facts_sql}, "
+            f"(SELECT a.status FROM {Assignment._meta.db_table} a "
+            f"  WHERE a.source_id = s.id AND a.coder_id = w.uid), "
+            f"(SELECT c.id FROM {Coding._meta.db_table} c "
+            f"  WHERE c.coder_id = w.uid AND c.client_id = %s), "
+            f"(SELECT h.coding_pk FROM {CodingChange._meta.db_table} h "
+            f"  WHERE h.user_id = w.uid AND h.client_id = %s AND h.client_id IS NOT NULL "
+            f"  AND h.action = %s LIMIT 1)"
+            f"{who_columns} "
+            f"FROM {who} "
+            f"LEFT JOIN (SELECT m.user_id, m.role, p.id, p.codebook_id "
+            f"  FROM {Membership._meta.db_table} m JOIN {Project._meta.db_table} p "
+            f"  ON p.id = m.project_id WHERE p.slug = %s) p ON p.user_id = w.uid "
+            f"LEFT JOIN {Source._meta.db_table} s ON s.project_id = p.id AND s.id = %s"
+        )
+        field = Coding._meta.get_field("client_id")
+        client = field.get_db_prep_value(self.client_id, connection)
+        params = [*facts_params, client, client, CodingChange.Action.CREATE, *who_params,
+                  self.project_slug, self.source_pk]  # fmt: skip
+        return sql, params
+
+    def target(self, row, answer: tuple[tuple, str] | None = None) -> SaveTarget:
+        """The answer read from the query's row (None: an unknown token)."""
+        user = checked_token_user(row)[0] if self.token_key is not None else None
+        codebook_id, role, pk, text_hash = row[:4]
+        probe = self.probe
+        facts_end = 4 + (CodebookProbe.COLUMNS if probe is not None else 1)  # or one NULL
+        status, stored, created = row[facts_end : facts_end + 3]
+        facts = CodebookFacts(probe, row[4:facts_end]) if probe is not None else None
+        text = source_text(pk, text_hash) if pk is not None else None
+        return SaveTarget(
+            codebook_id=codebook_id,
+            is_pi=role == Role.PI,
+            pk=pk if text is not None else None,
+            text=SpanText.of(text) if text is not None else None,
+            my_status=status,
+            stored_under_client_id=stored,
+            deleted_under_client_id=created if stored is None else None,
+            codebook_facts=facts,
+            user=user,
+            answer=answer,
+        )
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from coding.api.authentication import (
     TokenCheckedBySave,
 )
 from coding.models import Assignment
-from coding.workspace import span_list
+from coding.workspace import span_list, warm_saves
 from coding.workspace.api.serializers import (
     AssignmentSerializer,
     CodingCreateSerializer,
@@ -44,7 +44,7 @@ from coding.workspace.codings import (
     delete_coding,
     update_coding,
 )
-from coding.workspace.lookups import SaveTarget, load_for_change, load_for_save
+from coding.workspace.lookups import SaveLookup, SaveTarget, load_for_change, load_for_save
 from coding.workspace.queue import WrongStatus, mark_done, queue_for, reopen
 from coding.workspace.source_texts import source_text
 from coding.workspace.validation import CodebookProbe, CodingInvalid, SpanText
@@ -93,19 +93,28 @@ def _check_token(request) -> None:
             )
 
 
-def _load_for_save(request, project_slug: str, source_pk: int, client_id, data) -> SaveTarget:
-    """`load_for_save` for the asking user; a token not checked yet is checked by that query."""
-    probe = CodebookProbe.of_input(data)
+def _lookup(request, project_slug: str, source_pk: int, client_id, data) -> SaveLookup:
+    """What a save by the asking user needs to know; a token not checked yet is checked by the
+    lookup's own query."""
     user = request.user
-    if not isinstance(user, TokenCheckedBySave):
-        return load_for_save(
-            project_slug, source_pk, user_id=user.pk, client_id=client_id, probe=probe
-        )
-    with _anonymous_if_refused(request):
-        target = load_for_save(
-            project_slug, source_pk, token_key=user.key, client_id=client_id, probe=probe
-        )
-    request.user = target.user
+    by_token = isinstance(user, TokenCheckedBySave)
+    return SaveLookup(
+        project_slug, source_pk,
+        user_id=None if by_token else user.pk, token_key=user.key if by_token else None,
+        client_id=client_id, probe=CodebookProbe.of_input(data),
+    )  # fmt: skip
+
+
+def _load_for_save(request, lookup: SaveLookup) -> SaveTarget:
+    """`load_for_save` for the asking user (a save by token is then by the token's user), its
+    answer kept for the next save (`warm_saves`)."""
+    if lookup.token_key is None:
+        target = load_for_save(lookup)
+    else:
+        with _anonymous_if_refused(request):
+            target = load_for_save(lookup)
+        request.user = target.user
+    warm_saves.remember(lookup, target)
     return target
 
 
@@ -191,7 +200,22 @@ class SourceCodingsView(APIView):
             _check_token(request)  # a stranger learns nothing of the rules
             raise
         client_id = data.pop("client_id", None)
-        target = _load_for_save(request, project_slug, source_pk, client_id, data)
+        lookup = _lookup(request, project_slug, source_pk, client_id, data)
+        coding = warm_saves.save(lookup, None if lookup.token_key else request.user, data)
+        if coding is None:  # no answer kept, or it no longer holds: the usual way
+            coding = self._save(request, lookup, data)
+            if isinstance(coding, Response):
+                return coding
+        elif lookup.token_key is not None:
+            request.user = coding.coder
+        answer = 201 if coding.created else 200
+        body = span_list.as_json(coding_as_api(coding, request.user.get_username()))
+        # the bytes DRF's JSONRenderer writes, without its rendering machinery (the hot path)
+        return HttpResponse(body, content_type="application/json", status=answer)
+
+    def _save(self, request, lookup: SaveLookup, data: dict):
+        """The save with a fresh lookup: the stored coding, or the refusal to answer."""
+        target = _load_for_save(request, lookup)
         if not target.is_member:
             raise Http404("No such project among yours.")
         if target.pk is None or (target.my_status is None and not target.is_pi):
@@ -204,7 +228,7 @@ class SourceCodingsView(APIView):
                 codebook_id=target.codebook_id,
                 assignment_status=target.my_status,
                 require_assignment=not target.is_pi,
-                client_id=client_id,
+                client_id=lookup.client_id,
                 stored_under_client_id=target.stored_under_client_id,
                 deleted_under_client_id=target.deleted_under_client_id,
                 text=target.text,
@@ -217,10 +241,7 @@ class SourceCodingsView(APIView):
             return Response(body, status=status.HTTP_410_GONE)
         except (AssignmentDone, NotAssigned) as exc:
             return _conflict(exc)
-        answer = 201 if coding.created else 200
-        body = span_list.as_json(coding_as_api(coding, request.user.get_username()))
-        # the bytes DRF's JSONRenderer writes, without its rendering machinery (the hot path)
-        return HttpResponse(body, content_type="application/json", status=answer)
+        return coding
 
 
 class CodingDetailView(APIView):

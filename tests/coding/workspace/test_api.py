@@ -755,9 +755,12 @@ def test_a_save_reads_the_codebook_facts_within_its_lookup_query(api, project, c
     assert response.status_code == 201, response.json()
     reading = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
     assert len(reading) == 1 and "membership" in reading[0]
-    # an activity disabled since is caught by the same query
+    # an activity disabled since is caught by the lookup query; on PostgreSQL, after the save
+    # in one statement (coding.workspace.warm_saves) found the facts changed and stored nothing
     Activity.objects.filter(pk=ids(project)["exercises"].pk).update(enabled=False)
     with CaptureQueriesContext(connection) as queries:
         response = post(api, coder, project, source, quote="officials said")
     assert response.status_code == 400 and "disabled" in str(response.json())
-    assert len([q for q in queries.captured_queries if table in q["sql"]]) == 1
+    reading = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
+    assert len(reading) == (2 if connection.vendor == "postgresql" else 1)
+    assert all("membership" in sql for sql in reading)
