@@ -193,7 +193,10 @@ class SourceCodingsView(APIView):
     )
     def post(self, request, project_slug: str, source_pk: int):
         # The hot path: membership, source and assignment come from one query (load_for_save)
-        # rather than access.project_for and friends; the same rules, the same 404s.
+        # rather than access.project_for and friends; the same rules, the same 404s. A warm
+        # save by token is answered before this view, by the save lane (save_lane.py), which
+        # calls the same warm_saves.save: a new check belongs there or in the lookup, or must
+        # make the lane step aside.
         try:
             data = _parse(request.data)
         except APIException:
