@@ -26,6 +26,7 @@ from coding.workspace.validation import (
     CodebookFacts,
     Codes,
     CodingInvalid,
+    Span,
     SpanText,
     check_codebook,
     check_codes,
@@ -128,7 +129,9 @@ def _check_assignment(status: str | None, *, required: bool) -> None:
 
 def validate_coding(
     text: SpanText, codebook_id: int, data: dict[str, Any], facts: CodebookFacts | None = None
-):
+) -> tuple[Span, Codes]:
+    """The span and codes of `data` as they will be stored, or CodingInvalid with every rule
+    broken (span and codes both checked)."""
     errors: dict[str, list[str]] = {}
     span = codes = None
     try:
@@ -257,7 +260,7 @@ def create_coding(
 
 
 def new_coding(
-    source_pk: int, coder, client_id: uuid.UUID | None, span, codes: Codes
+    source_pk: int, coder, client_id: uuid.UUID | None, span: Span, codes: Codes
 ) -> tuple[Coding, CodingChange]:
     """A new coding, not stored yet, and its history row."""
     coding = Coding(source_id=source_pk, coder=coder, client_id=client_id)

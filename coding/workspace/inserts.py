@@ -10,6 +10,9 @@ retried client_id) raises the same IntegrityError, with nothing stored.
 
 Other databases (SQLite has no INSERT in a CTE), codings with participants and the first save of
 an assignment (which also moves it to in progress) take the ORM path in `codings.create_coding`.
+
+`insert_if_lookup_unchanged` is the same inserts behind the save's lookup, asked again in the
+same statement: they run only if its answer is the one the caller expects (`warm_saves`).
 """
 
 from __future__ import annotations
