@@ -6,8 +6,10 @@ Django's application was asked, so each test knows who answered.
 """
 
 import json
+import time
 import uuid
 
+import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -48,16 +50,20 @@ class Django:
         return self.app(environ, start_response)
 
 
-def call(app, path, body, *, content_type="application/json", secure=False, **extra):
+def call(
+    app, path, body, *, content_type="application/json", secure=False, as_server=False, **extra
+):
     """Status, headers and body of `app`'s answer. As Django's test client does, connections
-    are not closed by the request signals (the test's transaction holds them)."""
+    are not closed by the request signals (the test's transaction holds them), unless
+    `as_server` (a transactional test: the signals do what they do in a server)."""
     data = body if isinstance(body, str | bytes) else json.dumps(body)
     request = RequestFactory().generic("POST", path, data, content_type, secure=secure, **extra)
     environ = request.environ  # the request wrote the decoded path into it; a server does not
     environ["PATH_INFO"] = request.path_info.encode().decode("iso-8859-1")
     answers = []
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+    if not as_server:
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
     try:
         chunks = app(environ, lambda status, headers: answers.append((status, headers)))
         content = b"".join(chunks)
@@ -220,6 +226,31 @@ def test_a_lane_answer_sends_the_request_signals_once_each(setup):
         request_started.disconnect(started)
         request_finished.disconnect(finished)
     assert sent == ["started", "finished"] and django.asked == 2
+
+
+@pytest.mark.skipif(not WARM, reason="only PostgreSQL keeps answers for the lane")
+@pytest.mark.django_db(transaction=True)
+def test_a_lane_save_after_the_database_dropped_the_connection_is_stored_once(project, coder):
+    """The database restarted (here: the connection's backend terminated) between two saves:
+    the lane's request_started checks the kept connection, as Django's handler does, and the
+    save goes through on a new one."""
+    save, django, _, _ = warmed_up(project, coder)
+    body = payload(project, TEXT, QUOTES[2])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(100):  # until the backend is gone
+            if not other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone():
+                break
+            time.sleep(0.02)
+    status, _, content = save(body=body, as_server=True)
+    assert status == 201, content
+    assert django.asked == 2 and Coding.objects.count() == 3
 
 
 def test_a_retried_lane_save_answers_the_stored_coding(setup):
