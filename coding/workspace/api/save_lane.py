@@ -38,9 +38,9 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.log import log_response
 
-from coding.workspace import span_list, warm_saves
-from coding.workspace.api.serializers import InputError, coding_as_api, parse_coding_input
-from coding.workspace.api.views import SourceCodingsView
+from coding.workspace import warm_saves
+from coding.workspace.api.serializers import InputError, parse_coding_input
+from coding.workspace.api.views import SourceCodingsView, saved_answer
 from coding.workspace.inserts import single_statement_insert_available
 from coding.workspace.lookups import SaveLookup
 from coding.workspace.validation import CodebookProbe
@@ -144,8 +144,7 @@ class SaveLane:
             return response
         if coding is None:
             return None
-        body = span_list.as_json(coding_as_api(coding, coding.coder.get_username()))
-        response = HttpResponse(body, content_type="application/json", status=201)
+        response = saved_answer(coding, coding.coder.get_username())
         response["Allow"] = self.allow
         patch_vary_headers(response, ("Accept", "Cookie"))  # DRF's, then the session's
         return response

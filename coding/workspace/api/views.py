@@ -118,6 +118,16 @@ def _load_for_save(request, lookup: SaveLookup) -> SaveTarget:
     return target
 
 
+def saved_answer(coding, coder_name: str) -> HttpResponse:
+    """A save's answer: the coding, 201 if this save stored it, 200 if a retry found it. The
+    bytes DRF's JSONRenderer writes, without its rendering machinery (the hot path); the save
+    lane answers with it too."""
+    body = span_list.as_json(coding_as_api(coding, coder_name))
+    return HttpResponse(
+        body, content_type="application/json", status=201 if coding.created else 200
+    )
+
+
 def _invalid(exc: CodingInvalid) -> ValidationError:
     return ValidationError(exc.message_dict)
 
@@ -211,10 +221,7 @@ class SourceCodingsView(APIView):
                 return coding
         elif lookup.token_key is not None:
             request.user = coding.coder
-        answer = 201 if coding.created else 200
-        body = span_list.as_json(coding_as_api(coding, request.user.get_username()))
-        # the bytes DRF's JSONRenderer writes, without its rendering machinery (the hot path)
-        return HttpResponse(body, content_type="application/json", status=answer)
+        return saved_answer(coding, request.user.get_username())
 
     def _save(self, request, lookup: SaveLookup, data: dict):
         """The save with a fresh lookup: the stored coding, or the refusal to answer."""
