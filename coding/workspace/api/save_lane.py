@@ -77,7 +77,7 @@ class SaveLane:
         finally:
             signals.request_finished.send(sender=type(self))
         if response is None:
-            environ["wsgi.input"] = io.BytesIO(request.body)  # Django reads it again
+            _put_back_body(environ, request)
             return self.django(environ, start_response)
         for middleware in self.after:
             response = middleware.process_response(request, response)
@@ -112,11 +112,10 @@ class SaveLane:
                 return None
             check_request(request)  # the request guard: reads the body
         except Exception:  # a bad host, a refused body...: Django answers it
-            if hasattr(request, "_body"):
-                environ["wsgi.input"] = io.BytesIO(request._body)
+            _put_back_body(environ, request)
             return None
         if getattr(request, "checked_json", NOT_READ) is NOT_READ:
-            environ["wsgi.input"] = io.BytesIO(request.body)
+            _put_back_body(environ, request)
             return None
         request.lane_route = match.kwargs
         request.lane_token = parts[1]
@@ -148,6 +147,12 @@ class SaveLane:
         response["Allow"] = self.allow
         patch_vary_headers(response, ("Accept", "Cookie"))  # DRF's, then the session's
         return response
+
+
+def _put_back_body(environ: dict, request: WSGIRequest) -> None:
+    """The body the lane read, if it read it, back in the environ for Django to read again."""
+    if hasattr(request, "_body"):
+        environ["wsgi.input"] = io.BytesIO(request._body)
 
 
 # The middlewares the lane stands in for (the docstring above says how). With any other list it
