@@ -16,7 +16,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _other_connection() -> psycopg.Connection:
+def other_connection() -> psycopg.Connection:
+    """A connection of its own to the test database, beside Django's."""
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     params.pop("context", None)
@@ -24,7 +25,7 @@ def _other_connection() -> psycopg.Connection:
 
 
 def _last_query_of(pid: int) -> str:
-    with _other_connection() as other:
+    with other_connection() as other:
         return other.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()[
             0
         ]
@@ -45,7 +46,7 @@ def test_a_terminated_connection_is_found_unusable_and_replaced():
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    with _other_connection() as other:
+    with other_connection() as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
     for _ in range(100):  # until the server's goodbye reaches the socket
         if not connection.is_usable():

@@ -9,7 +9,6 @@ import json
 import time
 import uuid
 
-import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -25,6 +24,7 @@ from config.wsgi import django_application
 from tests.coding.workspace.test_api import payload, url
 from tests.coding.workspace.test_warm_saves import QUOTES, TEXT
 from tests.factories import AssignmentFactory, SourceFactory
+from tests.test_database_backend import other_connection
 
 pytestmark = pytest.mark.django_db
 WARM = connection.vendor == "postgresql"  # where answers are kept (warm_saves)
@@ -239,10 +239,7 @@ def test_a_lane_save_after_the_database_dropped_the_connection_is_stored_once(pr
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as other:
+    with other_connection() as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
         for _ in range(100):  # until the backend is gone
             if not other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone():
