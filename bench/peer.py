@@ -19,15 +19,21 @@ Both servers are stopped afterwards.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = Path("/tmp/peers")
+FLOOR_PORT = 8033
 
 
 def run_pair(peers: Path, checkout: Path, out: Path) -> dict[str, dict]:
@@ -36,14 +42,49 @@ def run_pair(peers: Path, checkout: Path, out: Path) -> dict[str, dict]:
     subprocess.run(["bash", str(peers / "ours.sh"), str(checkout)], cwd="/tmp", **quiet)
     found = {}
     for name in ("doccano", "ours"):
-        result = out / f"{name}.json"
-        subprocess.run(
-            [sys.executable, str(peers / "loadsave.py"), str(SCRATCH / "targets" / f"{name}.json"),
-             "--pidfile", str(SCRATCH / f"{name}-gunicorn.pid"), "--json-out", str(result)],
-            cwd="/tmp", check=False,
-        )  # fmt: skip
-        found[name] = json.loads(result.read_text())
+        found[name] = load(peers, SCRATCH / "targets" / f"{name}.json", out / f"{name}.json",
+                           "--pidfile", str(SCRATCH / f"{name}-gunicorn.pid"))  # fmt: skip
+    target = json.loads((SCRATCH / "targets" / "ours.json").read_text())
+    target.update(name="empty app (the client's floor)", base=f"http://127.0.0.1:{FLOOR_PORT}")
+    (out / "floor-target.json").write_text(json.dumps(target))
+    with floor_server(out):
+        found["floor"] = load(peers, out / "floor-target.json", out / "floor.json")
     return found
+
+
+def load(peers: Path, target: Path, result: Path, *extra: str) -> dict:
+    """The client's figures against `target`."""
+    client = [sys.executable, str(peers / "loadsave.py"), str(target), *extra]
+    subprocess.run([*client, "--json-out", str(result)], cwd="/tmp", check=False)
+    return json.loads(result.read_text())
+
+
+@contextlib.contextmanager
+def floor_server(scratch: Path) -> Iterator[None]:
+    """`bench/_floor_app.py` under gunicorn as ours.sh serves ours: cores x 4 threads, and
+    gunicorn.conf.py (its worker; its post_worker_init loads our URLs, hence the settings)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0",
+           "SECRET_KEY": "peers-bench-not-secret", "ALLOWED_HOSTS": "127.0.0.1",
+           "VAR_DIR": str(scratch / "floor-var")}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench._floor_app:application",
+         "--bind", f"127.0.0.1:{FLOOR_PORT}", "--workers", str(os.cpu_count()),
+         "--threads", "4", "--timeout", "60"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{FLOOR_PORT}/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the empty app did not start")
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def figures(run: dict) -> dict[str, float]:
@@ -60,6 +101,7 @@ def figures(run: dict) -> dict[str, float]:
     }
 
 
+FLOOR_ROWS = {"save_p50", "save_p95", "rate", "conc_p95"}  # what the empty app's figures mean
 ROWS = [  # key, label, format, aim for ours / doccano
     ("save_p50", "one save, p50", "{:.1f} ms", "<= 0.33x"),
     ("save_p95", "one save, p95", "{:.1f} ms", ""),
@@ -97,15 +139,23 @@ def main() -> None:
             subprocess.run(["bash", str(args.peers / f"{name}.sh"), "stop"], cwd="/tmp",
                            stdout=subprocess.DEVNULL, check=False)  # fmt: skip
     print(f"\nSide by side, {len(runs)} runs on a shared machine (ranges over the runs; ratio:"
-          " ours / doccano within each run)\n")  # fmt: skip
-    print(f"  {'measure':<28} {'doccano 1.8.4':>16} {'ours':>16} {'ratio':>13} {'aim':>10}")
+          " ours, or the empty app, / doccano within each run)\n")  # fmt: skip
+    print(f"  {'measure':<28} {'doccano 1.8.4':>16} {'ours':>16} {'ratio':>13} {'aim':>10}"
+          f" {'empty app':>16} {'ratio':>13}")  # fmt: skip
     for key, label, fmt, aim in ROWS:
         theirs = [r["doccano"][key] for r in runs]
         ours = [r["ours"][key] for r in runs]
-        ratios = [o / t for o, t in zip(ours, theirs, strict=True) if t]
-        ratio = f"{min(ratios):.2f}-{max(ratios):.2f}x" if ratios else ""
-        print(f"  {label:<28} {span(theirs, fmt):>16} {span(ours, fmt):>16} {ratio:>13} "
-              f"{aim:>10}")  # fmt: skip
+        floor = ""
+        if key in FLOOR_ROWS:
+            empty = [r["floor"][key] for r in runs]
+            floor = f"{span(empty, fmt):>16} {ratio_span(empty, theirs):>13}"
+        print(f"  {label:<28} {span(theirs, fmt):>16} {span(ours, fmt):>16} "
+              f"{ratio_span(ours, theirs):>13} {aim:>10} {floor}")  # fmt: skip
+
+
+def ratio_span(values: list[float], theirs: list[float]) -> str:
+    ratios = [v / t for v, t in zip(values, theirs, strict=True) if t]
+    return f"{min(ratios):.2f}-{max(ratios):.2f}x" if ratios else ""
 
 
 if __name__ == "__main__":
