@@ -133,15 +133,22 @@ def insert_if_lookup_unchanged(
 @functools.cache
 def _guarded_statement(vendor: str) -> tuple[str, Typed, Typed]:
     """The inserts of `_statement` as INSERT .. SELECT from the lookup `g`, with each value
-    cast to its column's type (a bare parameter in a SELECT list would be typed as text)."""
+    cast to its column's type (a bare parameter in a SELECT list would be typed as text); text
+    to varchar without a length, so that the column's own length check refuses a value too
+    long, as it does in `_statement` (a cast to varchar(n) would cut it short, silently)."""
     _, coding_fields, change_fields = _statement(vendor)
     qn = connection.ops.quote_name
 
     def names(typed):
         return ", ".join(qn(f.column) for f, _, _ in typed)
 
+    def cast_type(field) -> str:
+        if (field.target_field if field.is_relation else field).get_internal_type() == "CharField":
+            return connection.ops.cast_char_field_without_max_length
+        return field.db_type(connection)
+
     def casts(typed):
-        return ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f, _, _ in typed)
+        return ", ".join(f"CAST(%s AS {cast_type(f)})" for f, _, _ in typed)
 
     head = (
         f"c AS (INSERT INTO {qn(Coding._meta.db_table)} ({names(coding_fields)}) "

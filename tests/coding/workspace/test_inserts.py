@@ -4,12 +4,18 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 
 from coding.models import Coding, CodingChange
 from coding.models.codings import DyadType
 from coding.workspace.codings import coding_state
-from coding.workspace.inserts import _statement, _values, plain_type
+from coding.workspace.inserts import (
+    _statement,
+    _values,
+    insert_if_lookup_unchanged,
+    insert_with_history,
+    plain_type,
+)
 from tests.factories import CodingFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +57,27 @@ def test_only_fields_that_store_a_value_unchanged_take_the_shortcut():
     assert fields["start"] is int and fields["quote"] is str and fields["source_id"] is int
     for name in ("event_date", "updated_at", "created_at", "client_id"):
         assert fields[name] is None, name
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL only")
+@pytest.mark.parametrize("statement", ["plain", "guarded"])
+def test_a_value_too_long_for_its_column_is_refused_not_cut(statement):
+    """Both statements must write what the ORM writes: text too long for a varchar column is an
+    error, never cut to the column's length (an explicit CAST to varchar(n) would cut it)."""
+    stored = CodingFactory()
+    forum = "f" * (Coding._meta.get_field("forum").max_length + 1)
+    coding = Coding(
+        source_id=stored.source_id, coder_id=stored.coder_id, start=0, end=1, quote="x",
+        dyad_type=DyadType.UNDIRECTED, side_a_id=stored.side_a_id, side_b_id=stored.side_b_id,
+        forum=forum, area_id=stored.area_id, activity_id=stored.activity_id, confidence=2,
+    )  # fmt: skip
+    change = CodingChange(
+        source_id=stored.source_id, user_id=stored.coder_id, action=CodingChange.Action.CREATE,
+        version=1, after=coding_state(coding, []),
+    )  # fmt: skip
+    with pytest.raises(DataError):
+        if statement == "plain":
+            insert_with_history(coding, change)
+        else:  # a lookup whose answer is the guard: the insert runs
+            insert_if_lookup_unchanged(coding, change, ("SELECT 1 AS one", []), "(1)")
+    assert not Coding.objects.filter(forum__startswith="f").exists()
