@@ -88,7 +88,7 @@ def display_values(coding: Coding) -> dict[str, str]:
         arrow = "\u2192" if coding.dyad_type == "directed" else "\u2013"
         a = coding.side_a.iso3 if coding.side_a else "?"
         b = coding.side_b.iso3 if coding.side_b else "?"
-        dyad = f"{a} {arrow} {b}"
+        dyad = f"{a}\u00a0{arrow}\u00a0{b}"  # kept on one line; a multilateral list wraps
     date = coding.event_date.isoformat() if coding.event_date else "unknown"
     return {
         "dyad": dyad,

@@ -154,7 +154,7 @@ function timelineOption() {
   return {
     toolbox,
     tooltip: tip(axisTooltip, { trigger: "axis" }),
-    legend: { bottom: 0 },
+    legend: { bottom: 0, type: "scroll" },  // one line, paged when narrow: never over the axis
     grid: { left: 40, right: 20, top: 30, bottom: 50 },
     xAxis: { type: "category", data: t.months },
     yAxis: { type: "value", minInterval: 1 },
@@ -193,7 +193,7 @@ function progressOption() {
   return {
     toolbox,
     tooltip: tip(axisTooltip, { trigger: "axis" }),
-    legend: { bottom: 0 },
+    legend: { bottom: 0, type: "scroll" },  // one line, paged when narrow: never over the axis
     grid: { left: 40, right: 20, top: 30, bottom: 50 },
     xAxis: { type: "category", data: progress.days },
     yAxis: { type: "value", minInterval: 1 },

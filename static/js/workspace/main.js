@@ -546,6 +546,10 @@ const form = new CodingForm(document.getElementById("coding-form"), data.codeboo
 const layout = document.querySelector(".ws-layout");
 const formEl = document.getElementById("coding-form");
 function fitSide() {
+  if (getComputedStyle(side).position !== "sticky") {  // one column (app.css): no fitting
+    side.style.maxHeight = formEl.style.maxHeight = "";
+    return;
+  }
   const top = Math.max(side.getBoundingClientRect().top, 12);
   const bottom = Math.min(window.innerHeight, layout.getBoundingClientRect().bottom) - 12;
   const height = `${Math.max(bottom - top, 240)}px`;
