@@ -348,7 +348,7 @@ def latest_reliability(project: Project) -> dict[str, Any]:
         return {"computed": False, "url": url, "rows": []}
     rows = [
         {"variable": r["variable"], "view": r.get("view", ""), "alpha": r["alpha"],
-         "low": r.get("low"), "high": r.get("high")}
+         "low": r.get("low"), "high": r.get("high"), "interval_note": r.get("interval_note", "")}
         for r in report["rows"]
         if r.get("category") is None
     ]  # fmt: skip

@@ -6,12 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from coding.dashboard import figures as dashboard
 from coding.dashboard.figures import EventFilters
 from coding.models import Activity, Actor, Event, Role
 from coding.reliability import jobs as reliability_jobs
 from coding.reliability.data import Filters as ReliabilityFilters
+from tests.coding.reliability.study import build_study
 from tests.factories import (
     ActorFactory,
     AreaFactory,
@@ -224,6 +226,17 @@ def test_reliability_not_computed_then_cached(project, pi, client_for, settings)
     response = client_for(pi).get(f"/projects/{project.slug}/dashboard/")
     assert b"Not computed yet." not in response.content
     assert b"Reliability report" in response.content
+
+    # a variable without an interval says why, as the reliability page does, not a blank cell
+    build_study(project)  # two sources: alphas, but too few units for an interval
+    reliability_jobs.compute(project, ReliabilityFilters())
+    info = dashboard.latest_reliability(project)
+    response = client_for(pi).get(f"/projects/{project.slug}/dashboard/")
+    unbounded = [r for r in info["rows"] if r["alpha"] is not None and r["low"] is None]
+    assert unbounded
+    for row in unbounded:
+        assert row["interval_note"].startswith("no interval: ")
+        assert escape(row["interval_note"]).encode() in response.content
 
 
 def _bulk_events(project, pi, n):
