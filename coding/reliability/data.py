@@ -256,7 +256,7 @@ def counted_codings(project: Project, filters: Filters) -> QuerySet[Coding]:
         qs = qs.filter(area__codebook_id=filters.codebook)
     if filters.date_from:
         qs = qs.filter(updated_at__gte=_day_start(filters.date_from))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < date.max:  # up to date.max: no bound at all
         qs = qs.filter(updated_at__lt=_day_start(filters.date_to, plus_one=True))
     return qs
 

@@ -386,6 +386,8 @@ def pooled_unitizing(
     if not sources:
         return {}
     per_category, m, length = _source_sums(sources)
+    if not per_category:  # no coder marked anything: nothing to agree on
+        return {None: (float("nan"), None)}
     cluster = np.arange(len(sources)) if cluster is None else np.asarray(cluster)
     matrices = {}
     for group_m in np.unique(m):

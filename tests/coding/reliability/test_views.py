@@ -5,9 +5,11 @@ import io
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from coding.demo import seed_demo
 from coding.reliability import jobs as reliability_jobs
 from coding.reliability.data import Filters
 from coding.reliability.report import SEED
@@ -99,6 +101,25 @@ def test_bad_filters_are_a_form_error_not_a_500(client_for, pi, study):
     assert response.status_code == 400
     assert "coders" in response.json()["errors"]
     assert client.get(url(study.project, "reliability-download", fmt="docx")).status_code == 404
+
+
+def test_dates_that_match_nothing_or_reach_the_calendars_end_are_answered(db, client_for, settings):
+    settings.CACHES = {  # not a report cached by another run
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rel"}
+    }
+    project = seed_demo()  # sources two coders finished: with no coding in range, no unit
+    client = client_for(get_user_model().objects.get(username="pi"))
+    for dates in ({"date_from": "2030-01-01"}, {"date_to": "2000-01-01"}):
+        for target in (url(project), url(project, "reliability-download", fmt="csv")):
+            response = client.get(target, dates)
+            assert response.status_code == 200, (dates, target)
+        assert client.get(url(project), dates).context["report"]["counts"]["codings"] == 0
+    everything = client.get(url(project), {"date_to": "9999-12-31"})  # the calendar's last day
+    assert everything.status_code == 200
+    assert (
+        everything.context["report"]["counts"]["codings"]
+        == (client.get(url(project)).context["report"]["counts"]["codings"])
+    )
 
 
 def test_downloads(client_for, pi, study):

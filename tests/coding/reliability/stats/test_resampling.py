@@ -260,3 +260,13 @@ def test_pooled_unitizing_joins_sources_with_gaps_ending_at_their_source():
     assert draws[0] == pytest.approx(
         pooled_unitizing([sources[0], sources[1], sources[1]])[None][0]
     )
+
+
+def test_pooled_unitizing_without_any_unit_is_undefined_not_an_error():
+    # sources two coders finished without marking anything (a date filter that matches none)
+    sources = [{"coders": ["a", "b"], "length": 10, "units": []}] * 2
+    resample = np.array([[0, 1]], dtype=np.int16)
+    for pooled in (pooled_unitizing(sources), pooled_unitizing(sources, [0, 1], [resample])):
+        assert list(pooled) == [None]
+        value, draws = pooled[None]
+        assert np.isnan(value) and draws is None
