@@ -3,6 +3,9 @@ config.urls) and the same rule for ids posted in forms."""
 
 import re
 
+from django import forms
+from django.core.exceptions import ValidationError
+
 
 class IdConverter:
     """A database id in a URL (`<id:pk>`): like `<int:>`, but at most 18 digits, so that a
@@ -25,3 +28,17 @@ def parse_id(value: object) -> int | None:
     """A database id sent as text (a form field), or None: ASCII digits only ("²".isdigit() is
     true, int("²") fails), and at most 18 of them, as `IdConverter` takes in URLs."""
     return int(value) if isinstance(value, str) and _ID.fullmatch(value) else None
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses what `parse_id` refuses before it asks the
+    database: SQLite cannot even compare a number wider than 64 bits (an OverflowError)."""
+
+    def clean(self, value):
+        for item in value if isinstance(value, list | tuple) else []:
+            if parse_id(str(item)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": item},
+                )  # fmt: skip
+        return super().clean(value)

@@ -4,7 +4,7 @@ database holds, digits that are not ASCII ("²" passes str.isdigit, not int), em
 import pytest
 from django.test import Client
 
-from coding.models import Role
+from coding.models import Activity, Role
 from tests.factories import (
     MembershipFactory,
     PIUserFactory,
@@ -38,6 +38,7 @@ def test_odd_values_in_posted_forms(pi_client):
         "/projects/p/members/add/": ["username", "role"],
         f"/projects/p/sources/{source.pk}/": ["title", "published_date", "url", "text"],
         "/projects/new/": ["name", "slug", "codebook"],
+        "/projects/p/feeds/": ["coders", "interval_minutes", "reliability_share"],
     }
     failures = [
         (url, field, value, status)
@@ -59,6 +60,8 @@ def test_odd_values_in_posted_forms(pi_client):
         "/projects/p/export/?min_confidence={v}&activity={v}&dyad={v}&since={v}",
         "/projects/p/reliability/?coders={v}&sources={v}&codebook={v}&heatmap={v}",
         "/projects/p/review/?agreed={v}",
+        "/projects/p/screening/screen/?source={v}",
+        "/projects/p/calibration/sources/1/?coder={v}",
         "/projects/p/ingest/?page={v}",
         "/api/projects/p/events/?min_confidence={v}&page={v}&dyad={v}",
         "/api/projects/p/sources/?coder={v}&page={v}",
@@ -68,3 +71,15 @@ def test_odd_values_in_query_strings(pi_client, query):
     client, _, _ = pi_client
     failures = [(v, s) for v in ODD if (s := client.get(query.format(v=v)).status_code) >= 500]
     assert failures == []
+
+
+def test_odd_numbers_in_a_pis_own_coding(pi_client):
+    client, _, source = pi_client
+    activity = Activity.objects.filter(area__codebook=source.project.codebook).first()
+    post = {"action": "own", "own_start": "0", "own_end": "5", "f_dyad_type": "undirected",
+            "f_side_a": "CHN", "f_side_b": "RUS", "f_activity": activity.slug}  # fmt: skip
+    url = f"/projects/p/review/sources/{source.pk}/decide/"
+    for field in ("f_confidence", "f_date_prec", "own_start"):
+        for value in ODD:
+            response = client.post(url, {**post, field: value})
+            assert response.status_code < 500, (field, value)

@@ -13,6 +13,7 @@ from coding.models import Assignment, CalibrationRound
 from coding.models.assignments import AssignmentStatus
 from coding.reliability import calibration
 from coding.reliability.calibration import CalibrationError
+from config.converters import parse_id
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -115,9 +116,8 @@ def calibration_comparison(request: HttpRequest, slug: str, pk: int) -> HttpResp
     project, me = access.project_for(request.user, slug)
     coder_id = request.user.pk
     if me.is_pi and request.GET.get("coder"):
-        try:
-            coder_id = int(request.GET["coder"])
-        except ValueError:
+        coder_id = parse_id(request.GET["coder"])
+        if coder_id is None:
             return HttpResponse("coder is a user id.", status=400, content_type="text/plain")
     assignment = (
         Assignment.objects.filter(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from coding.models import Activity, Actor, Coding, DatePrec, Project
+from coding.models import Activity, Actor, Coding, DatePrec, Event, Project
 from coding.models.codings import DatePrecision, DyadType, Setting
 
 EVENT_FIELDS = (
@@ -103,6 +103,9 @@ def parse_fields(project: Project, raw: dict[str, Any], base: dict[str, Any]) ->
     for name in ("forum", "note"):
         if name in raw:
             fields[name] = str(raw[name]).strip()
+            limit = Event._meta.get_field(name).max_length  # forum's; a note has none
+            if limit and len(fields[name]) > limit:
+                errors[name] = f"At most {limit} characters ({len(fields[name])} given)."
     if "area" in raw:
         area = codebook.areas.filter(slug=raw["area"]).first()
         if area is None:

@@ -21,6 +21,7 @@ from coding.screening.decisions import (
 )
 from coding.screening.forms import DecisionForm, ScreeningSettingsForm
 from coding.screening.queue import conflicts, screening_queue, status_counts
+from config.converters import parse_id
 
 
 @login_required
@@ -71,7 +72,7 @@ def screen(request: HttpRequest, slug: str) -> HttpResponse:
         item = get_object_or_404(
             SourceScreening.objects.select_related("source"),
             source__project=project,
-            source_id=wanted if wanted.isdigit() else -1,
+            source_id=parse_id(wanted) or -1,
         )
     else:
         item = queue.first()

@@ -219,8 +219,7 @@ class CodebookProbe:
     @classmethod
     def of(cls, activity, confidence, actors) -> CodebookProbe | None:
         """None where a value is not an integer: then there is nothing to look up."""
-        values = (activity, confidence, *actors)
-        if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+        if not all(_integer(v) for v in (activity, confidence, *actors)):
             return None
         return cls(activity, confidence, tuple(sorted(set(actors))))
 
@@ -243,6 +242,11 @@ class CodebookProbe:
         return sql, [self.activity] * 3 + [self.confidence, *self.actors]
 
 
+def _integer(value: object) -> bool:
+    """An int a database column can hold (SQLite refuses to even compare a larger one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+
+
 @dataclass(frozen=True)
 class CodebookFacts:
     probe: CodebookProbe
@@ -256,8 +260,7 @@ def check_codebook(codebook_id: int, codes: Codes, facts: CodebookFacts | None =
     already answer it for these codes (read with the save's lookup)."""
     actor_ids = codes.actor_ids()
     for name in ("activity", "area", "confidence"):
-        value = getattr(codes, name)
-        if isinstance(value, bool) or not isinstance(value, int):
+        if not _integer(getattr(codes, name)):
             raise CodingInvalid({name: f"Choose the {name} from the codebook."})
     probe = CodebookProbe.of(codes.activity, codes.confidence, actor_ids)
     if probe is None:

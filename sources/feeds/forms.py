@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from config.converters import IdMultipleChoiceField
 from sources.feeds.subscriptions import (
     MAX_INTERVAL,
     MIN_INTERVAL,
@@ -26,6 +27,7 @@ class FeedForm(forms.ModelForm):
             "reliability_share": "Share coded by every one of them (0 to 1)",
         }
         widgets = {"coders": forms.CheckboxSelectMultiple}
+        field_classes = {"coders": IdMultipleChoiceField}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

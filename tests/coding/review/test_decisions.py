@@ -65,6 +65,10 @@ def test_edit_and_accept_refuses_bad_fields_and_saves_nothing(pi, project, pair)
         )
     assert set(info.value.message_dict) == {"confidence", "side_b", "event_date"}
     assert not Event.objects.exists() and not ReviewDecision.objects.exists()
+    with pytest.raises(ValidationError) as info:  # longer than the column (a 500 on PostgreSQL)
+        decisions.edit_and_accept(pi, project, [a, b], a, {"forum": "Шанхай " * 15})
+    assert "At most 100 characters" in info.value.message_dict["forum"][0]
+    assert not Event.objects.exists() and not ReviewDecision.objects.exists()
 
 
 def test_merge_takes_span_and_each_field_from_the_chosen_codings(pi, project, pair):

@@ -203,3 +203,7 @@ def test_pi_edits_an_event_keeping_its_id_and_coders_cannot(
     assert "Nothing was saved" in response.content.decode()
     event.refresh_from_db()
     assert event.confidence == 1
+    response = client.post(url, {"f_forum": "x" * 101}, follow=True)
+    assert "At most 100 characters" in response.content.decode()
+    event.refresh_from_db()
+    assert event.forum == ""
