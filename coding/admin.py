@@ -21,6 +21,27 @@ from coding.models import (
     SuggestionModel,
     WorkerHeartbeat,
 )
+from config.converters import parse_id
+
+
+class IdsInUrlsAdmin(admin.ModelAdmin):
+    """Drops a related field's initial value from the add page's URL (?coder=x) unless it is an
+    id: Django's autocomplete widget raised a ValueError (a 500) on anything else."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name in [*self.autocomplete_fields, *self.raw_id_fields]:
+            if name in initial and parse_id(initial[name]) is None:
+                del initial[name]
+        return initial
+
+
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
+    """Rows the application writes (a coding's history, an event sequence): shown, not added
+    here (every field is read-only, so an add page could only fail)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,7 +60,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(IdsInUrlsAdmin):
     list_display = ["user", "project", "role", "can_ingest", "added_at"]
     list_filter = ["role", "project"]
     search_fields = ["user__username", "project__name"]
@@ -104,7 +125,7 @@ class ConfidenceLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(IdsInUrlsAdmin):
     list_display = ["source", "coder", "status", "assigned_at", "done_at"]
     list_filter = ["status", "source__project"]
     search_fields = ["source__title", "coder__username"]
@@ -140,7 +161,7 @@ class CodingAdmin(admin.ModelAdmin):
 
 
 @admin.register(CodingChange)
-class CodingChangeAdmin(admin.ModelAdmin):
+class CodingChangeAdmin(ReadOnlyRecordAdmin):
     list_display = ["coding_pk", "action", "version", "user", "at"]
     list_filter = ["action"]
     search_fields = ["coding_pk", "user__username"]
@@ -193,7 +214,7 @@ class ReviewDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventSequence)
-class EventSequenceAdmin(admin.ModelAdmin):
+class EventSequenceAdmin(ReadOnlyRecordAdmin):
     list_display = ["project", "last"]
     readonly_fields = ["project", "last"]
 

@@ -53,6 +53,17 @@ def lockout_response(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return response
 
 
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the username django-axes counts failures under, found as axes
+    finds it, cut to its table's 255 characters: a longer one (no account can have it) is
+    counted under its first 255 instead of failing the login with a database error."""
+    if credentials:
+        name = credentials.get("username")
+    else:
+        name = getattr(request, "data", request.POST).get("username")
+    return name[:255] if isinstance(name, str) else name
+
+
 class TokenSerializer(AuthTokenSerializer):
     """DRF's, but authenticating with the Django request, which django-axes counts and locks."""
 

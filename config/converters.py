@@ -21,6 +21,20 @@ class IdConverter:
         return str(value)
 
 
+class EventIdConverter:
+    """An event's id in a URL (`<event_id:event_id>`, e.g. DEMO-000042): any text without a
+    slash or a control character (PostgreSQL refuses to even compare text holding a NUL), at
+    most as long as the column."""
+
+    regex = "[^/\\x00-\\x1f\\x7f]{1,80}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 _ID = re.compile(IdConverter.regex)
 
 

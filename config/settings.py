@@ -75,6 +75,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "coding.logins.lockout_response"
+AXES_USERNAME_CALLABLE = "coding.logins.axes_username"
 # proxies in front of the server that set X-Forwarded-For (0: use REMOTE_ADDR)
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False

@@ -4,11 +4,12 @@ from django.templatetags.static import static
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config.converters import IdConverter
+from config.converters import EventIdConverter, IdConverter
 
 handler500 = "config.unavailable.handler500"  # a 503 while the database is unreachable
 
-register_converter(IdConverter, "id")  # before the apps' URLconfs, which use it
+register_converter(IdConverter, "id")  # before the apps' URLconfs, which use them
+register_converter(EventIdConverter, "event_id")
 
 handler400 = "config.errors.bad_request"  # JSON under /api/, the usual pages elsewhere
 handler404 = "config.errors.not_found"
@@ -22,7 +23,13 @@ def favicon(request):
 
 urlpatterns = [  # the API first: its saves are the requests most often resolved (issue 20)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", http_method_names=["get", "head"]
+        ),
+        name="api-docs",
+    ),
     path("api/", include("coding.api.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),

@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound
 from coding import access
 from coding.export.filters import EventFilter
 from coding.models import Actor, Event, EventEvidence
+from config.converters import EventIdConverter
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -60,7 +61,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EventSerializer
     filterset_class = EventFilter
     lookup_field = "event_id"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = EventIdConverter.regex
     queryset = Event.objects.none()
 
     def check_permissions(self, request):

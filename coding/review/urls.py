@@ -28,12 +28,12 @@ urlpatterns = [
     ),
     path("projects/<slug:slug>/events/", views.event_list, name="event-list"),
     path(
-        "projects/<slug:slug>/events/<str:event_id>/",
+        "projects/<slug:slug>/events/<event_id:event_id>/",
         views.event_detail,
         name="event-detail",
     ),
     path(
-        "projects/<slug:slug>/events/<str:event_id>/edit/",
+        "projects/<slug:slug>/events/<event_id:event_id>/edit/",
         views.event_edit,
         name="event-edit",
     ),

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,20 @@ def test_a_token_with_sql_in_it_is_just_an_unknown_token():
     response = _get("x'OR'1'='1'--")
     assert response.status_code == 403  # DRF: the first authenticator (session) sets no header
     assert response.json()["detail"] == "Invalid token."
+
+
+def test_a_key_no_token_can_have_is_refused_before_any_query(django_assert_num_queries):
+    # a NUL was a database error on PostgreSQL, even on the save, whose lookup checks the key
+    source = SourceFactory()
+    client = APIClient()
+    for key in ("ab\x00cd", "0" * 41, "clé"):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        with django_assert_num_queries(0):
+            response = client.get("/api/projects/")
+        assert response.status_code == 403 and "Invalid token" in response.json()["detail"]
+        save = client.post(f"/api/projects/{source.project.slug}/sources/{source.pk}/codings/",
+                           {"start": 0, "end": 1}, format="json")  # fmt: skip
+        assert save.status_code == 403 and "Invalid token" in save.json()["detail"]
 
 
 def test_the_user_is_read_lean_and_loads_its_other_fields_on_use(django_assert_num_queries):

@@ -58,6 +58,17 @@ def test_the_login_page_locks_an_address_across_usernames():
     assert login(Client(), "bob", "pw", addr="10.9.9.9").status_code == 302
 
 
+def test_a_username_longer_than_axes_column_is_a_failed_login_still_counted():
+    # axes stores the username in 255 characters: PostgreSQL refused a longer one (a 500)
+    long_name = "ж" * 300
+    client = Client()
+    assert login(client, long_name, "wrong").status_code == 200  # the form's error
+    assert token(client, long_name, "wrong").status_code == 400
+    for i in range(LIMIT):  # counted under its first 255 characters, from any address
+        login(client, long_name[:255] + "x" * i, "wrong", addr=f"10.0.3.{i}")
+    assert login(client, long_name, "wrong", addr="10.0.4.1").status_code == 429
+
+
 def test_failures_below_the_limit_then_success_log_in():
     UserFactory(username="carol")
     client = Client()

@@ -146,6 +146,9 @@ def test_schema_and_docs_served_offline(client, coder):
     docs = client.get("/api/docs/").content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in docs
     assert "cdn" not in docs.lower()
+    # the page is read, nothing else: other methods are refused, not a missing template (500)
+    for method in ("options", "post", "delete"):
+        assert getattr(client, method)("/api/docs/").status_code == 405, method
 
 
 def test_members_of_another_project_are_not_reachable(api, project, pi):

@@ -94,7 +94,11 @@ class SaveLane:
         if environ.get("QUERY_STRING") or not ("*/*" in accept or "application/json" in accept):
             return None  # DRF's content negotiation has a say (?format=, a 406)
         parts = environ["HTTP_AUTHORIZATION"].split()
-        if len(parts) != 2 or parts[0].lower() != "token" or not parts[1].isascii():
+        if (
+            len(parts) != 2
+            or parts[0].lower() != "token"
+            or not (parts[1].isascii() and parts[1].isalnum())
+        ):
             return None
         request = WSGIRequest(environ.copy())  # it writes the decoded path into its environ
         if request.content_type != "application/json":

@@ -207,3 +207,17 @@ def test_pi_edits_an_event_keeping_its_id_and_coders_cannot(
     assert "At most 100 characters" in response.content.decode()
     event.refresh_from_db()
     assert event.forum == ""
+
+
+def test_an_event_id_with_a_control_character_is_not_found(client_for, pi, project, accepted):
+    # PostgreSQL refuses text holding a NUL even in a comparison: a 404, not a 500
+    client = client_for(pi)
+    for odd in ("%00", "a%1Fb", "x" * 81):
+        for path in (f"/projects/{project.slug}/events/{odd}/",
+                     f"/projects/{project.slug}/events/{odd}/edit/",
+                     f"/api/projects/{project.slug}/events/{odd}/"):  # fmt: skip
+            assert client.get(path).status_code == 404, path
+    event = accepted.event
+    assert client.get(f"/projects/{project.slug}/events/{event.event_id}/").status_code == 200
+    api = client.get(f"/api/projects/{project.slug}/events/{event.event_id}/")
+    assert api.status_code == 200 and api.json()["event_id"] == event.event_id
