@@ -59,10 +59,15 @@ class SaveTokenAuthentication(TokenAuthentication):
         return TokenCheckedBySave(key), None
 
 
+def well_formed_key(key: str) -> bool:
+    """Whether a token could have this key (DRF's are 40 hex digits). Others are refused
+    before any query: a NUL in one was a database error on PostgreSQL, which refuses such text
+    even in a comparison."""
+    return len(key) <= 40 and key.isascii() and key.isalnum()
+
+
 def refuse_malformed(key: str) -> None:
-    """A key no token can have (DRF's are 40 hex digits) is refused before any query: a NUL in
-    it was a database error on PostgreSQL, which refuses such text even in a comparison."""
-    if len(key) > 40 or not (key.isascii() and key.isalnum()):
+    if not well_formed_key(key):
         raise exceptions.AuthenticationFailed(_("Invalid token."))
 
 

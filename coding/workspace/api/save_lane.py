@@ -38,6 +38,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.log import log_response
 
+from coding.api.authentication import well_formed_key
 from coding.workspace import warm_saves
 from coding.workspace.api.serializers import InputError, parse_coding_input
 from coding.workspace.api.views import SourceCodingsView, saved_answer
@@ -94,11 +95,7 @@ class SaveLane:
         if environ.get("QUERY_STRING") or not ("*/*" in accept or "application/json" in accept):
             return None  # DRF's content negotiation has a say (?format=, a 406)
         parts = environ["HTTP_AUTHORIZATION"].split()
-        if (
-            len(parts) != 2
-            or parts[0].lower() != "token"
-            or not (parts[1].isascii() and parts[1].isalnum())
-        ):
+        if len(parts) != 2 or parts[0].lower() != "token" or not well_formed_key(parts[1]):
             return None
         request = WSGIRequest(environ.copy())  # it writes the decoded path into its environ
         if request.content_type != "application/json":
