@@ -16,6 +16,7 @@ from urllib.parse import quote
 from coding.export.refi import dyad_label
 from coding.models import Coding, Project
 from coding.reliability.training import training_q
+from config.snapshot import one_snapshot
 
 URN = "urn:tiesdb"
 
@@ -78,7 +79,13 @@ def annotation(coding: Coding, event_id: str | None) -> dict[str, Any]:
 
 
 def iter_annotations_jsonld(project: Project) -> Iterator[str]:
-    """An AnnotationCollection with one page holding every coding of the project."""
+    """An AnnotationCollection with one page holding every coding of the project, read in one
+    snapshot: its total and its items, and each coding's participants, as of one moment."""
+    with one_snapshot():
+        yield from _annotations_jsonld(project)
+
+
+def _annotations_jsonld(project: Project) -> Iterator[str]:
     codings = (
         Coding.objects.filter(source__project=project)
         .exclude(training_q())

@@ -6,7 +6,8 @@ files (xlsx.py writes each row to disk as it goes) that are copied in afterwards
 comes from counts kept per dyad, year and area. Members are deflated at zlib level 1 (see
 COMPRESSLEVEL), events.xlsx, a zip itself, is stored as it is.
 `iter_export_zip` yields the zip's bytes as they are produced (for StreamingHttpResponse);
-`write_export_zip` writes them to a file.
+`write_export_zip` writes them to a file. Both read in one snapshot (`config.snapshot`), so
+an event approved or edited meanwhile is in all the files or in none.
 """
 
 import io
@@ -34,6 +35,7 @@ from coding.export.rows import (
 )
 from coding.export.xlsx import EventsSheet
 from coding.models import Event, Project
+from config.snapshot import one_snapshot
 
 COPY_CHUNK = 1 << 16
 FLUSH_EVERY = 500
@@ -65,7 +67,7 @@ def iter_export_zip(
     project: Project, events: QuerySet[Event], filters: dict[str, str] | None = None
 ) -> Iterator[bytes]:
     sink = _Sink()
-    with tempfile.TemporaryDirectory(prefix="events-export-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="events-export-") as tmp, one_snapshot():
         archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL)
         yield from _write_all(archive, sink, Path(tmp), project, events, filters or {})
         archive.close()
@@ -85,6 +87,7 @@ def write_export_zip(
     counted = {"events": 0}
     with (
         tempfile.TemporaryDirectory(prefix="events-export-") as tmp,
+        one_snapshot(),
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as archive,
     ):
         for _ in _write_all(

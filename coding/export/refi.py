@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 
 from coding.models import Activity, Codebook, Coding, Project
 from coding.reliability.training import training_q
+from config.snapshot import one_snapshot
 
 NAMESPACE = uuid.UUID("6f1c1c1e-3b57-5a53-9d0e-5ec0717e5c11")
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -99,7 +100,13 @@ def _iso(value) -> str:
 
 
 def write_qdpx(project: Project, out: IO[bytes]) -> None:
-    """A .qdpx (zip of project.qde and sources/<GUID>.txt) with every coding of the project."""
+    """A .qdpx (zip of project.qde and sources/<GUID>.txt) with every coding of the project,
+    read in one snapshot (the codings, then the sources they are on)."""
+    with one_snapshot():
+        _write_qdpx(project, out)
+
+
+def _write_qdpx(project: Project, out: IO[bytes]) -> None:
     codings = list(
         Coding.objects.filter(source__project=project)
         .exclude(training_q())

@@ -1,8 +1,8 @@
 """Events, evidence and dyad-year rows, read in batches of plain values (no model instances).
 
-Events are read by one query in batches (a cursor, never the whole result in memory), each
-batch with two more queries for its evidence and participants, so memory stays flat however
-many events there are.
+Events, their evidence, their participants and their codings' participants are read by four
+queries streamed side by side in event_id order (cursors, never a whole result in memory), so
+memory stays flat however many events there are (`iter_event_rows`).
 One record per event holds typed values (lists stay lists); CSV and XLSX flatten lists with
 ';' (shared/formats.md). A ';' inside an item (a headline, say) becomes ',' in the flat tables
 only; the JSON keeps the exact text.
