@@ -99,14 +99,10 @@ def _iso(value) -> str:
     return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+@one_snapshot()
 def write_qdpx(project: Project, out: IO[bytes]) -> None:
     """A .qdpx (zip of project.qde and sources/<GUID>.txt) with every coding of the project,
     read in one snapshot (the codings, then the sources they are on)."""
-    with one_snapshot():
-        _write_qdpx(project, out)
-
-
-def _write_qdpx(project: Project, out: IO[bytes]) -> None:
     codings = list(
         Coding.objects.filter(source__project=project)
         .exclude(training_q())

@@ -44,6 +44,7 @@ from django.db.models import Count, QuerySet
 from coding.models import Assignment, Coding, Event, EventEvidence, Project, ReviewDecision
 from coding.models.assignments import AssignmentStatus
 from coding.reliability.training import training_q
+from config.snapshot import one_snapshot
 
 NOMINAL_VARIABLES = ("dyad", "area", "activity")
 SENTENCE_VARIABLES = (("dyad", "nominal"), ("area", "nominal"), ("activity", "nominal"),
@@ -150,8 +151,10 @@ def dyad_label(key: str) -> str:
     return key.replace("-", " \u2013 ")
 
 
+@one_snapshot()
 def load_codings(project: Project, filters: Filters) -> CodingSet:
-    """The counted sources and codings of a project (see the module docstring)."""
+    """The counted sources and codings of a project (see the module docstring), read in one
+    snapshot: a coder who finishes, reopens or saves meanwhile is in all of it or in none."""
     done = Assignment.objects.filter(source__project=project, status=AssignmentStatus.DONE).exclude(
         training_q()
     )

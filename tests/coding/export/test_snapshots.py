@@ -8,37 +8,23 @@ SQLite's statements on one connection share one read transaction (config.snapsho
 import csv
 import io
 import json
-import threading
 import types
 import zipfile
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from coding.export import annotations, rows
 from coding.export.archive import iter_export_zip, write_export_zip
 from coding.models import Activity, Coding, Event
 from coding.review import decisions
+from tests.elsewhere import elsewhere
 from tests.factories import CodingFactory, SourceFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="one snapshot per query there"),
 ]
-
-
-def elsewhere(work) -> None:
-    """`work` on another thread, hence another connection, committed before this returns."""
-
-    def run() -> None:
-        try:
-            work()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
 
 
 def read_csv(archive: zipfile.ZipFile, name: str) -> list[dict]:
