@@ -1,11 +1,12 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from coding.models import Project
 from config.snapshot import one_snapshot
+from tests.elsewhere import elsewhere
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's")
 
 
 def show(setting: str) -> str:
@@ -14,34 +15,44 @@ def show(setting: str) -> str:
         return cursor.fetchone()[0]
 
 
-@postgresql_only
-def test_reads_in_one_repeatable_read_transaction_planned_for_whole_results():
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's settings")
+def test_on_postgresql_one_repeatable_read_transaction_planned_for_whole_results():
     with one_snapshot():
-        assert connection.in_atomic_block
         assert show("transaction_isolation") == "repeatable read"
-        assert show("transaction_read_only") == "on"
         assert float(show("cursor_tuple_fraction")) == 1
-    assert not connection.in_atomic_block
     assert show("transaction_isolation") == "read committed"
     assert float(show("cursor_tuple_fraction")) == pytest.approx(0.1)
 
 
-@postgresql_only
-def test_nothing_can_be_written_inside():
-    with pytest.raises(DatabaseError, match="read-only transaction"), one_snapshot():
+def test_a_later_commit_is_not_seen_inside():
+    ProjectFactory()
+    with one_snapshot():
+        assert Project.objects.count() == 1
+        elsewhere(ProjectFactory)
+        assert Project.objects.count() == 1
+    assert Project.objects.count() == 2
+
+
+def test_others_may_write_meanwhile():
+    """SQLite's IMMEDIATE transactions would hold its write lock: the save below would wait for
+    the read to end, then fail ("database is locked")."""
+    with one_snapshot():
+        Project.objects.count()
+        elsewhere(ProjectFactory)
+    assert Project.objects.count() == 1
+
+
+def test_nothing_can_be_written_inside_and_everything_after():
+    with pytest.raises(DatabaseError, match=r"read-?only"), one_snapshot():
         ProjectFactory()
+    assert not connection.in_atomic_block
+    ProjectFactory()
+    assert Project.objects.count() == 1
 
 
-@postgresql_only
 def test_inside_a_transaction_already_it_keeps_that_transaction():
     with transaction.atomic():
-        ProjectFactory()  # a query ran: the level could no longer be set
+        ProjectFactory()
         with one_snapshot():
-            assert show("transaction_isolation") == "read committed"
-
-
-def test_on_sqlite_it_begins_no_transaction():
-    """Ours begin IMMEDIATE there: an export would hold the write lock throughout. (Run on
-    either database: on PostgreSQL it checks the other side of the same rule.)"""
-    with one_snapshot():
-        assert connection.in_atomic_block == (connection.vendor == "postgresql")
+            ProjectFactory()
+    assert Project.objects.count() == 2

@@ -1,9 +1,5 @@
 """Downloads read one snapshot: an event approved while the export is read is in every file or
-in none; a coding saved while the annotations are read is neither counted nor listed.
-
-PostgreSQL only: there each query took its own snapshot (a streamed one when it was declared).
-SQLite's statements on one connection share one read transaction (config.snapshot).
-"""
+in none; a coding saved while the annotations are read is neither counted nor listed."""
 
 import csv
 import io
@@ -21,10 +17,7 @@ from coding.review import decisions
 from tests.elsewhere import elsewhere
 from tests.factories import CodingFactory, SourceFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="one snapshot per query there"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def read_csv(archive: zipfile.ZipFile, name: str) -> list[dict]:

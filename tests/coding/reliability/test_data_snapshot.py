@@ -1,9 +1,6 @@
-"""The report's codings are read in one snapshot: a coding saved meanwhile is not half in it.
-
-PostgreSQL only: there each query takes its own snapshot (config.snapshot)."""
+"""The report's codings are read in one snapshot: a coding saved meanwhile is not half in it."""
 
 import pytest
-from django.db import connection
 
 from coding.reliability import data
 from coding.reliability.data import Filters, load_codings
@@ -11,10 +8,7 @@ from tests.coding.reliability.study import build_study
 from tests.elsewhere import elsewhere
 from tests.factories import CodingFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="one snapshot per query there"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_coding_saved_after_the_sources_were_read_is_left_out(project, monkeypatch):
