@@ -21,6 +21,19 @@ def create_project(
     return project
 
 
+def add_member(project: Project, user, role: str, *, can_ingest: bool = False) -> Membership:
+    """A new member. Someone who is a member already is refused: adding them again would
+    silently change their role and rights, which the members list changes on purpose."""
+    with transaction.atomic():
+        current = Membership.objects.select_for_update().filter(project=project, user=user)
+        if member := current.first():
+            raise ValidationError(
+                f"{user.get_username()} is already a member ({member.get_role_display()}); "
+                "change their role in the list of members."
+            )
+        return set_member(project, user, role, can_ingest=can_ingest)
+
+
 def set_member(project: Project, user, role: str, *, can_ingest: bool = False) -> Membership:
     """Add a member, or change the role of an existing one."""
     if role not in Role.values:

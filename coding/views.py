@@ -10,7 +10,7 @@ from coding import access
 from coding.forms import MemberForm, MemberRoleForm, ProjectForm
 from coding.health import health_report
 from coding.models import Activity, Membership
-from coding.projects import create_project, remove_member, set_member
+from coding.projects import add_member, create_project, remove_member, set_member
 
 
 @login_required
@@ -93,13 +93,16 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     project, _ = access.project_for(request.user, slug, pi=True)
     form = MemberForm(request.POST)
     if form.is_valid():
-        set_member(
-            project,
-            form.user,
-            form.cleaned_data["role"],
-            can_ingest=form.cleaned_data["can_ingest"],
-        )
-        messages.success(request, f"{form.user.username} is now a member of {project.name}.")
+        try:
+            add_member(
+                project,
+                form.user,
+                form.cleaned_data["role"],
+                can_ingest=form.cleaned_data["can_ingest"],
+            )
+            messages.success(request, f"{form.user.username} is now a member of {project.name}.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
     else:
         for errors in form.errors.values():
             for error in errors:

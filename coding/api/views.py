@@ -14,7 +14,7 @@ from coding.api.serializers import (
     ProjectSerializer,
 )
 from coding.models import Activity, Area, Membership, Project
-from coding.projects import create_project, remove_member, set_member
+from coding.projects import add_member, create_project, remove_member, set_member
 from config.converters import IdConverter
 
 
@@ -100,7 +100,12 @@ class MembershipViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = self._set(data["user"], data["role"], data.get("can_ingest", False))
+        try:
+            serializer.instance = add_member(
+                self.project(), data["user"], data["role"], can_ingest=data.get("can_ingest", False)
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"username": exc.messages}) from exc
 
     def perform_update(self, serializer):
         member = serializer.instance

@@ -108,6 +108,18 @@ def test_members_listed_to_members_and_managed_by_pi(api, project, pi, coder):
     assert not Membership.objects.filter(pk=pk).exists()
 
 
+def test_member_api_refuses_to_add_a_member_again(api, project, pi, coder):
+    client = as_user(api, pi)
+    for username, role in (("coder-a", "pi"), ("pi-user", "coder")):
+        response = client.post(
+            f"/api/projects/{project.slug}/members/", {"username": username, "role": role}
+        )
+        assert response.status_code == 400
+        assert "already a member" in response.json()["username"][0]
+    roles = dict(project.memberships.values_list("user__username", "role"))
+    assert roles == {"pi-user": "pi", "coder-a": "coder"}
+
+
 def test_member_api_rejects_unknown_user_and_role(api, project, pi):
     client = as_user(api, pi)
     response = client.post(

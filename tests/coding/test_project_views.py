@@ -174,3 +174,22 @@ def test_health_is_public_and_reveals_no_study_data(client, project):
     assert set(response.json()) == {
         "status", "down", "database", "broker", "last_worker_heartbeat", "worker_seen_recently"
     }  # fmt: skip
+
+
+def test_adding_someone_who_is_a_member_already_changes_nothing_and_says_so(
+    client_for, project, pi
+):
+    coder = UserFactory(username="helper")
+    member = MembershipFactory(project=project, user=coder, role=Role.CODER, can_ingest=True)
+    client = client_for(pi)
+    for username, role in (("pi-user", "coder"), ("helper", "coder"), ("helper", "pi")):
+        response = client.post(
+            reverse("member-add", args=[project.slug]),
+            {"username": username, "role": role},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert f"{username} is already a member" in response.content.decode()
+    member.refresh_from_db()
+    assert (member.role, member.can_ingest) == (Role.CODER, True)
+    assert Membership.objects.get(project=project, user=pi).role == Role.PI
