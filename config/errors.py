@@ -22,6 +22,14 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def api_route_not_found(request: HttpRequest, path: str) -> HttpResponse:
+    """The API's last route: a path under /api/ (ending in a slash) that no other route
+    matches. Answered by a route, not only by handler404, so that it is JSON with DEBUG on too
+    (`make run`), when Django answers a miss with its debug page instead of the handler. Paths
+    without the slash still miss, so APPEND_SLASH redirects them as before."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         return JsonResponse({"detail": "Bad request."}, status=400)

@@ -1,17 +1,18 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from coding.api import views
 from coding.logins import TokenView
 from coding.review.api import EventViewSet
+from config.errors import api_route_not_found
 
 router = DefaultRouter()
-router.register("projects", views.ProjectViewSet, basename="project")
-router.register("codebooks", views.CodebookViewSet, basename="codebook")
+router.register("projects", views.ProjectViewSet, basename="api-project")
+router.register("codebooks", views.CodebookViewSet, basename="api-codebook")
 
 members = SimpleRouter()
-members.register("members", views.MembershipViewSet, basename="membership")
-members.register("events", EventViewSet, basename="event")  # review and export (issue 7)
+members.register("members", views.MembershipViewSet, basename="api-membership")
+members.register("events", EventViewSet, basename="api-event")  # review and export (issue 7)
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("projects/<slug:project_slug>/", include("coding.suggestions.api")),
     path("", include("sources.api.urls")),  # sources and ingestion jobs (issue 4)
     path("", include(router.urls)),
+    re_path(r"^(?P<path>.*/)$", api_route_not_found),  # last: JSON, DEBUG or not
 ]

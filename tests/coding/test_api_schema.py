@@ -74,12 +74,21 @@ def test_error_answers_are_declared(schema):
 @pytest.mark.parametrize(
     "path", ["/api/projects/not%20a%20slug/sources/", "/api/nothing-here/", "/api/codebooks/x/"]
 )
-def test_unroutable_api_urls_answer_json(client, pi, path):
+@pytest.mark.parametrize("debug", [False, True])  # `make run` serves with DEBUG on
+def test_unroutable_api_urls_answer_json(client, pi, settings, path, debug):
+    settings.DEBUG = debug
     client.force_login(pi)
     response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.django_db
+def test_an_api_url_without_its_slash_is_still_redirected(client, pi):
+    client.force_login(pi)
+    response = client.get("/api/projects")
+    assert response.status_code == 301 and response["Location"] == "/api/projects/"
 
 
 @pytest.mark.django_db

@@ -207,3 +207,13 @@ def test_a_project_pi_attaches_only_codebooks_they_may_see(api, project, pi):
     assert as_user(api, pi).get(f"/api/codebooks/{other.pk}/").status_code == 404
     own = project.codebook
     assert as_user(api, pi).patch(url, {"codebook": own.pk}, format="json").status_code == 200
+
+
+def test_the_api_root_links_to_the_api_not_to_the_pages(api, project, coder):
+    links = as_user(api, coder).get("/api/", HTTP_ACCEPT="application/json").json()
+    assert links == {
+        "projects": "http://testserver/api/projects/",
+        "codebooks": "http://testserver/api/codebooks/",
+    }
+    for url in links.values():
+        assert as_user(api, coder).get(url).status_code == 200
