@@ -106,10 +106,20 @@ class SourceMetadataForm(forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    sources = ModelIdsField(queryset=Source.objects.none())
+    sources = ModelIdsField(
+        queryset=Source.objects.none(),
+        error_messages={
+            "required": "Select at least one source.",
+            "invalid_choice": "%(value)s is not a source of this project.",
+        },
+    )
     coders = ModelIdsField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"form": "assign-form"}),
+        error_messages={
+            "required": "Select at least one coder.",
+            "invalid_choice": "%(value)s is not a member of this project.",
+        },
     )
     EVERY, SPREAD = "every", "spread"
     mode = forms.ChoiceField(
@@ -135,6 +145,16 @@ class AssignForm(forms.Form):
         self.fields["coders"].queryset = (
             get_user_model().objects.filter(memberships__project=project).order_by("username")
         )
+
+    NAMES = {"sources": "Sources", "coders": "Coders", "mode": "Assignment",
+             "reliability_percent": "Reliability sample"}  # fmt: skip
+
+    def error_texts(self) -> list[str]:
+        """One line per field in error, led by what the field is ("Coders: ...")."""
+        return [
+            f"{self.NAMES[field]}: {' '.join(errors)}" if field in self.NAMES else " ".join(errors)
+            for field, errors in self.errors.items()
+        ]
 
 
 SORTS = {

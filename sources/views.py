@@ -53,9 +53,8 @@ def source_assign(request: HttpRequest, slug: str) -> HttpResponse:
     back = request.POST.get("next") or ""
     target = reverse("source-list", args=[project.slug]) + (f"?{back}" if back else "")
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            name = "Select at least one source and one coder" if field != "__all__" else ""
-            messages.error(request, f"{name}: {'; '.join(errors)}" if name else errors[0])
+        for text in form.error_texts():
+            messages.error(request, text)
         return redirect(target)
     share = (form.cleaned_data["reliability_percent"] or 0) / 100
     if form.cleaned_data["mode"] == AssignForm.EVERY:

@@ -279,7 +279,25 @@ def test_assign_with_a_foreign_coder_is_an_error(client_for, project, pi, outsid
         {"sources": [source.pk], "coders": [outsider.pk]},
         follow=True,
     )
-    assert "Select at least one source and one coder" in response.content.decode()
+    assert f"Coders: {outsider.pk} is not a member of this project." in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({}, ["Sources: Select at least one source.", "Coders: Select at least one coder."]),
+        ({"reliability_percent": "ten"}, ["Reliability sample: Enter a whole number."]),
+    ],
+)
+def test_assign_errors_say_once_what_is_wrong_with_which_field(
+    client_for, project, pi, coder, data, expected
+):
+    source = SourceFactory(project=project)
+    data = {"sources": [source.pk], "coders": [coder.pk], **data} if data else {}
+    response = client_for(pi).post(reverse("source-assign", args=[project.slug]), data, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == expected
     assert not Assignment.objects.exists()
 
 
