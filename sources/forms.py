@@ -69,7 +69,8 @@ class AddSourcesForm(forms.Form):
                     raise InputError(f"{upload.name}: expected a .zip file")
                 specs += file_specs(upload.name, upload.read())
             if data.get("paste_text") or data.get("paste_title"):
-                if not (data.get("paste_title") or "").strip():
+                title_refused = "paste_title" in self.errors  # too long, say: said already
+                if not title_refused and not (data.get("paste_title") or "").strip():
                     self.add_error("paste_title", "Give the pasted text a title.")
                 title, text = data.get("paste_title") or "", data.get("paste_text") or ""
                 specs.append(paste_spec(title, text))

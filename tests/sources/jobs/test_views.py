@@ -145,6 +145,17 @@ def test_bad_submissions_are_form_errors(client_for, project, pi, data, message)
     assert not IngestJob.objects.exists()
 
 
+def test_a_title_too_long_is_said_once_and_not_as_missing(client_for, project, pi):
+    response = client_for(pi).post(
+        reverse("source-add", args=[project.slug]),
+        {"paste_title": "T" * 501, "paste_text": "Body"},
+    )
+    assert response.context["form"].errors == {
+        "paste_title": ["Ensure this value has at most 500 characters (it has 501)."]
+    }
+    assert not IngestJob.objects.exists()
+
+
 def test_coder_without_the_right_cannot_post(client_for, project, coder):
     response = client_for(coder).post(
         reverse("source-add", args=[project.slug]), {"urls": "https://a.example/"}
