@@ -33,6 +33,7 @@ from config.celery import enqueue
 from sources.assignments import assign_new_source
 from sources.errors import IngestError, TransientFetchError
 from sources.extraction.extract import Extracted, extract_html, extract_text_document
+from sources.extraction.language import identify_language
 from sources.extraction.newsletter import extract_email
 from sources.extraction.pdf import extract_pdf
 from sources.fetching.configured import fetch_configured
@@ -780,7 +781,7 @@ def store_source(
         title=_clip("title", extracted.title or filename or url or "Untitled"),
         outlet=_clip("outlet", extracted.outlet),
         author=_clip("author", extracted.author),
-        language=_clip("language", extracted.language),
+        language=_clip("language", extracted.language or identify_language(text)),
         published_date=extracted.date,
         url=url if len(url) <= 2000 else "",
         canonical_url=canonical if len(canonical) <= 2000 else "",

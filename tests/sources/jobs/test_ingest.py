@@ -292,6 +292,21 @@ def test_pasted_text_keeps_title_and_is_stored_canonical(project, pi):
     assert item.source.origin == Origin.PASTE
 
 
+def test_a_text_that_declares_no_language_gets_the_one_identified(project, pi):
+    persian = "ایران و روسیه روز دوشنبه رزمایش مشترک دریایی برگزار کردند، به گفته مقامات."
+    (pasted,) = run(project, pi, paste_spec("رزمایش", persian))
+    assert pasted.source.language == "fa"
+    (unsure,) = run(project, pi, paste_spec("Short", "Xi met Putin."))
+    assert unsure.source.language == ""
+
+
+def test_a_declared_language_is_kept(project, pi):
+    page = b'<html lang="ru-RU"><body><article><p>' + b"Joint drills went on. " * 40
+    (item,) = run(project, pi, ItemSpec(ItemKind.HTML, "a.html", page + b"</p></article>"))
+    assert item.status == ItemStatus.OK, item.reason
+    assert item.source.language == "ru-RU"  # what the page says, though its words are English
+
+
 # --- inputs -----------------------------------------------------------------------------
 
 
