@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from coding.demo import DEMO_ACCOUNTS, seed_demo
@@ -15,5 +14,3 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (username / password / role):")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<8} {account.password:<18} {account.role}")
-        if settings.DEBUG:
-            self.stdout.write("Open http://127.0.0.1:8000/ and log in.")
