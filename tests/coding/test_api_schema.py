@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 import yaml
 from django.core.management import call_command
+from django.test import Client
 from rest_framework.test import APIClient
 
 from sources.models import Origin
@@ -82,6 +83,15 @@ def test_unroutable_api_urls_answer_json(client, pi, settings, path, debug):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unroutable_api_urls_answer_json_whatever_the_method(pi, method):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pi)
+    response = getattr(client, method)("/api/nothing-here/", {}, content_type="application/json")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
 
 
 @pytest.mark.django_db
