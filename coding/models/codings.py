@@ -1,6 +1,12 @@
 from django.conf import settings
 from django.db import models
 
+# A coding's or an event's note: free text without a database limit, at most this long wherever
+# one is written (the coders' API and page, the PI's review), so that no form takes what another
+# refuses.
+NOTE_MAX_LENGTH = 10_000
+TOO_LONG = "At most {limit:,} characters ({length:,} given)."  # under the field, which says which
+
 
 class DyadType(models.TextChoices):
     UNDIRECTED = "undirected", "Undirected pair"

@@ -20,7 +20,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from coding.models import Activity, Actor, Area, ConfidenceLevel
-from coding.models.codings import DatePrecision, DyadType, Setting
+from coding.models.codings import (
+    NOTE_MAX_LENGTH,
+    TOO_LONG,
+    DatePrecision,
+    DyadType,
+    Setting,
+)
 
 CONTEXT = 32  # code points of prefix and suffix kept beside the quote
 QUOTE_PREVIEW = 60
@@ -180,6 +186,9 @@ def check_codes(data: dict) -> Codes:
         date = date.replace(day=1)
     elif precision == DatePrecision.YEAR:
         date = date.replace(month=1, day=1)
+    note = (data.get("note") or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:  # the API's parser says so first; other callers rely on this
+        errors["note"] = TOO_LONG.format(limit=NOTE_MAX_LENGTH, length=len(note))
     if errors:
         raise CodingInvalid(errors)
     return Codes(
@@ -194,7 +203,7 @@ def check_codes(data: dict) -> Codes:
         confidence=data.get("confidence"),
         event_date=date,
         date_precision=precision,
-        note=(data.get("note") or "").strip(),
+        note=note,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from rest_framework import serializers
 
 from coding.models import Assignment, Coding
-from coding.models.codings import DatePrecision, DyadType, Setting
+from coding.models.codings import NOTE_MAX_LENGTH, TOO_LONG, DatePrecision, DyadType, Setting
 from coding.workspace.codings import coding_state
 
 MAX_ID = 2**31 - 1  # keeps ids inside PostgreSQL's integer, so a wild value is a 400, not a 500
@@ -50,7 +50,11 @@ class CodingInputSerializer(serializers.Serializer):
     event_date = serializers.DateField(allow_null=True, required=False)
     date_precision = serializers.ChoiceField(choices=DatePrecision.choices, required=False)
     note = serializers.CharField(
-        allow_blank=True, required=False, trim_whitespace=False, max_length=10_000
+        allow_blank=True,
+        required=False,
+        trim_whitespace=False,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": "At most {max_length} characters."},
     )
 
 
@@ -180,7 +184,10 @@ def _choice(choices):
     return check
 
 
-def _text(limit: int, *, blank: bool = True, strip: bool = False):
+def _text(limit: int, *, blank: bool = True, strip: bool = False, too_long: str = ""):
+    """A string of at most `limit` characters; `too_long` (with {limit} and {length}) names the
+    field in the message, as the workspace shows it beside the others."""
+
     def check(value):
         if not isinstance(value, str):
             raise ValueError("Not a valid string.")
@@ -189,6 +196,8 @@ def _text(limit: int, *, blank: bool = True, strip: bool = False):
         if not value and not blank:
             raise ValueError("This field may not be blank.")
         if len(value) > limit:
+            if too_long:
+                raise ValueError(too_long.format(limit=limit, length=len(value)))
             raise ValueError(f"Ensure this field has no more than {limit} characters.")
         return value
 
@@ -242,7 +251,7 @@ PARSERS = {
     "confidence": (True, lambda v: _int(v, 0, 32767)),
     "event_date": (False, _nullable(_date)),
     "date_precision": (False, _choice(DatePrecision.choices)),
-    "note": (False, _text(10_000)),
+    "note": (False, _text(NOTE_MAX_LENGTH, too_long=TOO_LONG)),
     "version": (False, lambda v: _int(v, 0, MAX_ID)),
     "client_id": (False, _uuid),
 }

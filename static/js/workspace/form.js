@@ -258,6 +258,22 @@ export class CodingForm {
   showErrors(messages) {
     const list = $(this.el, "#cf-errors");
     list.replaceChildren(...messages.map((m) => { const li = document.createElement("li"); li.textContent = m; return li; }));
+    if (messages.length) this.reveal(list);
+  }
+
+  // Scroll `target` into view in the panel (and in the column around it), clear of the sticky
+  // Save bar at the panel's foot: the panel scrolls inside itself when the window is short, and
+  // the reasons a save was refused are below the fields, so the coder would see nothing happen.
+  reveal(target) {
+    for (let box = target.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (box.scrollHeight <= box.clientHeight) continue;
+      const view = box.getBoundingClientRect();
+      const bar = box === this.el ? $(box, ".cf-actions").getBoundingClientRect().top : view.bottom;
+      const top = view.top + 8, bottom = Math.min(view.bottom, bar) - 8;
+      const r = target.getBoundingClientRect();
+      if (r.top < top) box.scrollTop -= top - r.top;
+      else if (r.bottom > bottom) box.scrollTop += Math.min(r.bottom - bottom, r.top - top);
+    }
   }
 
   async submit() {

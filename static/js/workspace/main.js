@@ -145,6 +145,9 @@ function drawReader() {
   if (signature === drawn) return;
   render(reader, text, shown, activeKey);
   drawn = signature;
+  // The new paragraphs have their estimated height until the browser lays them out, at its
+  // next frame (content-visibility, app.css): the handles are placed again once it has.
+  if (draft) requestAnimationFrame(() => requestAnimationFrame(() => { if (draft) drawHandles(); }));
 }
 
 // The span of the draft as the server wants it: code points and the exact quote.
@@ -286,11 +289,23 @@ function showBanner(message) {
 
 // --- saving ----------------------------------------------------------------------------------
 
+// The fields as the panel labels them: a message about a field that does not name it (DRF's
+// "Ensure this field has no more than …") is shown with the field's label.
+const LABELS = {
+  start: "Passage", end: "Passage", quote: "Passage", dyad_type: "Dyad", side_a: "Actor A",
+  side_b: "Actor B", participants: "Participants", setting: "Dyad", forum: "Forum", area: "Area",
+  activity: "Activity", confidence: "Confidence", event_date: "Event date",
+  date_precision: "Precision", note: "Note",
+};
+
 function messagesOf(err) {
   const body = err.data;
   if (!body || typeof body !== "object") return [err.message];
   if (body.detail) return [String(body.detail)];
-  return Object.values(body).flat().map(String);
+  return Object.entries(body).flatMap(([field, list]) => [list].flat().map((m) => {
+    const label = LABELS[field], text = String(m);
+    return label && !text.toLowerCase().includes(label.toLowerCase()) ? `${label}: ${text}` : text;
+  }));
 }
 
 function url(id) { return data.urls.coding.replace("{id}", String(id)); }
@@ -364,10 +379,13 @@ async function flushNow(interactive) {
         if (current) codings.set(key, { ...current, key, coder: me.username });
         else codings.delete(key);
         showBanner(`${messages[0]} The current version is shown.`);
-      } else if (op === interactive || op.discard) {
+      } else if ((op === interactive && fresh.has(op)) || op.discard) {
+        // a save the form waits for: the form keeps what the coder entered, to fix it there
         queue.remove(op);
         revert(op);
       } else {
+        // a save from before (pending, or not saved and now changed): it stays listed as not
+        // saved, with the reason, whatever the coder does with the panel
         op.failed = messages.join(" ");
         queue.save();
         applyOp(op);
@@ -393,6 +411,10 @@ function revert(op) {
 }
 
 const retrier = new Retrier(() => flush());
+// Operations queued by the save the form is waiting for, not merged into an earlier one: when
+// the server refuses such a save it is dropped (the panel still holds it); an earlier one
+// stays listed as not saved.
+const fresh = new WeakSet();
 
 let tmpSeq = Date.now();
 
@@ -406,20 +428,26 @@ function newClientId() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+// Saves `values` as a new coding (coding null) or as a change of `coding`; returns the server's
+// reasons when it refused the save (the form shows them and stays open). The span in the panel
+// (the draft) is kept until the save is through: a refused save leaves the passage selected,
+// with its handles, so the coder fixes the field and saves again (nothing is lost).
 async function save(coding, values, { remember = true } = {}) {
   showBanner("");
   let op;
-  if (draft && coding && draft.key === coding.key) {
-    const span = spanOf(draft);
+  const panelSpan = draft && (coding ? draft.key === coding.key : draft.key === null) ? { ...draft } : null;
+  if (coding && panelSpan) {
+    const span = spanOf(panelSpan);
     if (span.start !== coding.start || span.end !== coding.end) values = { ...values, ...span };
   }
+  let undoEntry = null;
   if (!coding) {
     // client_id: the idempotency key of this new coding, kept with the pending save and sent
     // with every retry, so a save whose answer was lost is not stored twice.
-    const span = values.start === undefined ? spanOf(draft) : {};
+    const span = values.start === undefined ? spanOf(panelSpan) : {};
     op = queue.add({ kind: "create", tmp: `t${tmpSeq++}`, data: { ...values, ...span, client_id: newClientId() } });
-    if (remember) pushUndo({ kind: "create", client_id: op.data.client_id, label: "new coding" });
-    draft = null;
+    fresh.add(op);
+    if (remember) undoEntry = { kind: "create", client_id: op.data.client_id, label: "new coding" };
   } else if (coding.key.startsWith("t")) {
     op = queue.createOf(coding.key);
     op.data = { ...op.data, ...values };
@@ -429,9 +457,10 @@ async function save(coding, values, { remember = true } = {}) {
   } else {
     const earlier = queue.ops.find((o) => o.kind === "update" && o.id === coding.id);
     if (earlier) { earlier.data = { ...earlier.data, ...values }; earlier.failed = null; queue.save(); op = earlier; }
-    else op = queue.add({ kind: "update", id: coding.id, version: coding.version, data: values, before: strip(coding) });
+    else { op = queue.add({ kind: "update", id: coding.id, version: coding.version, data: values, before: strip(coding) }); fresh.add(op); }
   }
-  if (coding && remember) pushUndo({ kind: "update", key: coding.key, client_id: coding.client_id, before: strip(coding), label: "change" });
+  if (coding && remember) undoEntry = { kind: "update", key: coding.key, client_id: coding.client_id, before: strip(coding), label: "change" };
+  if (undoEntry) pushUndo(undoEntry);
   applyOp(op);
   const kept = coding ? coding.key : null;
   activeKey = null;
@@ -439,6 +468,16 @@ async function save(coding, values, { remember = true } = {}) {
   draw();
   const problems = await flush(op);
   if (kept && codings.has(kept)) activeKey = kept; // j/k go on from the coding just changed
+  if (problems.length) {
+    // Refused: nothing to undo; the panel stays open on the same passage, unless the coder
+    // has meanwhile closed it or chosen another one.
+    if (undoEntry && undoStack[undoStack.length - 1] === undoEntry) undoStack.pop();
+    if (panelSpan && draft === null && form.isOpen && form.coding === coding) {
+      draft = panelSpan;
+      if (kept && codings.has(kept)) draft.key = kept;
+      draw();
+    }
+  }
   return problems;
 }
 
@@ -470,6 +509,7 @@ async function remove(coding, { remember = true } = {}) {
   }
   for (const o of queue.ops.filter((o) => o.id === coding.id && o.kind === "update")) queue.remove(o);
   const op = queue.add({ kind: "delete", id: coding.id, version: coding.version, before: strip(coding) });
+  fresh.add(op);
   applyOp(op);
   draw();
   const problems = await flush(op);
@@ -543,7 +583,14 @@ const form = new CodingForm(document.getElementById("coding-form"), data.codeboo
 
 // The side column is sticky; its height is what is left of the window below its top, so the
 // panel (and its Save button) is always whole in view, however far the text is scrolled.
+// Where the text ends within the window (scrolled to the end of a long one) the column ends
+// with it, else the end of the layout would push the sticky column up out of the window. A
+// text that ends above the window's bottom even at the top of the page (a short source) does
+// not cut the column: it takes the window's height below its top, and is then the taller of the
+// two (measured by the text, not by the layout: the column is in the layout, so fitting it to
+// the layout shrank it a little at every resize, down to the text's height).
 const layout = document.querySelector(".ws-layout");
+const textColumn = document.querySelector(".ws-main");
 const formEl = document.getElementById("coding-form");
 function fitSide() {
   if (getComputedStyle(side).position !== "sticky") {  // one column (app.css): no fitting
@@ -551,7 +598,9 @@ function fitSide() {
     return;
   }
   const top = Math.max(side.getBoundingClientRect().top, 12);
-  const bottom = Math.min(window.innerHeight, layout.getBoundingClientRect().bottom) - 12;
+  const textEnd = textColumn.getBoundingClientRect().bottom;
+  const short = textEnd + window.scrollY <= window.innerHeight;
+  const bottom = (short ? window.innerHeight - window.scrollY : Math.min(window.innerHeight, textEnd)) - 12;
   const height = `${Math.max(bottom - top, 240)}px`;
   side.style.maxHeight = height;
   formEl.style.maxHeight = getComputedStyle(formEl).position === "fixed" ? "" : height;

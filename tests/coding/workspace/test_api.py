@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from coding.models import Activity, Actor, Assignment, Coding, CodingChange, Role
 from coding.models.assignments import AssignmentStatus
+from coding.models.codings import NOTE_MAX_LENGTH
 from tests.factories import (
     ActivityFactory,
     ActorFactory,
@@ -160,6 +161,22 @@ def test_wrong_quote_message_shows_the_text_there(api, project, coder, source):
     assert response.status_code == 400
     assert "The quote does not match the source text at [" in response.json()["quote"][0]
     assert "中俄 held a joint patrol" in response.json()["quote"][0]
+
+
+def test_a_note_over_the_limit_is_refused_under_its_name(api, project, coder, source):
+    too_long = "n" * (NOTE_MAX_LENGTH + 1)
+    message = "At most 10,000 characters (10,001 given)."  # under "note"; the page adds "Note: "
+    response = post(api, coder, project, source, note=too_long)
+    assert response.status_code == 400
+    assert response.json() == {"note": [message]}
+    assert not Coding.objects.exists()
+    created = post(api, coder, project, source, note="n" * NOTE_MAX_LENGTH)
+    assert created.status_code == 201, created.json()
+    response = api.patch(
+        detail(project, created.json()["id"]), {"note": too_long, "version": 1}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"note": [message]}
 
 
 def test_actor_outside_the_codebook_is_refused(api, project, coder, source):

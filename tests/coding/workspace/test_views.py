@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from coding.models import Activity, Coding, Role
 from coding.models.assignments import AssignmentStatus
+from coding.models.codings import NOTE_MAX_LENGTH
 from tests.factories import (
     AssignmentFactory,
     CodingFactory,
@@ -78,6 +79,13 @@ def test_coder_gets_only_own_codings_and_escaped_text(client_for, project, coder
     }  # fmt: skip
     assert data["coders"] == []
     assert {a["slug"] for a in data["codebook"]["areas"]} == {"contacts", "preparations_for_war"}
+
+
+def test_the_note_box_takes_as_much_as_the_server(client_for, project, coder, source):
+    response = client_for(coder).get(page_url(project, source))
+    assert page_data(response)["note_max_length"] == NOTE_MAX_LENGTH == 10_000
+    box = re.search(r'<textarea name="note" id="cf-note"[^>]*>', response.content.decode())
+    assert box and f'maxlength="{NOTE_MAX_LENGTH}"' in box.group(0)
 
 
 def test_pi_gets_everyones_codings(client_for, project, pi, coder, source):
