@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from coding.models import Activity, Actor, Coding, DatePrec, Event, Project
-from coding.models.codings import DatePrecision, DyadType, Setting
+from coding.models.codings import NOTE_MAX_LENGTH, TOO_LONG, DatePrecision, DyadType, Setting
 
 EVENT_FIELDS = (
     "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "area", "activity",
@@ -100,12 +100,12 @@ def parse_fields(project: Project, raw: dict[str, Any], base: dict[str, Any]) ->
                 errors[name] = f"Choose one of {', '.join(choices.values)}."
             else:
                 fields[name] = raw[name]
-    for name in ("forum", "note"):
+    limits = {"forum": Event._meta.get_field("forum").max_length, "note": NOTE_MAX_LENGTH}
+    for name, limit in limits.items():
         if name in raw:
             fields[name] = str(raw[name]).strip()
-            limit = Event._meta.get_field(name).max_length  # forum's; a note has none
-            if limit and len(fields[name]) > limit:
-                errors[name] = f"At most {limit} characters ({len(fields[name])} given)."
+            if len(fields[name]) > limit:
+                errors[name] = TOO_LONG.format(limit=limit, length=len(fields[name]))
     if "area" in raw:
         area = codebook.areas.filter(slug=raw["area"]).first()
         if area is None:
@@ -173,9 +173,9 @@ def check_fields(fields: dict[str, Any]) -> None:
         errors["activity"] = f"'{fields['activity'].slug}' is not in area '{fields['area'].slug}'."
     if fields["dyad_type"] in (DyadType.DIRECTED, DyadType.UNDIRECTED):
         if not fields.get("side_a") or not fields.get("side_b"):
-            errors["side_b"] = "A directed or undirected dyad needs side A and side B."
+            errors["side_b"] = "A directed or undirected dyad needs actor A and actor B."
         elif fields["side_a"].pk == fields["side_b"].pk:
-            errors["side_b"] = "Side A and side B must differ."
+            errors["side_b"] = "Actor A and actor B must differ."
     elif len({a.pk for a in fields.get("participants") or []}) < 3:
         errors["participants"] = "A multilateral event needs three or more participants."
     start, end = fields.get("event_date"), fields.get("event_date_end")

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coding.models import Actor, Assignment, Coding, ReviewDecision
 from coding.models.assignments import AssignmentStatus
+from coding.models.codings import DyadType
 
 COMPARED_FIELDS = (
     "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "area", "activity",
@@ -18,13 +19,25 @@ COMPARED_FIELDS = (
 )  # fmt: skip
 
 
+def sides(coding: Coding) -> tuple[Actor | None, Actor | None]:
+    """Side A and side B as the event will have them: an undirected pair is unordered, so its
+    sides sort by ISO3 (as events, the reliability data and the export do); a directed pair
+    keeps its order."""
+    a, b = coding.side_a, coding.side_b
+    if coding.dyad_type == DyadType.UNDIRECTED and a and b and a.iso3 > b.iso3:
+        return b, a
+    return a, b
+
+
 def comparable(coding: Coding) -> dict[str, object]:
-    """The coded fields of a coding as plain values, for comparing coders."""
+    """The coded fields of a coding as plain values, for comparing coders: an undirected pair
+    and a set of participants compare whatever order they were entered in."""
+    side_a, side_b = sides(coding)
     return {
         "dyad_type": coding.dyad_type,
-        "side_a": coding.side_a_id,
-        "side_b": coding.side_b_id,
-        "participants": tuple(sorted(a.pk for a in coding.participants.all())),
+        "side_a": side_a.pk if side_a else None,
+        "side_b": side_b.pk if side_b else None,
+        "participants": frozenset(a.pk for a in coding.participants.all()),
         "setting": coding.setting,
         "forum": coding.forum.strip(),
         "area": coding.area_id,

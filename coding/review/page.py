@@ -2,10 +2,13 @@
 each segment knowing its group, and per group the codings with their differing fields."""
 
 import itertools
+import unicodedata
 from dataclasses import dataclass, field
 
-from coding.models import Coding
-from coding.review.grouping import COMPARED_FIELDS, Group, comparable
+from coding.models import Coding, Event
+from coding.models.codings import NOTE_MAX_LENGTH
+from coding.review.fields import PRECISION_TO_PREC
+from coding.review.grouping import COMPARED_FIELDS, Group, comparable, sides
 
 PALETTE_SIZE = 8  # coder colours in the CSS (.coder-0 … .coder-7), then they repeat
 
@@ -18,6 +21,19 @@ class Segment:
     depth: int  # how many codings cover it
     starts_group: bool
     coders: list[int] = field(default_factory=list)  # colour numbers of the coders covering it
+    marker_dir: str = ""  # where the group's number goes: "rtl"/"ltr", as its text begins
+
+
+def text_direction(text: str) -> str:
+    """ "rtl" or "ltr" from the first strongly directional character (as dir="auto" decides),
+    "" when there is none."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -45,11 +61,11 @@ def segments(
     out: list[Segment] = []
     started: set[int] = set()
     for lo, hi in itertools.pairwise(bounds):
-        number, depth, covering = None, 0, []
+        number, depth, covering, end = None, 0, [], hi
         for i, group in enumerate(groups, start=1):
             covering = [c for c in group.codings if c.start <= lo and hi <= c.end]
             if covering:
-                number, depth = i, len(covering)
+                number, depth, end = i, len(covering), group.end
                 break
         first = number is not None and number not in started
         if first:
@@ -63,6 +79,9 @@ def segments(
                 depth=depth,
                 starts_group=first,
                 coders=shades,
+                # The number takes the direction of its passage, so that it stays at the
+                # passage's start (beside "رزمایش", not beyond a Latin word before it).
+                marker_dir=text_direction(text[lo:end]) if first else "",
             )
         )
     return out
@@ -79,6 +98,41 @@ COLUMNS = {
 FIELD_LABELS = [label for label, _ in COLUMNS.values()]
 assert {f for _, fields in COLUMNS.values() for f in fields} == set(COMPARED_FIELDS)
 
+# What the page calls a field: in the "… differs" badges, beside the edit form's fields and in
+# its error messages (the names of the coding and event fields are not shown).
+FIELD_NAMES = {
+    "dyad_type": "dyad type",
+    "side_a": "actor A",
+    "side_b": "actor B",
+    "participants": "participants",
+    "setting": "setting",
+    "forum": "forum",
+    "area": "area",
+    "activity": "activity",
+    "confidence": "confidence",
+    "event_date": "event date",
+    "event_date_end": "latest date",
+    "date_precision": "date precision",
+    "date_prec": "date precision",
+    "note": "note",
+    "start": "my span",
+    "end": "my span",
+    "quote": "my span",
+    "own_start": "my span",
+}
+assert set(COMPARED_FIELDS) <= set(FIELD_NAMES)
+
+
+def field_name(name: str) -> str:
+    """A field's name as the page shows it ("side_b" → "actor B"); unknown names unchanged."""
+    return FIELD_NAMES.get(name, name.replace("_", " "))
+
+
+def field_label(name: str) -> str:
+    """The same, capitalised as a form label ("Actor B")."""
+    text = field_name(name)
+    return text[:1].upper() + text[1:]
+
 
 def display_values(coding: Coding) -> dict[str, str]:
     participants = ", ".join(a.iso3 for a in coding.participants.all())
@@ -86,8 +140,9 @@ def display_values(coding: Coding) -> dict[str, str]:
         dyad = f"{participants or '—'} (multilateral)"
     else:
         arrow = "\u2192" if coding.dyad_type == "directed" else "\u2013"
-        a = coding.side_a.iso3 if coding.side_a else "?"
-        b = coding.side_b.iso3 if coding.side_b else "?"
+        side_a, side_b = sides(coding)  # an undirected pair as the event will have it
+        a = side_a.iso3 if side_a else "?"
+        b = side_b.iso3 if side_b else "?"
         dyad = f"{a}\u00a0{arrow}\u00a0{b}"  # kept on one line; a multilateral list wraps
     date = coding.event_date.isoformat() if coding.event_date else "unknown"
     return {
@@ -99,11 +154,16 @@ def display_values(coding: Coding) -> dict[str, str]:
     }
 
 
-def group_rows(group: Group, colours: dict[int, CoderColour] | None = None) -> list[dict]:
+def group_rows(
+    group: Group,
+    colours: dict[int, CoderColour] | None = None,
+    picks: dict[str, str] | None = None,
+) -> list[dict]:
     """Per coding: its coder (and colour), quote and each column, marked when the group
-    disagrees on it."""
+    disagrees on it. `picks`: the merge choice per column (`merge_<column>`: a coding's pk) the
+    PI had made when the form comes back with an error; by default the first coding's."""
     rows = []
-    for coding in group.codings:
+    for number, coding in enumerate(group.codings):
         values = display_values(coding)
         colour = colours[coding.coder_id].colour if colours else 0
         rows.append(
@@ -115,6 +175,11 @@ def group_rows(group: Group, colours: dict[int, CoderColour] | None = None) -> l
                         "name": name,
                         "value": values[name],
                         "differs": any(f in group.differing for f in fields),
+                        "picked": (
+                            picks[f"merge_{name}"] == str(coding.pk)
+                            if picks and f"merge_{name}" in picks
+                            else number == 0
+                        ),
                     }
                     for name, (_, fields) in COLUMNS.items()
                 ],
@@ -123,7 +188,122 @@ def group_rows(group: Group, colours: dict[int, CoderColour] | None = None) -> l
     return rows
 
 
+def differing_names(group: Group) -> list[str]:
+    """The fields the group's coders disagree on, as the page names them."""
+    return [field_name(name) for name in group.differing]
+
+
+# --- the form of a group: Edit and accept, my own coding, merge, attach ---------------------------
+
+# The form's fields (posted as f_<name>, as coding.review.fields.parse_fields reads them).
+EDIT_FIELDS = (
+    "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "activity",
+    "confidence", "event_date", "date_prec", "note",
+)  # fmt: skip
+# Where an error about a field shows when that field is not in the form ("own": the span).
+ERROR_PLACE = {
+    "area": "activity",
+    "date_precision": "date_prec",
+    "start": "own",
+    "end": "own",
+    "quote": "own",
+    "own_start": "own",
+}
+FORUM_MAX_LENGTH = Event._meta.get_field("forum").max_length
+# Other inputs of a group's form that come back as the PI left them.
+FORM_INPUTS = ("base", "comment", "span_from", "event", "own_start", "own_end")
+
+
+def form_values(group: Group) -> dict[str, str]:
+    """A group's form as the page first shows it: the edit fields from its first coding."""
+    base = group.codings[0]
+    side_a, side_b = sides(base)
+    prec = PRECISION_TO_PREC.get(base.date_precision) if base.event_date else None
+    return {
+        "base": str(base.pk),
+        "f_dyad_type": base.dyad_type,
+        "f_side_a": side_a.iso3 if side_a else "",
+        "f_side_b": side_b.iso3 if side_b else "",
+        "f_participants": ";".join(sorted(a.iso3 for a in base.participants.all())),
+        "f_setting": base.setting,
+        "f_forum": base.forum,
+        "f_activity": base.activity.slug,
+        "f_confidence": str(base.confidence),
+        "f_event_date": base.event_date.isoformat() if base.event_date else "",
+        "f_date_prec": str(int(prec)) if prec else "",
+        "f_note": base.note,
+        "comment": "",
+        "span_from": str(base.pk),
+        "event": "",
+        "own_start": str(group.start),
+        "own_end": str(group.end),
+    }
+
+
+def bound_values(group: Group, post) -> dict[str, str]:
+    """The group's form with what the PI had entered (`post`), so that an error loses nothing."""
+    values = form_values(group)
+    for name in (*(f"f_{f}" for f in EDIT_FIELDS), *FORM_INPUTS):
+        if name in post:
+            values[name] = post[name]
+    for column in COLUMNS:
+        if f"merge_{column}" in post:
+            values[f"merge_{column}"] = post[f"merge_{column}"]
+    return values
+
+
+def form_errors(error_dict: dict[str, list[str]]) -> tuple[dict[str, list[str]], list[str]]:
+    """Errors by the form field they belong to (`f_side_b`, or `own` for the span), and the
+    ones that belong to none (named by label)."""
+    by_field: dict[str, list[str]] = {}
+    other: list[str] = []
+    for name, texts in error_dict.items():
+        place = ERROR_PLACE.get(name, name)
+        if place in EDIT_FIELDS:
+            by_field.setdefault(f"f_{place}", []).extend(texts)
+        elif place == "own":
+            by_field.setdefault("own", []).extend(texts)
+        elif name in ("__all__", "non_field_errors"):
+            other.extend(texts)
+        else:
+            other.extend(f"{field_label(name)}: {t}" for t in texts)
+    return by_field, other
+
+
+def edit_fields(
+    values: dict[str, str], errors: dict[str, list[str]], choices: dict[str, list]
+) -> list[dict]:
+    """The edit form's fields, each with its label, widget, options, value and errors."""
+    out = []
+    for name in EDIT_FIELDS:
+        key = f"f_{name}"
+        widget = (
+            "textarea" if name == "note"
+            else "date" if name == "event_date"
+            else "text" if name in ("participants", "forum")
+            else "select"
+        )  # fmt: skip
+        value = values.get(key, "")
+        out.append(
+            {
+                "name": key,
+                "label": field_label(name),
+                "widget": widget,
+                "value": value,
+                "options": [
+                    {"value": v, "label": label, "selected": v == value}
+                    for v, label in choices.get(name, ())
+                ],
+                "errors": errors.get(key, []),
+                "maxlength": {"note": NOTE_MAX_LENGTH, "forum": FORUM_MAX_LENGTH}.get(name),
+                "placeholder": "CHN;RUS;IRN" if name == "participants" else "",
+            }
+        )
+    return out
+
+
 __all__ = [
-    "COLUMNS", "FIELD_LABELS", "CoderColour", "Segment", "coder_colours", "comparable",
-    "group_rows", "segments",
+    "COLUMNS", "FIELD_LABELS", "FIELD_NAMES", "CoderColour", "Segment", "bound_values",
+    "coder_colours", "comparable", "differing_names", "edit_fields", "field_label", "field_name",
+    "form_errors", "form_values", "group_rows", "segments",
 ]  # fmt: skip

@@ -18,7 +18,19 @@ from coding.models.codings import DyadType, Setting
 from coding.review import decisions
 from coding.review.fields import EVENT_FIELDS
 from coding.review.grouping import groups_for_source
-from coding.review.page import COLUMNS, FIELD_LABELS, coder_colours, group_rows, segments
+from coding.review.page import (
+    COLUMNS,
+    FIELD_LABELS,
+    bound_values,
+    coder_colours,
+    differing_names,
+    edit_fields,
+    field_label,
+    form_errors,
+    form_values,
+    group_rows,
+    segments,
+)
 from coding.review.queue import review_queue
 from config.converters import parse_id
 
@@ -45,9 +57,58 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 def review_source(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, me = access.project_for(request.user, slug, pi=True)
     source = get_object_or_404(project.sources, pk=pk)
+    return _review_page(request, project, me, source)
+
+
+def _review_page(request, project, me, source, *, failed=None, status=200) -> HttpResponse:
+    """The review page; `failed`: (the POST, its ValidationError) of a decision that was
+    refused, whose group's form comes back as the PI filled it in, with the errors beside the
+    fields (and its "more actions" open when the error is in them)."""
     groups = groups_for_source(source)
     colours = coder_colours(groups)
     codebook = project.codebook
+    actors = [("", "\u2014")] + [
+        (a.iso3, a.iso3) for a in codebook.actors.order_by("-core", "order", "name")
+    ]
+    activities = (
+        Activity.objects.filter(area__codebook=codebook)
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
+    choices = {
+        "dyad_type": DyadType.choices,
+        "side_a": actors,
+        "side_b": actors,
+        "setting": Setting.choices,
+        "activity": [(x.slug, f"{x.area.label} \u203a {x.label}") for x in activities],
+        "confidence": [
+            (str(c.value), f"{c.value} {c.label}")
+            for c in codebook.confidence_levels.order_by("value")
+        ],
+        "date_prec": [("", "unknown")] + [(str(v), label) for v, label in DatePrec.choices],
+    }
+    target = _failed_group(groups, failed[0]) if failed else None
+    items = []
+    for i, g in enumerate(groups, start=1):
+        if i == target:
+            values = bound_values(g, failed[0])
+            errors, other = form_errors(_error_dict(failed[1]))
+        else:
+            values, errors, other = form_values(g), {}, []
+        items.append(
+            {
+                "number": i,
+                "group": g,
+                "differing": differing_names(g),
+                "rows": group_rows(g, colours, values),
+                "form": values,
+                "fields": edit_fields(values, errors, choices),
+                "own_errors": errors.get("own", []),
+                "errors": other,
+                "open": i == target
+                and (bool(errors) or failed[0].get("action") in ("edit", "own", "attach")),
+            }
+        )
     return render(
         request,
         "coding/review/source.html",
@@ -57,24 +118,30 @@ def review_source(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "source": source,
             "segments": segments(source.text, groups, colours),
             "coder_colours": sorted(colours.values(), key=lambda c: c.username),
-            "groups": [
-                {"number": i, "group": g, "rows": group_rows(g, colours)}
-                for i, g in enumerate(groups, start=1)
-            ],
+            "groups": items,
             "field_labels": FIELD_LABELS,
-            "actors": codebook.actors.order_by("-core", "order", "name"),
-            "areas": codebook.areas.order_by("order"),
-            "activities": Activity.objects.filter(area__codebook=codebook)
-            .select_related("area")
-            .order_by("area__order", "order"),
-            "confidence_levels": codebook.confidence_levels.order_by("value"),
-            "dyad_types": DyadType.choices,
-            "settings": Setting.choices,
-            "precisions": DatePrec.choices,
             "events": project.events.select_related("activity").order_by("-approved_at")[:200],
             "any_agreed_open": any(g.fully_agreed and not g.decisions for g in groups),
         },
+        status=status,
     )
+
+
+def _failed_group(groups, post) -> int | None:
+    """The number of the group a refused decision was about: the group of the posted codings,
+    else the posted group number."""
+    posted = {parse_id(x) for x in post.getlist("codings")}
+    for i, g in enumerate(groups, start=1):
+        if set(g.coding_ids) == posted:
+            return i
+    number = parse_id(post.get("group"))
+    return number if number is not None and 1 <= number <= len(groups) else None
+
+
+def _error_dict(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"__all__": error.messages}
 
 
 def _changes(post) -> dict:
@@ -191,8 +258,10 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             raise ValidationError("Unknown action.")
     except ValidationError as e:
+        # The page again, as a 400, with this group's form as the PI filled it in and the
+        # errors beside its fields: nothing they typed is lost (review.js swaps the group in).
         messages.error(request, "Nothing was saved: " + "; ".join(_messages(e)))
-        return redirect(back)
+        return _review_page(request, project, _me, source, failed=(request.POST, e), status=400)
     event_note = f" → event {done.event.event_id}" if done.event else ""
     messages.success(request, f"{done.get_kind_display()}{event_note}.")
     return redirect(back)
@@ -206,8 +275,13 @@ def _at_group(url: str, post) -> str:
 
 
 def _messages(error: ValidationError) -> list[str]:
+    """The errors, each named by the field's label as the page shows it ("Actor B: …")."""
     if hasattr(error, "error_dict"):
-        return [f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()]
+        general = ("__all__", "non_field_errors")
+        return [
+            " ".join(v) if k in general else f"{field_label(k)}: {' '.join(v)}"
+            for k, v in error.message_dict.items()
+        ]
     return error.messages
 
 

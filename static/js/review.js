@@ -3,7 +3,9 @@
 // Decisions are applied in place: a decision, an undo or "approve all" is posted with fetch and
 // the page's groups are swapped for the server's new rendering, the group acted on staying where
 // it was on the screen; the server's message shows in a toast. Without JavaScript the same forms
-// post normally and the server redirects back to the group's anchor.
+// post normally and the server redirects back to the group's anchor. A refused decision (400)
+// comes back as the page with that group's form as the PI filled it in and the errors beside the
+// fields; only that group is swapped in.
 //
 // "Add my own coding" takes the passage the PI selects in the text: its offsets (Unicode code
 // points, as stored) are worked out from the segments' data-s; the number fields stay as the
@@ -124,6 +126,38 @@ function swap(doc) {
   toast([...doc.querySelectorAll(".messages li")]);
 }
 
+function codingsOf(el) {
+  return [...el.querySelectorAll("input[name=codings]")].map((i) => i.value).sort().join(",");
+}
+
+// A decision the server refused (400): its answer is the page again with this group's form as
+// the PI filled it in and the errors beside the fields. Only that group is swapped in, so what
+// the PI typed in other groups stays too; nothing was saved, so the rest of the page is current.
+function refused(doc, body, group, before) {
+  const posted = body.getAll("codings").sort().join(",");
+  const next = group ? doc.getElementById(group.id) : null;
+  if (group && next && codingsOf(next) === posted) {
+    group.replaceWith(document.adoptNode(next));
+    for (const old of document.querySelectorAll("body > .messages")) old.remove();
+    toast([...doc.querySelectorAll(".messages li")]);
+  } else {
+    swap(doc);
+  }
+  setUp();
+  const again = group ? document.getElementById(group.id) : null;
+  if (!again) return;
+  window.scrollBy({ top: again.getBoundingClientRect().top - before, behavior: "instant" });
+  const invalid = again.querySelector("[aria-invalid=true], .group-errors, .field-error");
+  if (invalid && invalid.matches("input, select, textarea")) {
+    invalid.focus();
+  } else {
+    const heading = again.querySelector("h2");
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+    if (invalid) invalid.scrollIntoView({ block: "nearest" });
+  }
+}
+
 document.addEventListener("submit", async (e) => {
   const form = e.target.closest("form.review-action, .page-head form");
   if (!form || !document.querySelector(".review-layout")) return;
@@ -140,6 +174,10 @@ document.addEventListener("submit", async (e) => {
   } catch {
     for (const b of form.querySelectorAll("button")) b.disabled = false;
     toast([Object.assign(document.createElement("li"), { className: "msg msg-error", textContent: "The server cannot be reached; nothing was saved. Try again." })]);
+    return;
+  }
+  if (response.status === 400 && (response.headers.get("content-type") || "").startsWith("text/html")) {
+    refused(new DOMParser().parseFromString(await response.text(), "text/html"), body, group, before);
     return;
   }
   if (!response.ok) {

@@ -232,3 +232,14 @@ def test_add_own_through_the_page(client_for, pi, project, source, pair):
     assert (event.event_date, event.event_date_end, event.date_prec) == (
         dt.date(2023, 3, 1), dt.date(2023, 3, 31), 4,
     )  # fmt: skip
+
+
+def test_edit_and_accept_refuses_a_note_longer_than_the_coders_api_allows(pi, project, pair):
+    a, b = pair
+    with pytest.raises(ValidationError) as info:
+        decisions.edit_and_accept(pi, project, [a, b], a, {"note": "x" * 20_000})
+    assert set(info.value.message_dict) == {"note"}
+    assert "At most 10,000 characters (20,000 given)" in info.value.message_dict["note"][0]
+    assert not Event.objects.exists() and not ReviewDecision.objects.exists()
+    event = decisions.edit_and_accept(pi, project, [a, b], a, {"note": "y" * 10_000}).event
+    assert len(event.note) == 10_000
