@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -6,6 +8,19 @@ from django.db import models
 # refuses.
 NOTE_MAX_LENGTH = 10_000
 TOO_LONG = "At most {limit:,} characters ({length:,} given)."  # under the field, which says which
+
+# Event dates outside these are typos ("0202" for 2022, "2202"), refused with a message wherever
+# a date is entered (the coder's panel, the API, the PI's review) rather than stored.
+EARLIEST_EVENT_DATE = datetime.date(1900, 1, 1)
+LATEST_EVENT_DATE = datetime.date(2100, 12, 31)
+
+
+def event_date_problem(value: datetime.date | None) -> str | None:
+    """Why an event date cannot be right, or None."""
+    if value is None or EARLIEST_EVENT_DATE <= value <= LATEST_EVENT_DATE:
+        return None
+    first, last = EARLIEST_EVENT_DATE.year, LATEST_EVENT_DATE.year
+    return f"{value.isoformat()} is not between {first} and {last}: check the year."
 
 
 class DyadType(models.TextChoices):

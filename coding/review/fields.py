@@ -7,7 +7,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from coding.models import Activity, Actor, Coding, DatePrec, Event, Project
-from coding.models.codings import NOTE_MAX_LENGTH, TOO_LONG, DatePrecision, DyadType, Setting
+from coding.models.codings import (
+    NOTE_MAX_LENGTH,
+    TOO_LONG,
+    DatePrecision,
+    DyadType,
+    Setting,
+    event_date_problem,
+)
 
 EVENT_FIELDS = (
     "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "area", "activity",
@@ -150,6 +157,9 @@ def parse_fields(project: Project, raw: dict[str, Any], base: dict[str, Any]) ->
                     fields[name] = dt.date.fromisoformat(str(value))
                 except ValueError:
                     errors[name] = f"'{value}' is not a date (yyyy-mm-dd)."
+                else:
+                    if problem := event_date_problem(fields[name]):
+                        errors[name] = problem
     if "event_date" in raw and "event_date_end" not in raw and "event_date" not in errors:
         fields["event_date"], fields["event_date_end"] = date_range(
             fields.get("event_date"), fields.get("date_prec")

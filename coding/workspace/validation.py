@@ -26,6 +26,7 @@ from coding.models.codings import (
     DatePrecision,
     DyadType,
     Setting,
+    event_date_problem,
 )
 
 CONTEXT = 32  # code points of prefix and suffix kept beside the quote
@@ -182,6 +183,8 @@ def check_codes(data: dict) -> Codes:
         )
     elif precision != DatePrecision.UNKNOWN and date is None:
         errors["event_date"] = f"Give the event date for precision “{precision}”."
+    elif problem := event_date_problem(date):
+        errors["event_date"] = problem
     elif precision == DatePrecision.MONTH:
         date = date.replace(day=1)
     elif precision == DatePrecision.YEAR:

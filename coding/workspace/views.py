@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from coding import access
 from coding.models import Activity, Assignment
-from coding.models.codings import NOTE_MAX_LENGTH
+from coding.models.codings import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE, NOTE_MAX_LENGTH
 from coding.reliability.training import is_training
 from coding.workspace.queue import continue_with, queue_for, status_counts
 from coding.workspace.visibility import visible_codings
@@ -92,6 +92,7 @@ def workspace_data(project, me, source, my_status: str | None) -> dict:
         "codings": codings,
         "save_timeout_ms": settings.WORKSPACE_SAVE_TIMEOUT_MS,
         "note_max_length": NOTE_MAX_LENGTH,  # the note box's maxlength: what the server takes
+        "event_dates": [EARLIEST_EVENT_DATE.isoformat(), LATEST_EVENT_DATE.isoformat()],
         "urls": {
             "codings": reverse("api-source-codings", args=[slug, source.pk]),
             "coding": reverse("api-coding", args=[slug, 0]).replace("/0/", "/{id}/"),

@@ -243,3 +243,14 @@ def test_edit_and_accept_refuses_a_note_longer_than_the_coders_api_allows(pi, pr
     assert not Event.objects.exists() and not ReviewDecision.objects.exists()
     event = decisions.edit_and_accept(pi, project, [a, b], a, {"note": "y" * 10_000}).event
     assert len(event.note) == 10_000
+
+
+@pytest.mark.parametrize("field", ["event_date", "event_date_end"])
+def test_edit_and_accept_refuses_an_event_date_with_a_mistyped_year(pi, project, pair, field):
+    a, b = pair
+    with pytest.raises(ValidationError) as info:
+        decisions.edit_and_accept(pi, project, [a, b], a, {field: "2202-03-01"})
+    assert info.value.message_dict == {
+        field: ["2202-03-01 is not between 1900 and 2100: check the year."]
+    }
+    assert not Event.objects.exists() and not ReviewDecision.objects.exists()

@@ -781,3 +781,15 @@ def test_a_save_reads_the_codebook_facts_within_its_lookup_query(api, project, c
     reading = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
     assert len(reading) == (2 if connection.vendor == "postgresql" else 1)
     assert all("membership" in sql for sql in reading)
+
+
+@pytest.mark.parametrize("day", ["0202-03-01", "1899-12-31", "2101-01-01"])
+def test_an_event_date_with_a_mistyped_year_is_refused(api, project, coder, source, day):
+    response = post(api, coder, project, source, event_date=day, date_precision="day")
+    assert response.status_code == 400
+    assert response.json() == {
+        "event_date": [f"{day} is not between 1900 and 2100: check the year."]
+    }
+    assert not Coding.objects.exists()
+    created = post(api, coder, project, source, event_date="1900-01-01", date_precision="day")
+    assert created.status_code == 201, created.json()
