@@ -1,6 +1,8 @@
-"""A save the server refuses (400) in Chromium, on the demo as a coder meets it: the passage
-stays selected (its marker and handles), the reason is in view in the panel, and the coder fixes
-the field and saves again; nothing is lost (docs/coding.md, "Saving and offline")."""
+"""What the coder entered in the panel is not lost, in Chromium, on the demo as a coder meets
+it. A save the server refuses (400): the passage stays selected (its marker and handles), the
+reason is in view in the panel, and the coder fixes the field and saves again (docs/coding.md,
+"Saving and offline"). Another selection while a new coding is half filled in moves its passage
+and keeps the codes."""
 
 import re
 
@@ -245,4 +247,54 @@ def test_the_reason_of_a_refused_save_is_in_view_in_the_panel(
     error = visible_area(page, "#cf-errors")
     assert error["height"] > 0, error
     assert error["seen_top"] <= error["top"] and error["bottom"] <= error["seen_bottom"], error
+    assert not page_errors
+
+
+def select(page, text: str, words: str) -> int:
+    start = text.index(words)
+    assert page.evaluate(
+        "([s, e]) => window.workspace.selectPoints(s, e)", [start, start + len(words)]
+    )
+    return start
+
+
+def test_selecting_another_passage_keeps_what_was_entered(
+    page, live_server, login, demo_source, page_errors
+):
+    project, source = demo_source
+    start, end, _ = a_passage(source.text)
+    open_as_coder1(page, live_server, login, project, source)
+    select_and_code(page, start, end)
+    page.locator("#cf-note").fill("port calls, joint training")
+    words = "Both sides called the visit"
+    other = select(page, source.text, words)
+    expect_passage_kept(page, words)
+    form = page.locator("#coding-form")
+    for label, actor in (("Actor A", "CHN · China"), ("Actor B", "PRK · North Korea")):
+        assert form.get_by_label(label).locator("option:checked").inner_text() == actor
+    expect(page.locator("#cf-note")).to_have_value("port calls, joint training")
+    page.locator("#cf-note").press("Enter")
+    expect(page.locator("#coding-form")).to_be_hidden()
+    expect(page.locator("#save-status")).to_have_text(re.compile("Saved|All changes saved"))
+    coding = Coding.objects.get(source=source)
+    assert (coding.start, coding.end, coding.quote) == (other, other + len(words), words)
+    assert (coding.side_a.iso3, coding.side_b.iso3, coding.confidence) == ("CHN", "PRK", 3)
+    assert coding.note == "port calls, joint training"
+    assert not page_errors
+
+
+def test_a_panel_left_as_it_opened_or_cancelled_starts_fresh(
+    page, live_server, login, demo_source, page_errors
+):
+    project, source = demo_source
+    start, end, _ = a_passage(source.text)
+    open_as_coder1(page, live_server, login, project, source)
+    select(page, source.text, source.text[start:end])
+    select(page, source.text, "Both sides called")  # nothing entered: a fresh panel
+    expect(page.locator("#cf-note")).to_have_value("")
+    page.locator("#cf-note").fill("a first thought")
+    page.keyboard.press("Escape")  # Cancel: starting over
+    expect(page.locator("#coding-form")).to_be_hidden()
+    select(page, source.text, "the visit a step")
+    expect(page.locator("#cf-note")).to_have_value("")
     assert not page_errors

@@ -189,7 +189,11 @@ export class CodingForm {
     el.scrollTop = 0;
     this.onOpen();
     if (!keepFocus) this.focusFirst();
+    this.opened = JSON.stringify(this.values());
   }
+
+  // Whether the coder has changed anything since the panel opened (keys and mouse alike).
+  get changed() { return !this.isReadOnly && JSON.stringify(this.values()) !== this.opened; }
 
   focusFirst() {
     (this.isReadOnly ? $(this.el, "#cf-cancel2") : $(this.el, "#cf-area")).focus({ preventScroll: true });

@@ -624,6 +624,14 @@ function locked() {
 function openNew(span, { keepFocus = false } = {}) {
   if (locked()) { showBanner(locked()); return; }
   const [s, e] = span;
+  if (form.isOpen && !form.coding && draft && draft.key === null && form.changed) {
+    // A new coding the coder has begun to fill in: another selection moves its passage and
+    // keeps what was entered (a fresh panel would throw it away unsaved); Cancel starts over.
+    window.getSelection().removeAllRanges();
+    moveDraft([s, e]);
+    reveal("draft");
+    return;
+  }
   draft = { key: null, s, e };
   activeKey = null;
   window.getSelection().removeAllRanges();
