@@ -7,14 +7,9 @@ from playwright.sync_api import expect
 
 from coding.models import Activity, Coding, Event, Role
 from coding.review import decisions
+from tests.browser.review_study import two_coders_done
 from tests.factories import (
     CodingFactory,
-    DoneAssignmentFactory,
-    MembershipFactory,
-    PIUserFactory,
-    ProjectFactory,
-    SourceFactory,
-    UserFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,17 +25,10 @@ TEXT = (
 
 @pytest.fixture
 def study(db):
-    project = ProjectFactory(slug="pilot", name="Security ties pilot")
-    pi = PIUserFactory(username="pi")
-    MembershipFactory(project=project, user=pi, role=Role.PI)
-    coders = [UserFactory(username=name) for name in ("coder1", "coder2")]
-    for user in coders:
-        MembershipFactory(project=project, user=user, role=Role.CODER)
-    source = SourceFactory(project=project, title="Xi in Moscow; drills in the Gulf",
-                           outlet="Example Wire", text=TEXT,
-                           published_date=dt.date(2023, 3, 22))  # fmt: skip
-    for user in coders:
-        DoneAssignmentFactory(source=source, coder=user)
+    project, source, coders = two_coders_done(
+        title="Xi in Moscow; drills in the Gulf", outlet="Example Wire", text=TEXT,
+        published_date=dt.date(2023, 3, 22),
+    )  # fmt: skip
     codebook = project.codebook
     heads = Activity.objects.get(area__codebook=codebook, slug="heads_of_state")
     drills = Activity.objects.get(area__codebook=codebook, slug="military_exercises")

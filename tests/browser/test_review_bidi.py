@@ -4,15 +4,10 @@ text mixes English and Persian (right-to-left)."""
 import pytest
 from playwright.sync_api import expect
 
-from coding.models import Activity, Role
+from coding.models import Activity
+from tests.browser.review_study import two_coders_done
 from tests.factories import (
     CodingFactory,
-    DoneAssignmentFactory,
-    MembershipFactory,
-    PIUserFactory,
-    ProjectFactory,
-    SourceFactory,
-    UserFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,14 +20,7 @@ TEXT = f"Tehran said {DRILL} began.\n\nگفت SCO {DRILL} آغاز شد.\n\nMosc
 
 @pytest.fixture
 def study(db):
-    project = ProjectFactory(slug="pilot", name="Security ties pilot")
-    MembershipFactory(project=project, user=PIUserFactory(username="pi"), role=Role.PI)
-    coders = [UserFactory(username=name) for name in ("coder1", "coder2")]
-    for user in coders:
-        MembershipFactory(project=project, user=user, role=Role.CODER)
-    source = SourceFactory(project=project, title="Drill", text=TEXT, language="fa")
-    for user in coders:
-        DoneAssignmentFactory(source=source, coder=user)
+    project, source, coders = two_coders_done(title="Drill", text=TEXT, language="fa")
     drills = Activity.objects.get(area__codebook=project.codebook, slug="military_exercises")
     first = TEXT.index(DRILL)
     second = TEXT.index(DRILL, first + 1)

@@ -6,15 +6,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from coding.models import Activity, Event, ReviewDecision, Role
+from coding.models import Activity, Event, ReviewDecision
+from tests.browser.review_study import two_coders_done
 from tests.factories import (
     CodingFactory,
-    DoneAssignmentFactory,
-    MembershipFactory,
-    PIUserFactory,
-    ProjectFactory,
-    SourceFactory,
-    UserFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,14 +21,7 @@ TEXT = f"{SUMMIT} and signed a joint statement.\n\nAnalysts said {SHELLS}."
 
 @pytest.fixture
 def study(db):
-    project = ProjectFactory(slug="pilot", name="Security ties pilot")
-    MembershipFactory(project=project, user=PIUserFactory(username="pi"), role=Role.PI)
-    coders = [UserFactory(username=name) for name in ("coder1", "coder2")]
-    for user in coders:
-        MembershipFactory(project=project, user=user, role=Role.CODER)
-    source = SourceFactory(project=project, title="Summit", text=TEXT)
-    for user in coders:
-        DoneAssignmentFactory(source=source, coder=user)
+    project, source, coders = two_coders_done(title="Summit", text=TEXT)
     codebook = project.codebook
     heads = Activity.objects.get(area__codebook=codebook, slug="heads_of_state")
     arms = Activity.objects.get(area__codebook=codebook, slug="arms_sales")

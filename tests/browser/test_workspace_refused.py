@@ -87,6 +87,13 @@ def paste_note(page, note: str) -> None:
     page.locator("#cf-note").press("Enter")
 
 
+def save_and_wait(page) -> None:
+    """Enter in the note box, then the panel closes and the status says saved."""
+    page.locator("#cf-note").press("Enter")
+    expect(page.locator("#coding-form")).to_be_hidden()
+    expect(page.locator("#save-status")).to_have_text(re.compile("Saved|All changes saved"))
+
+
 def expect_passage_kept(page, quote: str, key: str = "draft") -> None:
     marker = page.locator(f'#reader .seg.hl[data-ids~="{key}"]')
     expect(marker.first).to_be_visible()
@@ -162,9 +169,7 @@ def test_a_new_coding_refused_once_keeps_its_passage_and_saves_when_fixed(
     assert not Coding.objects.filter(source=source).exists()
 
     page.locator("#cf-note").fill("Shortened note.")
-    page.locator("#cf-note").press("Enter")
-    expect(page.locator("#coding-form")).to_be_hidden()
-    expect(page.locator("#save-status")).to_have_text(re.compile("Saved|All changes saved"))
+    save_and_wait(page)
     coding = Coding.objects.get(source=source)
     assert (coding.start, coding.end, coding.quote) == (start, end, quote)
     assert (coding.side_a.iso3, coding.side_b.iso3) == ("CHN", "PRK")
@@ -183,9 +188,7 @@ def test_an_edit_refused_once_keeps_its_moved_span_and_saves_when_fixed(
     open_as_coder1(page, live_server, login, project, source)
     select_and_code(page, start, end)
     page.locator("#cf-note").fill("First note.")
-    page.locator("#cf-note").press("Enter")
-    expect(page.locator("#coding-form")).to_be_hidden()
-    expect(page.locator("#save-status")).to_have_text(re.compile("Saved|All changes saved"))
+    save_and_wait(page)
     coding = Coding.objects.get(source=source)
 
     # Open it, widen its end by a word, and save: the server refuses once (a generic message).
@@ -218,9 +221,7 @@ def test_an_edit_refused_once_keeps_its_moved_span_and_saves_when_fixed(
     coding.refresh_from_db()
     assert (coding.end, coding.note, coding.version) == (end, "First note.", 1)
 
-    page.locator("#cf-note").press("Enter")  # saved as it stands: the wider span too
-    expect(page.locator("#coding-form")).to_be_hidden()
-    expect(page.locator("#save-status")).to_have_text(re.compile("Saved|All changes saved"))
+    save_and_wait(page)  # saved as it stands: the wider span too
     coding.refresh_from_db()
     assert (coding.start, coding.end, coding.quote) == (start, start + len(wider), wider)
     assert (coding.note, coding.version) == ("Second note.", 2)
@@ -273,9 +274,7 @@ def test_selecting_another_passage_keeps_what_was_entered(
     for label, actor in (("Actor A", "CHN · China"), ("Actor B", "PRK · North Korea")):
         assert form.get_by_label(label).locator("option:checked").inner_text() == actor
     expect(page.locator("#cf-note")).to_have_value("port calls, joint training")
-    page.locator("#cf-note").press("Enter")
-    expect(page.locator("#coding-form")).to_be_hidden()
-    expect(page.locator("#save-status")).to_have_text(re.compile("Saved|All changes saved"))
+    save_and_wait(page)
     coding = Coding.objects.get(source=source)
     assert (coding.start, coding.end, coding.quote) == (other, other + len(words), words)
     assert (coding.side_a.iso3, coding.side_b.iso3, coding.confidence) == ("CHN", "PRK", 3)
