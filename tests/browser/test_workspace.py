@@ -169,6 +169,30 @@ def test_keyboard_only_coding(page, live_server, login, study):
     assert coding.activity.area.slug == "preparations_for_war"
 
 
+def test_panel_shortcuts_work_after_a_click_on_the_panels_text(page, live_server, login, study):
+    """A click on the panel's title or quote (no field) leaves the focus in the panel, so the
+    area and confidence keys still act on it (before, the focus went to the page's body)."""
+    project, source = study
+    login("coder1")
+    open_workspace(page, live_server, project, source)
+    page.keyboard.press("/")
+    page.keyboard.type("officials said")
+    page.keyboard.press("Enter")
+    war = Activity.objects.get(slug="military_exercises", area__codebook=project.codebook).area
+    for place in ("#cf-title", "#cf-quote"):
+        page.locator(place).click()
+        page.keyboard.press("1")
+        page.locator(place).click()
+        page.keyboard.press("3")
+        expect(page.locator("#cf-area")).to_have_value(str(war.pk))
+        page.locator(place).click()
+        page.keyboard.press("w")
+        expect(page.locator("input[name=confidence][value='2']")).to_be_checked()
+        page.locator(place).click()
+        page.keyboard.press("q")
+        expect(page.locator("input[name=confidence][value='1']")).to_be_checked()
+
+
 def test_keyboard_selects_a_long_passage_by_its_first_and_last_words(
     page, live_server, login, study
 ):
