@@ -28,8 +28,7 @@ def add_member(project: Project, user, role: str, *, can_ingest: bool = False) -
         current = Membership.objects.select_for_update().filter(project=project, user=user)
         if member := current.first():
             raise ValidationError(
-                f"{user.get_username()} is already a member ({member.get_role_display()}); "
-                "change their role in the list of members."
+                f"{user.get_username()} is already a member ({member.get_role_display()})."
             )
         return set_member(project, user, role, can_ingest=can_ingest)
 

@@ -102,7 +102,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
             )
             messages.success(request, f"{form.user.username} is now a member of {project.name}.")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, f"{' '.join(exc.messages)} Change it in the list of members.")
     else:
         for errors in form.errors.values():
             for error in errors:

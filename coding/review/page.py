@@ -144,13 +144,14 @@ def display_values(coding: Coding) -> dict[str, str]:
         a = side_a.iso3 if side_a else "?"
         b = side_b.iso3 if side_b else "?"
         dyad = f"{a}\u00a0{arrow}\u00a0{b}"  # kept on one line; a multilateral list wraps
-    date = coding.event_date.isoformat() if coding.event_date else "unknown"
+    precision = coding.get_date_precision_display().lower()
+    date = f"{coding.event_date.isoformat()} ({precision})" if coding.event_date else "unknown"
     return {
         "dyad": dyad,
         "setting": coding.get_setting_display() + (f" · {coding.forum}" if coding.forum else ""),
         "activity": f"{coding.area.label} \u203a {coding.activity.label}",
         "confidence": str(coding.confidence),
-        "date": f"{date} ({coding.get_date_precision_display().lower()})",
+        "date": date,
     }
 
 

@@ -1,6 +1,7 @@
 """Comparing coders on the review page: an undirected pair is unordered, participants are a set,
 a directed pair keeps its order; the page names the differing fields by their labels."""
 
+import datetime as dt
 import re
 
 from django.urls import reverse
@@ -90,3 +91,13 @@ def test_a_group_number_takes_the_direction_of_its_passage(source, coder, coder_
     markers = [(s.group, s.marker_dir) for s in segments(source.text, groups) if s.starts_group]
     assert markers == [(1, "ltr"), (2, "ltr")]
     assert all(not s.marker_dir for s in segments(source.text, groups) if not s.starts_group)
+
+
+def test_a_date_shows_with_its_precision_and_no_date_as_unknown(
+    source, coder, coder_b, make_coding
+):
+    make_coding(source, coder, 0, 20, event_date=None, date_precision="unknown")
+    make_coding(source, coder_b, 0, 20, event_date=dt.date(2024, 3, 1), date_precision="month")
+    (group,) = groups_for_source(source)
+    dates = [next(c for c in row["cells"] if c["name"] == "date") for row in group_rows(group)]
+    assert [cell["value"] for cell in dates] == ["unknown", "2024-03-01 (month)"]
