@@ -99,9 +99,12 @@ class SourceMetadataForm(forms.ModelForm):
             "canonical_url",
             "text",
         ]
-        widgets = {
+        widgets = {  # dir="auto": a Persian title or text reads from the right as it is typed
+            "title": forms.TextInput(attrs={"dir": "auto"}),
+            "outlet": forms.TextInput(attrs={"dir": "auto"}),
+            "author": forms.TextInput(attrs={"dir": "auto"}),
             "published_date": forms.DateInput(attrs={"type": "date"}),
-            "text": forms.Textarea(attrs={"rows": 12}),
+            "text": forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
         }
         labels = {"url": "Original URL", "canonical_url": "Canonical URL"}
 

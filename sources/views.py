@@ -2,13 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coding import access
-from coding.models import Assignment
+from coding.models import Assignment, Membership, Project
 from config.converters import parse_id
 from sources.access import source_for
 from sources.assignments import assign
@@ -25,37 +25,62 @@ from sources.outlets import mark_line, restore_line
 @login_required
 def source_list(request: HttpRequest, slug: str) -> HttpResponse:
     project, me = access.project_for(request.user, slug)
-    form, sources = filtered_sources(project, me, request.GET)
+    assign_form = AssignForm(project) if me.is_pi else None
+    return _list_page(request, project, me, request.GET, assign_form)
+
+
+def _list_page(
+    request: HttpRequest,
+    project: Project,
+    me: Membership,
+    params: QueryDict,
+    assign_form: AssignForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    """The source list for `params` (search, filters, sort, page). A bound `assign_form` is an
+    Assign the view refused: its sources, coders, mode and percentage are shown as chosen."""
+    form, sources = filtered_sources(project, me, params)
     sources = sources.defer("text", "original_compressed").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("coder"))
     )
-    page = Paginator(sources, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    page = Paginator(sources, 50).get_page(params.get("page"))
+    query = params.copy()
     query.pop("page", None)
     context = {
         "project": project,
         "me": me,
         "page": page,
         "filters": form,
-        "query": query.urlencode(),
+        "query": query.urlencode(),  # the pager's links add the page
+        "here": params.urlencode(),  # where an Assign comes back to: filters and page
+        "list_url": reverse("source-list", args=[project.slug]),
         "can_ingest": can_ingest(me),
+        "assign_form": assign_form,
+        "ticked": set(),
+        "mode": AssignForm.EVERY,
+        "percent": 0,
     }
-    if me.is_pi:
-        context["assign_form"] = AssignForm(project)
-    return render(request, "sources/source_list.html", context)
+    if assign_form is not None and assign_form.is_bound:
+        ids = assign_form["sources"].value() or []
+        context["ticked"] = {parse_id(str(pk)) for pk in ids} - {None}
+        # a post without a mode spreads (AssignForm.mode), so it is shown as spread
+        context["mode"] = assign_form["mode"].value() or AssignForm.SPREAD
+        context["percent"] = assign_form["reliability_percent"].value() or ""
+    return render(request, "sources/source_list.html", context, status=status)
 
 
 @login_required
 @require_POST
 def source_assign(request: HttpRequest, slug: str) -> HttpResponse:
-    project, _ = access.project_for(request.user, slug, pi=True)
+    project, me = access.project_for(request.user, slug, pi=True)
     form = AssignForm(project, request.POST)
     back = request.POST.get("next") or ""
     target = reverse("source-list", args=[project.slug]) + (f"?{back}" if back else "")
     if not form.is_valid():
+        # the list again, as the PI left it, rather than a redirect that would drop the choices
         for text in form.error_texts():
             messages.error(request, text)
-        return redirect(target)
+        return _list_page(request, project, me, QueryDict(back), form, status=400)
     share = (form.cleaned_data["reliability_percent"] or 0) / 100
     if form.cleaned_data["mode"] == AssignForm.EVERY:
         share = 1.0  # every selected source is in the sample: each chosen coder gets it

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -51,3 +53,11 @@ def test_source_list_paginates_and_keeps_the_search_across_pages(client_for, pro
     second = client.get(url, {"q": "Patrol", "page": 2}).content.decode()
     assert "Page 2 of 2" in second
     assert "Unrelated summit" not in second
+
+
+def test_the_metadata_form_reads_a_persian_title_from_the_right(client_for, project, pi):
+    source = SourceFactory(project=project, title="رزمایش دریایی", text="متن خبر.", language="fa")
+    html = client_for(pi).get(reverse("source-detail", args=[project.slug, source.pk]))
+    for name in ("title", "outlet", "author"):
+        assert re.search(rf'<input type="text" name="{name}"[^>]*dir="auto"', html.content.decode())
+    assert re.search(r'<textarea name="text"[^>]*dir="auto"', html.content.decode())
