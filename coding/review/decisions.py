@@ -330,6 +330,24 @@ def edit_event(user, event: Event, changes: dict[str, Any], comment: str = "") -
     )
 
 
+def _check_overlaps_group(data: dict[str, Any], codings: Sequence[Coding]) -> None:
+    """The PI's own passage must share at least one character with the group's codings (their
+    span union): it may start or end elsewhere than the coders' spans, but a passage elsewhere
+    in the text would make an unrelated quote the event's primary evidence. A span that is not
+    a pair of numbers with start < end is left to create_coding's checks."""
+    start, end = data.get("start"), data.get("end")
+    if not codings or not isinstance(start, int) or not isinstance(end, int) or start >= end:
+        return
+    if not any(start < c.end and c.start < end for c in codings):  # as grouping.overlaps
+        lo, hi = min(c.start for c in codings), max(c.end for c in codings)
+        raise ValidationError(
+            {
+                "start": f"The passage does not overlap this group's codings ({lo}\u2013{hi}): "
+                "select a passage within it."
+            }
+        )
+
+
 @transaction.atomic
 def add_own(
     user,
@@ -345,6 +363,7 @@ def add_own(
 
     if source.project_id != project.pk:
         raise ValidationError("That source is not in this project.")
+    _check_overlaps_group(data, codings)
     own = create_coding(source, user, data, require_assignment=False)
     group = [*codings, own]
     return _approve(

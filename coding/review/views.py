@@ -66,27 +66,7 @@ def _review_page(request, project, me, source, *, failed=None, status=200) -> Ht
     fields (and its "more actions" open when the error is in them)."""
     groups = groups_for_source(source)
     colours = coder_colours(groups)
-    codebook = project.codebook
-    actors = [("", "\u2014")] + [
-        (a.iso3, a.iso3) for a in codebook.actors.order_by("-core", "order", "name")
-    ]
-    activities = (
-        Activity.objects.filter(area__codebook=codebook)
-        .select_related("area")
-        .order_by("area__order", "order")
-    )
-    choices = {
-        "dyad_type": DyadType.choices,
-        "side_a": actors,
-        "side_b": actors,
-        "setting": Setting.choices,
-        "activity": [(x.slug, f"{x.area.label} \u203a {x.label}") for x in activities],
-        "confidence": [
-            (str(c.value), f"{c.value} {c.label}")
-            for c in codebook.confidence_levels.order_by("value")
-        ],
-        "date_prec": [("", "unknown")] + [(str(v), label) for v, label in DatePrec.choices],
-    }
+    choices = _choices(project)
     target = _failed_group(groups, failed[0]) if failed else None
     items = []
     for i, g in enumerate(groups, start=1):
@@ -125,6 +105,31 @@ def _review_page(request, project, me, source, *, failed=None, status=200) -> Ht
         },
         status=status,
     )
+
+
+def _choices(project) -> dict[str, list]:
+    """The options of the edit form's selects (the review page's groups and an event's page)."""
+    codebook = project.codebook
+    actors = [("", "\u2014")] + [
+        (a.iso3, a.iso3) for a in codebook.actors.order_by("-core", "order", "name")
+    ]
+    activities = (
+        Activity.objects.filter(area__codebook=codebook)
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
+    return {
+        "dyad_type": DyadType.choices,
+        "side_a": actors,
+        "side_b": actors,
+        "setting": Setting.choices,
+        "activity": [(x.slug, f"{x.area.label} \u203a {x.label}") for x in activities],
+        "confidence": [
+            (str(c.value), f"{c.value} {c.label}")
+            for c in codebook.confidence_levels.order_by("value")
+        ],
+        "date_prec": [("", "unknown")] + [(str(v), label) for v, label in DatePrec.choices],
+    }
 
 
 def _failed_group(groups, post) -> int | None:
@@ -332,14 +337,48 @@ def event_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def event_detail(request: HttpRequest, slug: str, event_id: str) -> HttpResponse:
     project, me = access.project_for(request.user, slug, pi=True)
-    event = get_object_or_404(
-        project.events.select_related("side_a", "side_b", "area", "activity", "approved_by"),
-        event_id=event_id,
+    event = get_object_or_404(project.events, event_id=event_id)
+    return _event_page(request, project, me, event)
+
+
+def _event_page(request, project, me, event, *, failed=None, status=200) -> HttpResponse:
+    """An event's page; `failed`: (the POST, its ValidationError) of an edit that was refused,
+    whose form comes back open as the PI filled it in, with the errors under the fields (built
+    by the review page's helpers, so fields, labels and errors read the same on both pages)."""
+    event = (
+        project.events.select_related("side_a", "side_b", "area", "activity", "approved_by")
+        .prefetch_related(Prefetch("participants", queryset=Actor.objects.order_by("iso3")))
+        .get(pk=event.pk)
     )
     evidence = event.evidence.select_related("coding__source", "coding__coder").order_by(
         "coding__source_id", "-primary", "coding_id"
     )
     history = event.decisions.select_related("decided_by", "undone_by").order_by("decided_at")
+    values = _event_values(event)
+    errors, other = {}, []
+    if failed:
+        post, error = failed
+        values.update({name: post[name] for name in values if name in post})
+        by_name = dict(_error_dict(error))
+        end_errors = by_name.pop("event_date_end", [])  # a field the review form does not have
+        errors, other = form_errors(by_name)
+        if end_errors:
+            errors["f_event_date_end"] = end_errors
+    fields = []
+    for field in edit_fields(values, errors, _choices(project)):
+        if field["name"] == "f_setting":
+            continue  # the event page never edited the setting: it follows from the dyad
+        fields.append(field)
+        if field["name"] == "f_event_date":
+            fields.append(
+                {
+                    **field,
+                    "name": "f_event_date_end",
+                    "label": field_label("event_date_end"),
+                    "value": values["f_event_date_end"],
+                    "errors": errors.get("f_event_date_end", []),
+                }
+            )
     return render(
         request,
         "coding/review/event_detail.html",
@@ -347,34 +386,52 @@ def event_detail(request: HttpRequest, slug: str, event_id: str) -> HttpResponse
             "project": project,
             "me": me,
             "event": event,
-            "participants": event.participants.order_by("iso3"),
-            "participant_codes": ";".join(event.participants.values_list("iso3", flat=True)),
-            "actors": project.codebook.actors.all(),
-            "activities": Activity.objects.filter(area__codebook=project.codebook)
-            .select_related("area")
-            .order_by("area__order", "order"),
-            "confidence_levels": project.codebook.confidence_levels.order_by("value"),
-            "dyad_types": DyadType.choices,
-            "precisions": DatePrec.choices,
+            "participants": event.participants.all(),
+            "fields": fields,
+            "comment": values["comment"],
+            "errors": other,
+            "open": failed is not None,
             "evidence": evidence,
             "history": history,
         },
+        status=status,
     )
+
+
+def _event_values(event) -> dict[str, str]:
+    """The edit form of an event as its page first shows it (the names the form posts)."""
+    prec = event.date_prec
+    return {
+        "f_dyad_type": event.dyad_type,
+        "f_side_a": event.side_a.iso3 if event.side_a else "",
+        "f_side_b": event.side_b.iso3 if event.side_b else "",
+        "f_participants": ";".join(a.iso3 for a in event.participants.all()),
+        "f_forum": event.forum,
+        "f_activity": event.activity.slug,
+        "f_confidence": str(event.confidence),
+        "f_event_date": event.event_date.isoformat() if event.event_date else "",
+        "f_event_date_end": event.event_date_end.isoformat() if event.event_date_end else "",
+        "f_date_prec": str(prec) if prec is not None else "",
+        "f_note": event.note,
+        "comment": "",
+    }
 
 
 @login_required
 @require_POST
 def event_edit(request: HttpRequest, slug: str, event_id: str) -> HttpResponse:
-    """Change an approved event's fields (its event_id stays); recorded and undoable."""
-    project, _me = access.project_for(request.user, slug, pi=True)
+    """Change an approved event's fields (its event_id stays); recorded and undoable. Refused,
+    the page comes back (400) with the form as the PI filled it in; nothing is saved."""
+    project, me = access.project_for(request.user, slug, pi=True)
     event = get_object_or_404(project.events, event_id=event_id)
     try:
         decisions.edit_event(
             request.user, event, _changes(request.POST), request.POST.get("comment", "")
         )
-        messages.success(request, f"{event.event_id} changed.")
     except ValidationError as e:
         messages.error(request, "Nothing was saved: " + "; ".join(_messages(e)))
+        return _event_page(request, project, me, event, failed=(request.POST, e), status=400)
+    messages.success(request, f"{event.event_id} changed.")
     return redirect("event-detail", project.slug, event.event_id)
 
 
