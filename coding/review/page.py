@@ -1,14 +1,19 @@
 """What the review page shows: the source text cut into segments at every highlight boundary,
-each segment knowing its group, and per group the codings with their differing fields."""
+each segment knowing its group, and per group the codings with their differing fields; and the
+edit form of a group or of an event (an event's page), with what the PI entered and the errors
+when a decision was refused."""
 
 import itertools
 import unicodedata
 from dataclasses import dataclass, field
 
-from coding.models import Coding, Event
-from coding.models.codings import NOTE_MAX_LENGTH
+from django.core.exceptions import ValidationError
+
+from coding.models import Activity, Coding, DatePrec, Event
+from coding.models.codings import NOTE_MAX_LENGTH, DyadType, Setting
 from coding.review.fields import PRECISION_TO_PREC
 from coding.review.grouping import COMPARED_FIELDS, Group, comparable, sides
+from config.converters import parse_id
 
 PALETTE_SIZE = 8  # coder colours in the CSS (.coder-0 … .coder-7), then they repeat
 
@@ -303,8 +308,71 @@ def edit_fields(
     return out
 
 
+def edit_choices(project) -> dict[str, list]:
+    """The options of the edit form's selects (the review page's groups and an event's page)."""
+    codebook = project.codebook
+    actors = [("", "\u2014")] + [
+        (a.iso3, a.iso3) for a in codebook.actors.order_by("-core", "order", "name")
+    ]
+    activities = (
+        Activity.objects.filter(area__codebook=codebook)
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
+    return {
+        "dyad_type": DyadType.choices,
+        "side_a": actors,
+        "side_b": actors,
+        "setting": Setting.choices,
+        "activity": [(x.slug, f"{x.area.label} \u203a {x.label}") for x in activities],
+        "confidence": [
+            (str(c.value), f"{c.value} {c.label}")
+            for c in codebook.confidence_levels.order_by("value")
+        ],
+        "date_prec": [("", "unknown")] + [(str(v), label) for v, label in DatePrec.choices],
+    }
+
+
+def failed_group(groups, post) -> int | None:
+    """The number of the group a refused decision was about: the group of the posted codings,
+    else the posted group number."""
+    posted = {parse_id(x) for x in post.getlist("codings")}
+    for i, g in enumerate(groups, start=1):
+        if set(g.coding_ids) == posted:
+            return i
+    number = parse_id(post.get("group"))
+    return number if number is not None and 1 <= number <= len(groups) else None
+
+
+def error_dict(error: ValidationError) -> dict[str, list[str]]:
+    """A ValidationError as {field: messages}, "__all__" for one without fields."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"__all__": error.messages}
+
+
+def event_form_values(event) -> dict[str, str]:
+    """The edit form of an event as its page first shows it (the names the form posts)."""
+    prec = event.date_prec
+    return {
+        "f_dyad_type": event.dyad_type,
+        "f_side_a": event.side_a.iso3 if event.side_a else "",
+        "f_side_b": event.side_b.iso3 if event.side_b else "",
+        "f_participants": ";".join(a.iso3 for a in event.participants.all()),
+        "f_forum": event.forum,
+        "f_activity": event.activity.slug,
+        "f_confidence": str(event.confidence),
+        "f_event_date": event.event_date.isoformat() if event.event_date else "",
+        "f_event_date_end": event.event_date_end.isoformat() if event.event_date_end else "",
+        "f_date_prec": str(prec) if prec is not None else "",
+        "f_note": event.note,
+        "comment": "",
+    }
+
+
 __all__ = [
     "COLUMNS", "FIELD_LABELS", "FIELD_NAMES", "CoderColour", "Segment", "bound_values",
-    "coder_colours", "comparable", "differing_names", "edit_fields", "field_label", "field_name",
+    "coder_colours", "comparable", "differing_names", "edit_choices", "edit_fields",
+    "error_dict", "event_form_values", "failed_group", "field_label", "field_name",
     "form_errors", "form_values", "group_rows", "segments",
 ]  # fmt: skip

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from coding import access
-from coding.models import Activity, Actor, Coding, DatePrec, ReviewDecision
-from coding.models.codings import DyadType, Setting
+from coding.models import Activity, Actor, Coding, ReviewDecision
 from coding.review import decisions
 from coding.review.fields import EVENT_FIELDS
 from coding.review.grouping import groups_for_source
@@ -24,7 +23,11 @@ from coding.review.page import (
     bound_values,
     coder_colours,
     differing_names,
+    edit_choices,
     edit_fields,
+    error_dict,
+    event_form_values,
+    failed_group,
     field_label,
     form_errors,
     form_values,
@@ -66,13 +69,13 @@ def _review_page(request, project, me, source, *, failed=None, status=200) -> Ht
     fields (and its "more actions" open when the error is in them)."""
     groups = groups_for_source(source)
     colours = coder_colours(groups)
-    choices = _choices(project)
-    target = _failed_group(groups, failed[0]) if failed else None
+    choices = edit_choices(project)
+    target = failed_group(groups, failed[0]) if failed else None
     items = []
     for i, g in enumerate(groups, start=1):
         if i == target:
             values = bound_values(g, failed[0])
-            errors, other = form_errors(_error_dict(failed[1]))
+            errors, other = form_errors(error_dict(failed[1]))
         else:
             values, errors, other = form_values(g), {}, []
         items.append(
@@ -105,48 +108,6 @@ def _review_page(request, project, me, source, *, failed=None, status=200) -> Ht
         },
         status=status,
     )
-
-
-def _choices(project) -> dict[str, list]:
-    """The options of the edit form's selects (the review page's groups and an event's page)."""
-    codebook = project.codebook
-    actors = [("", "\u2014")] + [
-        (a.iso3, a.iso3) for a in codebook.actors.order_by("-core", "order", "name")
-    ]
-    activities = (
-        Activity.objects.filter(area__codebook=codebook)
-        .select_related("area")
-        .order_by("area__order", "order")
-    )
-    return {
-        "dyad_type": DyadType.choices,
-        "side_a": actors,
-        "side_b": actors,
-        "setting": Setting.choices,
-        "activity": [(x.slug, f"{x.area.label} \u203a {x.label}") for x in activities],
-        "confidence": [
-            (str(c.value), f"{c.value} {c.label}")
-            for c in codebook.confidence_levels.order_by("value")
-        ],
-        "date_prec": [("", "unknown")] + [(str(v), label) for v, label in DatePrec.choices],
-    }
-
-
-def _failed_group(groups, post) -> int | None:
-    """The number of the group a refused decision was about: the group of the posted codings,
-    else the posted group number."""
-    posted = {parse_id(x) for x in post.getlist("codings")}
-    for i, g in enumerate(groups, start=1):
-        if set(g.coding_ids) == posted:
-            return i
-    number = parse_id(post.get("group"))
-    return number if number is not None and 1 <= number <= len(groups) else None
-
-
-def _error_dict(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {"__all__": error.messages}
 
 
 def _changes(post) -> dict:
@@ -354,18 +315,18 @@ def _event_page(request, project, me, event, *, failed=None, status=200) -> Http
         "coding__source_id", "-primary", "coding_id"
     )
     history = event.decisions.select_related("decided_by", "undone_by").order_by("decided_at")
-    values = _event_values(event)
+    values = event_form_values(event)
     errors, other = {}, []
     if failed:
         post, error = failed
         values.update({name: post[name] for name in values if name in post})
-        by_name = dict(_error_dict(error))
+        by_name = dict(error_dict(error))
         end_errors = by_name.pop("event_date_end", [])  # a field the review form does not have
         errors, other = form_errors(by_name)
         if end_errors:
             errors["f_event_date_end"] = end_errors
     fields = []
-    for field in edit_fields(values, errors, _choices(project)):
+    for field in edit_fields(values, errors, edit_choices(project)):
         if field["name"] == "f_setting":
             continue  # the event page never edited the setting: it follows from the dyad
         fields.append(field)
@@ -396,25 +357,6 @@ def _event_page(request, project, me, event, *, failed=None, status=200) -> Http
         },
         status=status,
     )
-
-
-def _event_values(event) -> dict[str, str]:
-    """The edit form of an event as its page first shows it (the names the form posts)."""
-    prec = event.date_prec
-    return {
-        "f_dyad_type": event.dyad_type,
-        "f_side_a": event.side_a.iso3 if event.side_a else "",
-        "f_side_b": event.side_b.iso3 if event.side_b else "",
-        "f_participants": ";".join(a.iso3 for a in event.participants.all()),
-        "f_forum": event.forum,
-        "f_activity": event.activity.slug,
-        "f_confidence": str(event.confidence),
-        "f_event_date": event.event_date.isoformat() if event.event_date else "",
-        "f_event_date_end": event.event_date_end.isoformat() if event.event_date_end else "",
-        "f_date_prec": str(prec) if prec is not None else "",
-        "f_note": event.note,
-        "comment": "",
-    }
 
 
 @login_required
