@@ -81,6 +81,7 @@ def _review_page(request, project, me, source, *, failed=None, status=200) -> Ht
         items.append(
             {
                 "number": i,
+                "prefix": f"g{i}",  # of its fields' error ids
                 "group": g,
                 "differing": differing_names(g),
                 "rows": group_rows(g, colours, values),
