@@ -154,19 +154,24 @@ def parse_fields(project: Project, raw: dict[str, Any], base: dict[str, Any]) ->
                 fields[name] = None
             else:
                 try:
-                    fields[name] = dt.date.fromisoformat(str(value))
+                    day = dt.date.fromisoformat(str(value))
                 except ValueError:
                     errors[name] = f"'{value}' is not a date (yyyy-mm-dd)."
                 else:
-                    if problem := event_date_problem(fields[name]):
+                    if problem := event_date_problem(day):
                         errors[name] = problem
+                    else:
+                        fields[name] = day
     if "event_date" in raw and "event_date_end" not in raw and "event_date" not in errors:
         fields["event_date"], fields["event_date_end"] = date_range(
             fields.get("event_date"), fields.get("date_prec")
         )
+    try:  # on what parsed (the base where a field did not): every error at once, not in turns
+        check_fields(fields)
+    except ValidationError as e:
+        errors.update({k: v for k, v in e.message_dict.items() if k not in errors})
     if errors:
         raise ValidationError(errors)
-    check_fields(fields)
     return normalize_sides(fields)
 
 

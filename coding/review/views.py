@@ -227,7 +227,7 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as e:
         # The page again, as a 400, with this group's form as the PI filled it in and the
         # errors beside its fields: nothing they typed is lost (review.js swaps the group in).
-        messages.error(request, "Nothing was saved: " + "; ".join(_messages(e)))
+        messages.error(request, "Nothing was saved. " + " ".join(_messages(e)))
         return _review_page(request, project, _me, source, failed=(request.POST, e), status=400)
     event_note = f" → event {done.event.event_id}" if done.event else ""
     messages.success(request, f"{done.get_kind_display()}{event_note}.")
@@ -372,7 +372,7 @@ def event_edit(request: HttpRequest, slug: str, event_id: str) -> HttpResponse:
             request.user, event, _changes(request.POST), request.POST.get("comment", "")
         )
     except ValidationError as e:
-        messages.error(request, "Nothing was saved: " + "; ".join(_messages(e)))
+        messages.error(request, "Nothing was saved. " + " ".join(_messages(e)))
         return _event_page(request, project, me, event, failed=(request.POST, e), status=400)
     messages.success(request, f"{event.event_id} changed.")
     return redirect("event-detail", project.slug, event.event_id)

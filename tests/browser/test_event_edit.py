@@ -51,7 +51,7 @@ def test_a_refused_event_edit_keeps_what_the_pi_typed(page, live_server, login, 
     assert navigation.value.status == 400  # the page again with the form, not a redirect
 
     expect(page.locator("ul.messages")).to_contain_text(
-        "Nothing was saved: Actor B: Actor A and actor B must differ."
+        "Nothing was saved. Actor B: Actor A and actor B must differ."
     )
     edit = page.locator("#edit-event")
     expect(edit).to_have_attribute("open", "")

@@ -59,7 +59,7 @@ def test_a_refused_edit_keeps_what_the_pi_typed(page, live_server, login, screen
     group.get_by_role("button", name="Edit and accept").click()
 
     toast = page.locator("#review-toast")
-    expect(toast).to_contain_text("Nothing was saved: Actor B: Actor A and actor B must differ.")
+    expect(toast).to_contain_text("Nothing was saved. Actor B: Actor A and actor B must differ.")
     expect(toast).not_to_contain_text("side_b")
     group = page.locator("#group-1")
     expect(group.locator("details.more-actions")).to_have_attribute("open", "")

@@ -164,6 +164,7 @@ def test_a_new_coding_refused_once_keeps_its_passage_and_saves_when_fixed(
     errors = page.locator("#cf-errors li")
     expect(errors).to_have_count(1)
     expect(errors).to_have_text(["Note: At most 10,000 characters (10,001 given)."])
+    expect(page.locator("#save-status")).to_have_text("Not saved — see the panel")
     expect(page.locator("#cf-title")).to_have_text("New coding")
     expect_passage_kept(page, quote)  # the marker and its handles stay
     assert not Coding.objects.filter(source=source).exists()

@@ -41,6 +41,7 @@ let flushing = null;
 let offline = false;
 let timedOut = false;
 let justSaved = false;
+let refusedInPanel = false; // the panel's last save was refused and the panel is still open
 let drawn = ""; // what the reader shows (see drawReader)
 
 // Finding the saves this browser kept for the source takes Web Locks, tens of milliseconds: the
@@ -262,6 +263,9 @@ function drawStatus() {
   if (failed) {
     statusEl.classList.add("failed");
     statusEl.textContent = `${failed} change${failed > 1 ? "s" : ""} not saved`;
+  } else if (refusedInPanel && form.isOpen) {
+    statusEl.classList.add("failed");
+    statusEl.textContent = "Not saved — see the panel";
   } else if (waiting && offline) {
     statusEl.classList.add("pending");
     statusEl.textContent = timedOut ? `${waiting} pending — the server does not answer, will retry`
@@ -475,6 +479,7 @@ async function save(coding, values, { remember = true } = {}) {
     if (panelSpan && draft === null && form.isOpen && form.coding === coding) {
       draft = panelSpan;
       if (kept && codings.has(kept)) draft.key = kept;
+      refusedInPanel = true;  // the header says so until the panel saves or closes
       draw();
     }
   }
@@ -577,8 +582,8 @@ const form = new CodingForm(document.getElementById("coding-form"), data.codeboo
   dyadKey: `ws-dyad:${data.project.slug}:${me.username}`,
   onSave: save,
   onDelete: remove,
-  onClose: () => { draft = null; draw(); reader.focus({ preventScroll: true }); },
-  onOpen: () => { side.scrollTop = 0; fitSide(); },
+  onClose: () => { draft = null; refusedInPanel = false; draw(); reader.focus({ preventScroll: true }); },
+  onOpen: () => { side.scrollTop = 0; refusedInPanel = false; fitSide(); },
 });
 
 // The side column is sticky; its height is what is left of the window below its top, so the

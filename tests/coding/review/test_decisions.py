@@ -254,3 +254,14 @@ def test_edit_and_accept_refuses_an_event_date_with_a_mistyped_year(pi, project,
         field: ["2202-03-01 is not between 1900 and 2100: check the year."]
     }
     assert not Event.objects.exists() and not ReviewDecision.objects.exists()
+
+
+def test_edit_and_accept_reports_every_error_at_once(pi, project, pair):
+    a, b = pair
+    with pytest.raises(ValidationError) as info:
+        decisions.edit_and_accept(
+            pi, project, [a, b], a,
+            {"dyad_type": "multilateral", "participants": "CHN", "note": "x" * 10_001,
+             "event_date": "0202-03-01"},
+        )  # fmt: skip
+    assert set(info.value.message_dict) == {"participants", "note", "event_date"}

@@ -47,7 +47,7 @@ def test_a_refused_event_edit_comes_back_as_the_pi_filled_it_in(client_for, pi, 
     )  # fmt: skip
     assert response.status_code == 400  # the event page again, not a redirect
     html = response.content.decode()
-    assert "Nothing was saved: Actor B: Actor A and actor B must differ." in html
+    assert "Nothing was saved. Actor B: Actor A and actor B must differ." in html
     edit = _edit_form(html)
     assert re.search(r'<details class="more-actions" id="edit-event" open>', html)
     assert re.search(r'<select name="f_side_a"[^>]*>.*?<option value="CHN" selected>', edit)

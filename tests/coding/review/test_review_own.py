@@ -59,7 +59,7 @@ def test_a_passage_outside_the_group_is_refused_and_saves_nothing(
         f"The passage does not overlap this group's codings ({lo}\u2013{hi}): "
         "select a passage within it."
     )
-    assert f"Nothing was saved: My span: {error}" in html
+    assert f"Nothing was saved. My span: {error}" in html
     assert f'<p class="field-error" role="alert">My span: {error}</p>' in html
     # the form as the PI left it
     assert f'name="own_start" value="{drones}"' in html

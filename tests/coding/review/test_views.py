@@ -264,7 +264,7 @@ def test_a_refused_edit_comes_back_as_the_pi_filled_it_in(
     assert 'value="checked the Xinhua wire"' in group
     assert re.search(r'<p class="field-error" id="g1-f_side_b-error">Actor A and actor B', group)
     # the message names the field as the form does, not side_b
-    assert "Nothing was saved: Actor B: Actor A and actor B must differ." in html
+    assert "Nothing was saved. Actor B: Actor A and actor B must differ." in html
     assert "side_b" not in re.sub(r'name="f_side_b"|g1-f_side_b-error', "", html)
     # everything saved before is still shown; nothing new was saved
     assert earlier.event.event_id in _group_html(html, 2)
