@@ -16,6 +16,8 @@ from coding.models.codings import (
     event_date_problem,
 )
 
+FORUM_MAX_LENGTH = Event._meta.get_field("forum").max_length
+
 EVENT_FIELDS = (
     "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "area", "activity",
     "confidence", "event_date", "event_date_end", "date_prec", "note",
@@ -63,12 +65,21 @@ def fields_from_coding(coding: Coding) -> dict[str, Any]:
     }
 
 
+def ordered_sides(
+    dyad_type: str, a: Actor | None, b: Actor | None
+) -> tuple[Actor | None, Actor | None]:
+    """Side A and side B as an event stores them: an undirected pair sorts by ISO3
+    (shared/formats.md), a directed one keeps its order."""
+    if dyad_type == DyadType.UNDIRECTED and a and b and a.iso3 > b.iso3:
+        return b, a
+    return a, b
+
+
 def normalize_sides(fields: dict[str, Any]) -> dict[str, Any]:
     """Undirected: side A sorts before side B (shared/formats.md)."""
     a, b = fields.get("side_a"), fields.get("side_b")
-    if fields.get("dyad_type") == DyadType.UNDIRECTED and a and b and a.iso3 > b.iso3:
-        fields = {**fields, "side_a": b, "side_b": a}
-    return fields
+    ordered = ordered_sides(fields.get("dyad_type"), a, b)
+    return fields if ordered == (a, b) else {**fields, "side_a": ordered[0], "side_b": ordered[1]}
 
 
 def parse_fields(project: Project, raw: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
@@ -107,8 +118,7 @@ def parse_fields(project: Project, raw: dict[str, Any], base: dict[str, Any]) ->
                 errors[name] = f"Choose one of {', '.join(choices.values)}."
             else:
                 fields[name] = raw[name]
-    limits = {"forum": Event._meta.get_field("forum").max_length, "note": NOTE_MAX_LENGTH}
-    for name, limit in limits.items():
+    for name, limit in (("forum", FORUM_MAX_LENGTH), ("note", NOTE_MAX_LENGTH)):
         if name in raw:
             fields[name] = str(raw[name]).strip()
             if len(fields[name]) > limit:

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coding.models import Actor, Assignment, Coding, ReviewDecision
 from coding.models.assignments import AssignmentStatus
-from coding.models.codings import DyadType
+from coding.review.fields import ordered_sides
 
 COMPARED_FIELDS = (
     "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "area", "activity",
@@ -20,13 +20,9 @@ COMPARED_FIELDS = (
 
 
 def sides(coding: Coding) -> tuple[Actor | None, Actor | None]:
-    """Side A and side B as the event will have them: an undirected pair is unordered, so its
-    sides sort by ISO3 (as events, the reliability data and the export do); a directed pair
-    keeps its order."""
-    a, b = coding.side_a, coding.side_b
-    if coding.dyad_type == DyadType.UNDIRECTED and a and b and a.iso3 > b.iso3:
-        return b, a
-    return a, b
+    """Side A and side B as the event will have them (`fields.ordered_sides`): an undirected
+    pair entered in either order is the same pair."""
+    return ordered_sides(coding.dyad_type, coding.side_a, coding.side_b)
 
 
 def comparable(coding: Coding) -> dict[str, object]:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from coding.models import Activity, Coding, DatePrec, Event
+from coding.models import Activity, Coding, DatePrec
 from coding.models.codings import NOTE_MAX_LENGTH, DyadType, Setting
-from coding.review.fields import PRECISION_TO_PREC
+from coding.review.fields import FORUM_MAX_LENGTH, PRECISION_TO_PREC
 from coding.review.grouping import COMPARED_FIELDS, Group, comparable, sides
 from config.converters import parse_id
 
@@ -215,7 +215,6 @@ ERROR_PLACE = {
     "quote": "own",
     "own_start": "own",
 }
-FORUM_MAX_LENGTH = Event._meta.get_field("forum").max_length
 # Other inputs of a group's form that come back as the PI left them.
 FORM_INPUTS = ("base", "comment", "span_from", "event", "own_start", "own_end")
 
