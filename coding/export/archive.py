@@ -1,21 +1,23 @@
 """The events export: one zip written as it goes, so 100,000 events never sit in memory.
 
-One pass over the events (one query read in batches, plus two queries per batch) writes
-events.csv straight into the zip, and evidence.csv, events.json and events.xlsx into temporary
-files (xlsx.py writes each row to disk as it goes) that are copied in afterwards; dyad_year.csv
-comes from counts kept per dyad, year and area. Members are deflated at zlib level 1 (see
-COMPRESSLEVEL), events.xlsx, a zip itself, is stored as it is.
+One pass over the events (four queries streamed side by side, `rows.py`) writes events.csv
+straight into the zip, and evidence.csv and events.json into temporary files that are copied in
+afterwards. events.xlsx is written meanwhile by a child process on another CPU, from the same
+JSON records (`sheet_process.py`), and copied in last; dyad_year.csv comes from counts kept per
+dyad, year and area. Members are deflated at zlib level 1 (see COMPRESSLEVEL); events.xlsx,
+a zip itself, is stored as it is.
 `iter_export_zip` yields the zip's bytes as they are produced (for StreamingHttpResponse);
 `write_export_zip` writes them to a file. Both read in one snapshot (`config.snapshot`), so
 an event approved or edited meanwhile is in all the files or in none.
 """
 
+import contextlib
 import io
 import json
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,16 +26,11 @@ from django.db.models import QuerySet
 
 from coding.codebook_io import codebook_as_data
 from coding.export import cells
+from coding.export.columns import EVENT_COLUMNS, EVIDENCE_COLUMNS, flat
 from coding.export.datapackage import datapackage
 from coding.export.refi import codebook_qdc
-from coding.export.rows import (
-    EVENT_COLUMNS,
-    EVIDENCE_COLUMNS,
-    DyadYearCounter,
-    flat,
-    iter_event_rows,
-)
-from coding.export.xlsx import EventsSheet
+from coding.export.rows import DyadYearCounter, iter_event_rows
+from coding.export.sheet_process import SheetProcess
 from coding.models import Event, Project
 from config.snapshot import one_snapshot
 
@@ -117,7 +114,6 @@ def _write_all(
     n = 0
 
     evidence_path, json_path, xlsx_path = tmp / "evidence.csv", tmp / "events.json", tmp / "x.xlsx"
-    sheet = EventsSheet(xlsx_path, tmp, EVENT_COLUMNS) if xlsx else None
     encode = orjson.dumps  # UTF-8 JSON, ten times faster than json's encoder (issue 20)
     # Rows are gathered in memory per batch of FLUSH_EVERY events and written out at once:
     # one write per file per batch instead of one per row.
@@ -126,61 +122,57 @@ def _write_all(
     evidence_csv = cells.writer(evidence_buffer, lineterminator="\r\n")
     events_csv.writerow(EVENT_COLUMNS)
     evidence_csv.writerow(EVIDENCE_COLUMNS)
-    with (
-        archive.open("events.csv", "w") as events_raw,
-        open(evidence_path, "w", encoding="utf-8", newline="") as evidence_file,
-        open(json_path, "wb") as json_file,
-    ):
+    with SheetProcess(xlsx_path, tmp) if xlsx else contextlib.nullcontext() as sheet:
+        with (
+            archive.open("events.csv", "w") as events_raw,
+            open(evidence_path, "w", encoding="utf-8", newline="") as evidence_file,
+            open(json_path, "wb") as json_file,
+        ):
 
-        def flush() -> None:
-            events_raw.write(events_buffer.getvalue().encode("utf-8"))
-            evidence_file.write(evidence_buffer.getvalue())
-            for buffer in (events_buffer, evidence_buffer):
-                buffer.seek(0)
-                buffer.truncate()
-            nonlocal json_started
-            if json_parts:
-                json_file.write((b",\n" if json_started else b"\n") + b",\n".join(json_parts))
-                json_parts.clear()
-                json_started = True
+            def flush() -> None:
+                events_raw.write(events_buffer.getvalue().encode("utf-8"))
+                evidence_file.write(evidence_buffer.getvalue())
+                for buffer in (events_buffer, evidence_buffer):
+                    buffer.seek(0)
+                    buffer.truncate()
+                nonlocal json_started
+                if json_parts:
+                    json_file.write((b",\n" if json_started else b"\n") + b",\n".join(json_parts))
+                    if sheet is not None:  # the same records, one per line
+                        sheet.send(b"\n".join(json_parts) + b"\n")
+                    json_parts.clear()
+                    json_started = True
 
-        json_file.write(b"[")
-        json_started = False
-        for rows in iter_event_rows(events):
-            events_csv.writerow(rows.flat)
-            if sheet is not None:
-                sheet.add(rows.flat)
-            json_parts.append(encode(rows.record))
-            evidence_csv.writerows(rows.evidence)
-            dyads.add(rows)
-            n += 1
-            if n % FLUSH_EVERY == 0:
-                flush()
-                yield drained()
-        flush()
-        json_file.write(b"\n]\n")
-    yield drained()
-    if sheet is not None:
-        sheet.close()
+            json_file.write(b"[")
+            json_started = False
+            for rows in iter_event_rows(events):
+                events_csv.writerow(rows.flat)
+                json_parts.append(encode(rows.record))
+                evidence_csv.writerows(rows.evidence)
+                dyads.add(rows)
+                n += 1
+                if n % FLUSH_EVERY == 0:
+                    flush()
+                    yield drained()
+            flush()
+            json_file.write(b"\n]\n")
+        if sheet is not None:
+            sheet.close_input()  # it finishes the sheet while the other files go into the zip
+        yield drained()
 
-    with archive.open("dyad_year.csv", "w") as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        writer = cells.writer(text, lineterminator="\r\n")
-        writer.writerow(dyads.columns)
-        writer.writerows([flat(v) for v in row] for row in dyads.rows())
-        text.flush()
-        text.detach()
-    yield drained()
-    for name, path in (
-        ("evidence.csv", evidence_path),
-        ("events.json", json_path),
-        *([("events.xlsx", xlsx_path)] if xlsx else []),
-    ):
-        member = _stored(name) if name.endswith(".xlsx") else name
-        with open(path, "rb") as source, archive.open(member, "w") as target:
-            while chunk := source.read(COPY_CHUNK):
-                target.write(chunk)
-                yield drained()
+        with archive.open("dyad_year.csv", "w") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            writer = cells.writer(text, lineterminator="\r\n")
+            writer.writerow(dyads.columns)
+            writer.writerows([flat(v) for v in row] for row in dyads.rows())
+            text.flush()
+            text.detach()
+        yield drained()
+        for name, path in (("evidence.csv", evidence_path), ("events.json", json_path)):
+            yield from _copy_in(archive, name, path, drained)
+        if sheet is not None:
+            sheet.wait()
+            yield from _copy_in(archive, _stored("events.xlsx"), xlsx_path, drained)
     package = datapackage(project, area_slugs, filters)
     if not xlsx:
         package["resources"] = [r for r in package["resources"] if r["name"] != "events-xlsx"]
@@ -191,6 +183,18 @@ def _write_all(
     if counted is not None:
         counted["events"] = n
     yield drained()
+
+
+def _copy_in(
+    archive: zipfile.ZipFile,
+    member: str | zipfile.ZipInfo,
+    path: Path,
+    drained: Callable[[], bytes],
+) -> Iterator[bytes]:
+    with open(path, "rb") as source, archive.open(member, "w") as target:
+        while chunk := source.read(COPY_CHUNK):
+            target.write(chunk)
+            yield drained()
 
 
 def _stored(name: str) -> zipfile.ZipInfo:

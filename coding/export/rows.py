@@ -3,9 +3,8 @@
 Events, their evidence, their participants and their codings' participants are read by four
 queries streamed side by side in event_id order (cursors, never a whole result in memory), so
 memory stays flat however many events there are (`iter_event_rows`).
-One record per event holds typed values (lists stay lists); CSV and XLSX flatten lists with
-';' (shared/formats.md). A ';' inside an item (a headline, say) becomes ',' in the flat tables
-only; the JSON keeps the exact text.
+One record per event holds typed values (lists stay lists); its flat row for CSV and XLSX is
+`columns.flat_row`'s.
 """
 
 import itertools
@@ -16,27 +15,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from coding.export.columns import flat_row
 from coding.models import Coding, Event, EventEvidence
 from coding.models.codings import DyadType
 
-EVENT_COLUMNS = [
-    "event_id", "event_date", "event_date_end", "date_prec", "year", "area", "activity",
-    "dyad_type", "side_a_iso3", "side_b_iso3", "side_a_ccode", "side_b_ccode",
-    "participants_iso3", "setting", "forum", "confidence", "notes", "number_of_sources",
-    "source", "source_url", "source_date", "source_headline", "coders", "approved_by",
-    "coded_date", "last_modified", "codebook_version",
-]  # fmt: skip
-LIST_COLUMNS = {
-    "participants_iso3", "source", "source_url", "source_date", "source_headline", "coders",
-}  # fmt: skip
-
-_LIST_POSITIONS = [i for i, column in enumerate(EVENT_COLUMNS) if column in LIST_COLUMNS]
-
-EVIDENCE_COLUMNS = [
-    "coding_id", "event_id", "source_id", "article_url", "start", "end", "quote", "coder",
-    "role", "dyad_type", "side_a_iso3", "side_b_iso3", "participants_iso3", "area", "activity",
-    "confidence",
-]  # fmt: skip
 # role of a coding behind an event: the one whose span (and, when accepted as is, fields) the
 # PI adopted; another that agrees with the event on dyad, area, activity and confidence; or one
 # the PI overruled on at least one of them.
@@ -164,7 +146,7 @@ def _rows(
         everyone[a_iso3] = a_cow
     if b_iso3:
         everyone[b_iso3] = b_cow
-    record = {  # keys in EVENT_COLUMNS order: the flat row below follows it
+    record = {  # keys in EVENT_COLUMNS order, which flat_row follows
         "event_id": event_id,
         "event_date": date.isoformat() if date else None,
         "event_date_end": date_end.isoformat() if date_end else None,
@@ -193,9 +175,6 @@ def _rows(
         "last_modified": modified.isoformat(),
         "codebook_version": f"{cb_name} v{cb_version}",
     }
-    flat_row = list(record.values())
-    for i in _LIST_POSITIONS:
-        flat_row[i] = _join(flat_row[i])
     coding_participants = coding_participants or {}
     event = (dyad_type, a_iso3, b_iso3, sorted(iso3 for iso3, _ in participants), area,
              activity, confidence)  # fmt: skip
@@ -214,7 +193,7 @@ def _rows(
         pairs = [
             (*_ordered(x, y), False) for x, y in itertools.combinations(sorted(everyone.items()), 2)
         ]
-    return EventRows(record, flat_row, rows, pairs, date.year if date else None, area)
+    return EventRows(record, flat_row(record), rows, pairs, date.year if date else None, area)
 
 
 def _key(actor: tuple) -> tuple:
@@ -225,22 +204,6 @@ def _key(actor: tuple) -> tuple:
 def _ordered(x: tuple, y: tuple) -> tuple[tuple, tuple]:
     """Undirected pairs: lower COW code first (actors without one after, by ISO3)."""
     return (x, y) if _key(x) <= _key(y) else (y, x)
-
-
-def flat(value: Any) -> str:
-    """A value as one CSV cell: '' for missing, lists joined by ';'."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return _join(value)
-    return str(value)
-
-
-def _join(items: list[str]) -> str:
-    text = ";".join(items)
-    if ";" not in text or text.count(";") == len(items) - 1:  # no ';' inside an item
-        return text
-    return ";".join([v.replace(";", ",") for v in items])
 
 
 class DyadYearCounter:

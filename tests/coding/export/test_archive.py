@@ -6,7 +6,7 @@ import zipfile
 from openpyxl import load_workbook
 
 from coding.export.archive import iter_export_zip, write_export_zip
-from coding.export.rows import EVENT_COLUMNS
+from coding.export.columns import EVENT_COLUMNS
 from coding.models import Activity, Event, EventEvidence
 from coding.review import decisions
 from tests.coding.export.conftest import HEADLINE, NOTE, OUTLET

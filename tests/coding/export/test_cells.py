@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from coding.export import cells
-from coding.export.rows import EVENT_COLUMNS
+from coding.export.columns import EVENT_COLUMNS
 from coding.review.decisions import edit_event
 
 ATTACKS = [
