@@ -1,4 +1,5 @@
 import pytest
+from django.db import connections
 
 from coding.models import Role
 from tests.factories import MembershipFactory, PIUserFactory, ProjectFactory, UserFactory
@@ -38,6 +39,20 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases as pytest-django sets them up, with their serialized contents (what
+    a transactional test with serialized rollback starts from, below) kept where every
+    connection object finds them. Django's connections are context-local, and Playwright's
+    sync API runs the browser tests in a context of their own: there a new connection object
+    knew nothing of the contents, so a browser test run after another transactional test found
+    the database flushed, without the PI group's permission or the default codebook."""
+    for connection in connections.all(initialized_only=True):
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
 
 
 @pytest.hookimpl(tryfirst=True)

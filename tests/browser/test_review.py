@@ -1,8 +1,11 @@
 """PI review in Chromium: the queue, the review page, accepting a group, the event, undo."""
 
 import datetime as dt
+import io
+import zipfile
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from coding.models import Activity, Coding, Event, Role
@@ -92,6 +95,13 @@ def test_pi_reviews_accepts_a_group_and_sees_the_event(page, live_server, login,
     page.goto(f"{live_server.url}/projects/pilot/export/?dyad=CHN-RUS")
     expect(page.get_by_text("2 events match.")).to_be_visible()
     screenshot("export-page")
+    with page.expect_download() as download:  # its events.xlsx comes from the child process
+        page.locator("#download-zip").click()
+    archive = zipfile.ZipFile(download.value.path())
+    sheet = load_workbook(io.BytesIO(archive.read("events.xlsx")), read_only=True)["events"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == sorted(
+        Event.objects.values_list("event_id", flat=True)
+    )
 
 
 def test_pi_undoes_a_decision(page, live_server, login, study):
