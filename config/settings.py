@@ -207,6 +207,10 @@ REST_FRAMEWORK = {
         "coding.api.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "coding.api.renderers.BrowsableAPIRenderer",  # without its inline <style>
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "config.request_guard.CheckedJSONParser",  # the JSON the request guard read
         "rest_framework.parsers.FormParser",
