@@ -12,11 +12,19 @@ dyad_validator = RegexValidator(
 )
 
 
+def two_states(value: str) -> None:
+    """A dyad of one state with itself would match every event of that state."""
+    if value[:3].upper() == value[4:].upper():
+        raise ValidationError(
+            f"A dyad is two different states: CHN-RUS, not {value[:3].upper()}-{value[:3].upper()}."
+        )
+
+
 class EventFilter(django_filters.FilterSet):
     dyad = django_filters.CharFilter(
         method="filter_dyad",
         label="Dyad",
-        validators=[dyad_validator],
+        validators=[dyad_validator, two_states],
         help_text="Two ISO3 codes: CHN-RUS (both take part, either side or as participants) or "
         "RUS>PRK (side A is RUS and side B is PRK).",
     )

@@ -46,7 +46,10 @@ def test_filters(api, pi, project, dataset, query, count):
     assert api.get(f"{url(project)}?{query}").json()["count"] == count
 
 
-@pytest.mark.parametrize("query", ["dyad=CHINA", "since=yesterday", "min_confidence=high"])
+@pytest.mark.parametrize(
+    "query",
+    ["dyad=CHINA", "dyad=CHN-chn", "dyad=RUS>RUS", "since=yesterday", "min_confidence=high"],
+)
 def test_bad_filters_are_a_400_naming_the_field(api, pi, project, dataset, query):
     api.force_authenticate(pi)
     response = api.get(f"{url(project)}?{query}")
