@@ -87,6 +87,15 @@ function setUp() {
   }
 }
 
+// A group's number in the text links to its card. Its passage is plain text, so the PI can
+// select inside it (a link's text is dragged, not selected); a click on it that selected nothing
+// goes to the card as the number does.
+document.addEventListener("click", (e) => {
+  const mark = e.target.closest("#review-text mark.grp");
+  if (!mark || e.target.closest("a") || !window.getSelection().isCollapsed) return;
+  window.location.hash = `group-${mark.dataset.group}`;
+});
+
 document.addEventListener("click", (e) => {
   const button = e.target.closest(".use-selection");
   if (!button || !selected) return;

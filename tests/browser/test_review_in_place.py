@@ -2,6 +2,7 @@
 offsets beside a Persian quote in reading order, and "my own coding" from a text selection."""
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -169,3 +170,42 @@ def test_my_own_coding_from_a_text_selection(page, live_server, login, study):
         TEXT.index(passage) + len(passage),
         passage,
     )
+
+
+def test_a_passage_inside_a_group_is_selected_by_dragging_the_mouse(
+    page, live_server, login, screenshot, study
+):
+    """A group's passage is text the PI can select by dragging the mouse (it was a link, whose
+    text the browser drags instead); a plain click on it, or on its number, goes to its card."""
+    _, source = study
+    login("pi")
+    open_review(page, live_server, source)
+    passage = "Vladimir Putin"
+    box = page.evaluate(
+        """(passage) => {
+            const seg = [...document.querySelectorAll('#review-text .seg')]
+                .find((s) => s.textContent.includes(passage));
+            const node = seg.firstChild, at = node.data.indexOf(passage);
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + passage.length);
+            const r = range.getBoundingClientRect();
+            return {left: r.left, right: r.right, y: r.top + r.height / 2};
+        }""",
+        passage,
+    )
+    page.mouse.move(box["left"] + 1, box["y"])
+    page.mouse.down()
+    page.mouse.move(box["right"] - 1, box["y"], steps=8)
+    page.mouse.up()
+    assert page.evaluate("getSelection().toString()") == passage
+    assert "#group" not in page.url
+    screenshot("review-drag-selection")
+    group = page.locator("#group-1")
+    group.locator("summary").click()
+    group.get_by_role("button", name="Use the passage selected in the text").click()
+    expect(group.locator(".own-quote")).to_have_text(passage)
+    page.mouse.click(box["left"] + 1, box["y"])  # a click that selects nothing: to the card
+    expect(page).to_have_url(re.compile(r"#group-1$"))
+    page.locator("#review-text a.grp-no").first.click()  # the group's number: the same
+    expect(page).to_have_url(re.compile(r"#group-1$"))
