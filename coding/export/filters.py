@@ -1,11 +1,13 @@
 """Filters on events, shared by the export page, the export command and the REST endpoint."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 
 from coding.models import Event
+from coding.models.codings import DyadType
 
 dyad_validator = RegexValidator(
     r"^[A-Za-z]{3}[->][A-Za-z]{3}$", "Write a dyad as two ISO3 codes: CHN-RUS or RUS>PRK."
@@ -20,13 +22,22 @@ def two_states(value: str) -> None:
         )
 
 
+class EventFilterForm(forms.Form):
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", f"The end ({until}) is before the start ({since}).")
+        return data
+
+
 class EventFilter(django_filters.FilterSet):
     dyad = django_filters.CharFilter(
         method="filter_dyad",
         label="Dyad",
         validators=[dyad_validator, two_states],
         help_text="Two ISO3 codes: CHN-RUS (both take part, either side or as participants) or "
-        "RUS>PRK (side A is RUS and side B is PRK).",
+        "RUS>PRK (a directed event: side A is RUS and side B is PRK).",
     )
     area = django_filters.CharFilter(field_name="area__slug", help_text="Area slug.")
     activity = django_filters.CharFilter(field_name="activity__slug", help_text="Activity slug.")
@@ -43,11 +54,12 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = ["dyad", "area", "activity", "since", "until", "min_confidence"]
+        form = EventFilterForm
 
     def filter_dyad(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
         a, b = value[:3].upper(), value[4:].upper()
-        if value[3] == ">":
-            return queryset.filter(side_a__iso3=a, side_b__iso3=b)
+        if value[3] == ">":  # an undirected pair's stored order means nothing
+            return queryset.filter(dyad_type=DyadType.DIRECTED, side_a__iso3=a, side_b__iso3=b)
         for iso3 in (a, b):
             takes_part = Q(side_a__iso3=iso3) | Q(side_b__iso3=iso3) | Q(participants__iso3=iso3)
             queryset = queryset.filter(pk__in=Event.objects.filter(takes_part).values("pk"))

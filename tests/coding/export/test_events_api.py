@@ -32,6 +32,8 @@ def test_pi_lists_events_paginated_with_evidence(api, pi, project, dataset):
         ("dyad=rus-chn", 2),
         ("dyad=RUS>PRK", 1),
         ("dyad=PRK>RUS", 0),
+        ("dyad=CHN>RUS", 0),  # the summit is undirected, whatever order its pair is stored in
+        ("dyad=RUS>CHN", 0),
         ("dyad=IRN-CHN", 1),
         ("area=preparations_for_war", 2),
         ("activity=arms_sales", 1),
@@ -48,7 +50,14 @@ def test_filters(api, pi, project, dataset, query, count):
 
 @pytest.mark.parametrize(
     "query",
-    ["dyad=CHINA", "dyad=CHN-chn", "dyad=RUS>RUS", "since=yesterday", "min_confidence=high"],
+    [
+        "dyad=CHINA",
+        "dyad=CHN-chn",
+        "dyad=RUS>RUS",
+        "since=yesterday",
+        "min_confidence=high",
+        "until=2020-01-01&since=2030-01-01",
+    ],
 )
 def test_bad_filters_are_a_400_naming_the_field(api, pi, project, dataset, query):
     api.force_authenticate(pi)
