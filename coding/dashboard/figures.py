@@ -23,7 +23,6 @@ from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast, Substr, TruncDate, TruncMonth
 from django.urls import reverse
 
-from coding.export.rows import _ordered
 from coding.models import Activity, Actor, Area, Assignment, Coding, Event, Project
 from coding.models.assignments import AssignmentStatus
 from coding.models.codebook import ContactLevel
@@ -62,10 +61,6 @@ def approved_events(project: Project, filters: EventFilters) -> QuerySet[Event]:
     if filters.min_confidence:
         events = events.filter(confidence__gte=filters.min_confidence)
     return events
-
-
-def _actor_key(actor: dict[str, Any]) -> tuple:
-    return (actor["iso3"], actor["cow_code"])
 
 
 def event_figures(project: Project, filters: EventFilters) -> dict[str, Any]:
@@ -161,10 +156,8 @@ def event_figures(project: Project, filters: EventFilters) -> dict[str, Any]:
     for row in bilateral:
         a, b = actors[row["side_a_id"]], actors[row["side_b_id"]]
         directed = row["dyad_type"] == DyadType.DIRECTED
-        if not directed:
-            (ia, _), (ib, _) = _ordered(_actor_key(a), _actor_key(b))
-        else:
-            ia, ib = a["iso3"], b["iso3"]
+        # an undirected pair in alphabetical order, as events.csv and the matrix write it
+        ia, ib = (a["iso3"], b["iso3"]) if directed else sorted((a["iso3"], b["iso3"]))
         kind = "directed" if directed else "undirected"
         edge = edges.setdefault(
             (kind, ia, ib),
@@ -195,19 +188,13 @@ def event_figures(project: Project, filters: EventFilters) -> dict[str, Any]:
             edge["areas"][area] += 1
             edge["n"] += 1
             nodes[iso]["events"] += 1
-        keyed = sorted((actors[r[1]] for r in group), key=lambda a: a["iso3"])
-        unique = list({a["iso3"]: _actor_key(a) for a in keyed}.values())
-        for x, y in itertools.combinations(unique, 2):
-            (ix, _), (iy, _) = _ordered(x, y)
-            matrix[_dyad_label("undirected", ix, iy)][area] += 1
+        for x, y in itertools.combinations(isos, 2):
+            matrix[_dyad_label("undirected", x, y)][area] += 1
 
     # every pair of the core states is a row, so empty rows are visible
     core = [n["id"] for n in nodes.values() if n["core"]]
-    for x, y in itertools.combinations(
-        [(n["id"], n["cow_code"]) for n in nodes.values() if n["core"]], 2
-    ):
-        (ix, _), (iy, _) = _ordered(x, y)
-        matrix.setdefault(_dyad_label("undirected", ix, iy), Counter())
+    for x, y in itertools.combinations(core, 2):
+        matrix.setdefault(_dyad_label("undirected", x, y), Counter())
     dyads = sorted(matrix, key=lambda d: (_dyad_rank(d, core), d))
 
     month_keys = _month_range({_month(r["month"]) for r in by_month})

@@ -86,8 +86,8 @@ def _edge(figures, kind, source, target):
 def test_network_edges_keep_directed_and_multilateral_apart(project, world):
     figures = dashboard.event_figures(project, EventFilters())
     assert figures["totals"] == {"n": 5, "undated": 1, "multilateral": 1}
-    # undirected pairs ordered by COW code (RUS 365 < CHN 710), both orders merged
-    chn_rus = _edge(figures, "undirected", "RUS", "CHN")
+    # undirected pairs in alphabetical order, as events.csv and the matrix write them
+    chn_rus = _edge(figures, "undirected", "CHN", "RUS")
     assert chn_rus["areas"] == {"contacts": 1, "preparations_for_war": 1} and chn_rus["n"] == 2
     assert _edge(figures, "directed", "RUS", "PRK")["areas"] == {"preparations_for_war": 1}
     assert _edge(figures, "undirected", "CHN", "IND")["n"] == 1
@@ -404,3 +404,12 @@ def test_csv_cells_are_not_formulas(project, pi, client_for):
     AssignmentFactory(source=SourceFactory(project=project, title="=HYPERLINK(1)"), coder=coder)
     body = client_for(pi).get(f"/projects/{project.slug}/dashboard/csv/sources/").content
     assert b",'=HYPERLINK(1)," in body
+
+
+def test_the_network_and_the_matrix_name_an_undirected_pair_the_same_way(project, world):
+    """network.csv and matrix.csv can be joined: "CHN – RUS" in both, as events.csv has it."""
+    figures = dashboard.event_figures(project, EventFilters())
+    undirected = [e for e in figures["network"]["edges"] if e["kind"] == "undirected"]
+    assert undirected
+    for edge in undirected:
+        assert f"{edge['source']} \u2013 {edge['target']}" in figures["matrix"]["dyads"]
