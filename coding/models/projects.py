@@ -1,13 +1,28 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+RESERVED_SLUGS = {"new"}  # /projects/new/ is the page that creates a project
+
+
+def check_slug(value: str) -> None:
+    """Lowercase, because the slug upper-cased is the prefix of the project's event IDs
+    (PILOT-000001): "Pilot" beside "pilot" would issue the same IDs; and not a page's name."""
+    if value != value.lower():
+        raise ValidationError(
+            f"Use lowercase letters ({value.lower()}): the slug, upper-cased, starts the "
+            "project's event IDs, which must not clash with another project's."
+        )
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” names a page of the site (/projects/{value}/).")
 
 
 class Project(models.Model):
     """A coding study: sources coded by its members against one codebook version."""
 
-    slug = models.SlugField(max_length=64, unique=True)
+    slug = models.SlugField(max_length=64, unique=True, validators=[check_slug])
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     codebook = models.ForeignKey(

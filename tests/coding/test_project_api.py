@@ -80,6 +80,14 @@ def test_pi_creates_and_edits_project(api, pi, project):
     assert patched.json()["description"] == "Arms transfers"
 
 
+def test_a_slug_in_capitals_gets_400(api, pi, project):
+    response = as_user(api, pi).post(
+        "/api/projects/", {"name": "Naval", "slug": "Naval", "codebook": project.codebook.pk}
+    )
+    assert response.status_code == 400
+    assert "lowercase" in response.json()["slug"][0]
+
+
 def test_bad_project_input_gets_400_with_reasons(api, pi, project):
     response = as_user(api, pi).post(
         "/api/projects/", {"name": "", "slug": "has space", "codebook": 999999}

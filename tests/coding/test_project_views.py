@@ -193,3 +193,21 @@ def test_adding_someone_who_is_a_member_already_changes_nothing_and_says_so(
     member.refresh_from_db()
     assert (member.role, member.can_ingest) == (Role.CODER, True)
     assert Membership.objects.get(project=project, user=pi).role == Role.PI
+
+
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [
+        ("new", "names a page of the site (/projects/new/)"),
+        ("Naval", "Use lowercase letters (naval)"),
+    ],
+)
+def test_a_slug_that_would_clash_is_refused(client_for, pi, project, slug, message):
+    """/projects/new/ is the creation form; "Naval" beside "naval" would issue the same event
+    IDs (NAVAL-000001)."""
+    response = client_for(pi).post(
+        reverse("project-create"),
+        {"name": "Naval ties", "slug": slug, "codebook": project.codebook.pk},
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Project.objects.filter(name="Naval ties").exists()

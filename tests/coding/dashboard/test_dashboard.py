@@ -407,7 +407,7 @@ def test_csv_cells_are_not_formulas(project, pi, client_for):
 
 
 def test_the_network_and_the_matrix_name_an_undirected_pair_the_same_way(project, world):
-    """network.csv and matrix.csv can be joined: "CHN – RUS" in both, as events.csv has it."""
+    """network.csv and matrix.csv can be joined: CHN before RUS in both, as in events.csv."""
     figures = dashboard.event_figures(project, EventFilters())
     undirected = [e for e in figures["network"]["edges"] if e["kind"] == "undirected"]
     assert undirected
