@@ -74,3 +74,22 @@ def test_on_a_phone_the_side_column_is_whole_and_the_save_bar_ends_the_panel(
                      a.getBoundingClientRect().bottom]; }"""
     )
     assert abs(sheet - bar) <= 1, (sheet, bar)  # nothing scrolls by under the bar
+
+
+def test_a_name_without_spaces_wraps_instead_of_widening_the_page(page, live_server, login, demo):
+    """A 200-letter project name (or source title, or URL) wraps in headings, lists and
+    messages; before, one such name made the project's page 4,000 px wide."""
+    demo.name = "X" * 200
+    demo.save()
+    source = demo.sources.order_by("pk").first()
+    source.title = "Y" * 300
+    source.save()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login("pi", "pi-demo-2024")
+    base = f"{live_server.url}/projects/{demo.slug}/"
+    for url in [
+        f"{live_server.url}/projects/", base, base + "sources/", base + f"sources/{source.pk}/",
+        base + "review/", base + f"review/sources/{source.pk}/", base + "export/",
+    ]:  # fmt: skip
+        page.goto(url)
+        assert page_width(page) <= 1280, url
