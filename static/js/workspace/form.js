@@ -291,8 +291,8 @@ export class CodingForm {
     $(this.el, "#cf-save").disabled = true;
     try {
       const problems = await this.onSave(this.coding, data);
-      if (problems && problems.length) this.showErrors(problems);
-      else this.close();
+      if (!problems || !problems.length) this.close();
+      else if (this.isOpen) this.showErrors(problems); // closed: the coding was deleted elsewhere
     } finally {
       $(this.el, "#cf-save").disabled = false;
     }

@@ -44,8 +44,17 @@ function sizedChars(text, start, end) {
   return Math.max(end - start, lines * 60);
 }
 
-// codings: [{key, s, e, color, pending, failed}] with s/e in UTF-16 units.
-export function render(root, text, codings, activeKey = null) {
+// What `root` shows: its text, the paragraphs drawn for it and what each paragraph holds.
+const drawnIn = new WeakMap(); // root -> {text, paras: [<p>], held: [signature]}
+
+// codings: [{key, s, e, color, pending, failed}] with s/e in UTF-16 units. The paragraphs are
+// made once per text; a later render draws anew only the segments of the paragraphs whose
+// highlights changed, in the same <p> elements. Replacing every paragraph made the browser lay
+// the text out again from the estimated sizes (content-visibility, app.css) until its next
+// frame: a click that opened a coding moved the text under the pointer meanwhile, and the second
+// click of a double-click selected a word, or a whole paragraph, somewhere else. `all`: draw
+// every paragraph anew (the bench measures that).
+export function render(root, text, codings, activeKey = null, { all = false } = {}) {
   const events = new Map(); // unit -> {open: [], close: []}
   const at = (u) => { let ev = events.get(u); if (!ev) { ev = { open: [], close: [] }; events.set(u, ev); } return ev; };
   for (const c of codings) { at(c.s).open.push(c); at(c.e).close.push(c); }
@@ -53,47 +62,65 @@ export function render(root, text, codings, activeKey = null) {
   for (const [s, e] of paras) { at(s); at(e); }
   const points = [...events.keys()].sort((a, b) => a - b);
   const active = new Set();
-  const frag = document.createDocumentFragment();
-  let pi = 0, p = null;
+  const segs = paras.map(() => []); // per paragraph: [{s, e, layers}]
+  let pi = 0;
   for (let i = 0; i < points.length; i++) {
     const u = points[i];
     const ev = events.get(u);
     for (const c of ev.close) active.delete(c);
     for (const c of ev.open) active.add(c);
-    while (pi < paras.length && paras[pi][1] <= u) { pi++; p = null; }
+    while (pi < paras.length && paras[pi][1] <= u) pi++;
     const next = points[i + 1];
     if (next === undefined || pi >= paras.length || u < paras[pi][0]) continue;
-    if (!p) {
-      p = document.createElement("p");
-      p.dir = "auto";
-      p.dataset.s = paras[pi][0];
-      p.dataset.e = paras[pi][1];
-      p.style.setProperty("--chars", sizedChars(text, paras[pi][0], paras[pi][1])); // until laid out
-      if (paras[pi][2]) p.classList.add("joined");
-      frag.appendChild(p);
-    }
-    const end = Math.min(next, paras[pi][1]);
-    const span = document.createElement("span");
-    span.className = "seg";
-    span.dataset.s = u;
-    span.dataset.e = end;
-    span.textContent = text.slice(u, end);
-    if (active.size) {
-      const layers = [...active].sort((a, b) => (a.e - a.s) - (b.e - b.s));
-      span.classList.add("hl");
-      span.dataset.ids = layers.map((c) => c.key).join(" ");
-      span.style.setProperty("--hl", layers[0].color);
-      if (layers.length > 1) {
-        span.style.setProperty("--hl-outer", layers[1].color);
-        span.classList.add(layers.length > 2 ? "depth-3" : "depth-2");
-      }
-      if (layers.some((c) => c.pending)) span.classList.add("pending");
-      if (layers.some((c) => c.failed)) span.classList.add("failed");
-      if (activeKey !== null && layers.some((c) => c.key === activeKey)) span.classList.add("active");
-    }
-    p.appendChild(span);
+    const layers = [...active].sort((a, b) => (a.e - a.s) - (b.e - b.s));
+    segs[pi].push({ s: u, e: Math.min(next, paras[pi][1]), layers });
   }
-  root.replaceChildren(frag);
+  let state = drawnIn.get(root);
+  if (all || !state || state.text !== text) {
+    const frag = document.createDocumentFragment();
+    state = { text, paras: paras.map(([s, e, joined]) => {
+      const p = document.createElement("p");
+      p.dir = "auto";
+      p.dataset.s = s;
+      p.dataset.e = e;
+      p.style.setProperty("--chars", sizedChars(text, s, e)); // until laid out
+      if (joined) p.classList.add("joined");
+      frag.appendChild(p);
+      return p;
+    }), held: paras.map(() => null) };
+    root.replaceChildren(frag);
+    drawnIn.set(root, state);
+  }
+  for (let i = 0; i < paras.length; i++) {
+    const shown = segs[i].map(({ s, e, layers }) => [s, e, ...(layers.length ? [
+      layers.map((c) => c.key).join(" "), layers[0].color, layers.length > 1 ? layers[1].color : "",
+      Math.min(layers.length, 3), layers.some((c) => c.pending), layers.some((c) => c.failed),
+      activeKey !== null && layers.some((c) => c.key === activeKey)] : [])]);
+    const signature = JSON.stringify(shown);
+    if (signature === state.held[i]) continue;
+    state.paras[i].replaceChildren(...shown.map((seg) => segment(text, seg)));
+    state.held[i] = signature;
+  }
+}
+
+function segment(text, [s, e, ids, color, outer, depth, pending, failed, active]) {
+  const span = document.createElement("span");
+  span.className = "seg";
+  span.dataset.s = s;
+  span.dataset.e = e;
+  span.textContent = text.slice(s, e);
+  if (ids === undefined) return span;
+  span.classList.add("hl");
+  span.dataset.ids = ids;
+  span.style.setProperty("--hl", color);
+  if (depth > 1) {
+    span.style.setProperty("--hl-outer", outer);
+    span.classList.add(depth > 2 ? "depth-3" : "depth-2");
+  }
+  if (pending) span.classList.add("pending");
+  if (failed) span.classList.add("failed");
+  if (active) span.classList.add("active");
+  return span;
 }
 
 function startOf(node, textLength) {

@@ -134,8 +134,9 @@ function draw() {
 }
 
 // The text with its highlights. A draw that changes nothing there keeps the reader's nodes, so
-// the browser need not lay out the whole text again (it takes longer than building it).
-function drawReader() {
+// the browser need not lay out the whole text again (it takes longer than building it); one
+// that does draws anew only the paragraphs whose highlights changed (highlights.js).
+function drawReader({ all = false } = {}) {
   const shown = visible().map((c) => {
     const moved = draft && draft.key === c.key;
     return { key: c.key, s: moved ? draft.s : map.toUnits(c.start), e: moved ? draft.e : map.toUnits(c.end),
@@ -143,10 +144,10 @@ function drawReader() {
   });
   if (draft && draft.key === null) shown.push({ key: "draft", s: draft.s, e: draft.e, color: "#98a2b3", pending: true });
   const signature = JSON.stringify([activeKey, shown]);
-  if (signature === drawn) return;
-  render(reader, text, shown, activeKey);
+  if (signature === drawn && !all) return;
+  render(reader, text, shown, activeKey, { all });
   drawn = signature;
-  // The new paragraphs have their estimated height until the browser lays them out, at its
+  // Paragraphs drawn anew have their estimated height until the browser lays them out, at its
   // next frame (content-visibility, app.css): the handles are placed again once it has.
   if (draft) requestAnimationFrame(() => requestAnimationFrame(() => { if (draft) drawHandles(); }));
 }
@@ -169,14 +170,49 @@ const handles = ["start", "end"].map((edge) => {
 
 // Where an edge of the span is drawn: the start before its first character, the end after its
 // last one (a caret between them would sit at the end of the previous line where a line wraps).
+// Before and after as the character runs: right to left (Persian, Arabic, Hebrew), the start is
+// at the right of the first character and the end at the left of the last one.
 function edgeRect(edge) {
-  const range = edge === "start" ? rangeOf(reader, draft.s, Math.min(draft.s + 1, draft.e))
-    : rangeOf(reader, Math.max(draft.e - 1, draft.s), draft.e);
-  if (!range) return null;
-  const rects = [...range.getClientRects()].filter((r) => r.width > 0);
-  if (!rects.length) return null;
-  const r = edge === "start" ? rects[0] : rects[rects.length - 1];
-  return { left: edge === "start" ? r.left : r.right, top: r.top, height: r.height };
+  const u = edge === "start" ? draft.s : Math.max(charStart(draft.e - 1), draft.s);
+  const box = charBox(u, edge === "start" ? 0 : -1);
+  if (!box) return null;
+  const rtl = runsRtl(u, box, edge === "start" ? [charEnd(u), charStart(u - 1)] : [charStart(u - 1), charEnd(u)]);
+  return { left: (edge === "start") === rtl ? box.right : box.left, top: box.top, height: box.height };
+}
+
+const isHigh = (code) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code) => code >= 0xdc00 && code <= 0xdfff;
+// The first unit of the character at unit `u`, and the unit after it (one outside the BMP is two).
+function charStart(u) { return u > 0 && isLow(text.charCodeAt(u)) && isHigh(text.charCodeAt(u - 1)) ? u - 1 : u; }
+function charEnd(u) { return isHigh(text.charCodeAt(u)) && isLow(text.charCodeAt(u + 1)) ? u + 2 : u + 1; }
+
+// The box of the character starting at `u` as drawn (`which`: its first box, or -1 its last), or null.
+function charBox(u, which = 0) {
+  if (u < 0 || u >= text.length) return null;
+  const range = rangeOf(reader, u, charEnd(u));
+  const rects = range ? [...range.getClientRects()].filter((r) => r.width > 0) : [];
+  return rects.length ? rects.at(which) : null;
+}
+
+// Letters of the scripts written right to left; any other letter runs left to right.
+const RTL_LETTER = /[\p{sc=Arabic}\p{sc=Hebrew}\p{sc=Syriac}\p{sc=Thaana}\p{sc=Nko}]/u;
+
+// Whether the character at `u` (drawn in `box`) runs right to left: a letter by its script; a
+// digit, punctuation or symbol takes its direction from the text around it (the bidi algorithm),
+// so from where it stands against a neighbour on the same line (`neighbours`, units of the
+// characters logically after or before it), else by its paragraph's direction.
+function runsRtl(u, box, neighbours) {
+  const ch = text.slice(u, charEnd(u));
+  if (/\p{L}/u.test(ch)) return RTL_LETTER.test(ch);
+  const mid = (r) => r.left + r.width / 2;
+  for (const v of neighbours) {
+    if (v < 0 || v >= text.length || /\s/.test(text[v])) continue;
+    const other = charBox(v);
+    if (!other || other.bottom <= box.top || other.top >= box.bottom || mid(other) === mid(box)) continue;
+    return v > u ? mid(box) > mid(other) : mid(box) < mid(other);
+  }
+  const range = rangeOf(reader, u, charEnd(u));
+  return !!range && getComputedStyle(range.startContainer.parentElement).direction === "rtl";
 }
 
 function drawHandles() {
@@ -362,8 +398,11 @@ async function flushNow(interactive) {
         retrier.later();
         break;
       }
-      if (op.kind === "delete" && err instanceof ApiError && err.status === 404) {
-        // an earlier attempt deleted it and its answer was lost (a timeout): done
+      const deleted = err instanceof ApiError && (err.status === 404 || (err.status === 409
+        && err.data && err.data.code === "stale_version" && !err.data.current));
+      if (op.kind === "delete" && deleted) {
+        // an earlier attempt deleted it and its answer was lost (a timeout), or another tab
+        // deleted it: done
         queue.remove(op);
         codings.delete(`c${op.id}`);
         continue;
@@ -374,15 +413,20 @@ async function flushNow(interactive) {
         codings.set(`c${op.id}`, { ...err.data.current, key: `c${op.id}`, coder: me.username });
         continue;
       }
-      const messages = messagesOf(err);
+      let messages = messagesOf(err);
       const conflict = err instanceof ApiError && err.status === 409;
-      if (conflict && err.data && err.data.code === "stale_version") {
+      if (conflict && err.data && err.data.code === "stale_version" && err.data.current) {
+        // changed elsewhere (another tab): the current version replaces this one (save()
+        // shows it in the panel, where the coder may change it again)
         queue.remove(op);
-        const current = err.data.current;
         const key = `c${op.id}`;
-        if (current) codings.set(key, { ...current, key, coder: me.username });
-        else codings.delete(key);
+        codings.set(key, { ...err.data.current, key, coder: me.username });
+        stale.add(op);
         showBanner(`${messages[0]} The current version is shown.`);
+      } else if (op.kind === "update" && deleted && (err.status === 409 || await deletedElsewhere(op.id))) {
+        messages = ["This coding was deleted elsewhere (another tab or device); your change was not saved."];
+        dropDeleted(op.id);
+        showBanner(messages[0]);
       } else if ((op === interactive && fresh.has(op)) || op.discard) {
         // a save the form waits for: the form keeps what the coder entered, to fix it there
         queue.remove(op);
@@ -409,6 +453,27 @@ function landed(op, err) {
   return Object.entries(op.data).every(([k, v]) => k === "note" ? same((v || "").trim(), current[k]) : same(v, current[k]));
 }
 
+// Whether coding `id` is gone from the server, after a change of it was answered 404: a coding
+// still there can be read by its coder (a change may be refused for another reason, such as
+// the source no longer assigned).
+async function deletedElsewhere(id) {
+  try {
+    await send("GET", url(id), undefined, { timeout: saveTimeout });
+    return false;
+  } catch (err) {
+    return err instanceof ApiError && err.status === 404;
+  }
+}
+
+// Coding `id` was deleted elsewhere: it leaves the list, its pending saves and the panel.
+function dropDeleted(id) {
+  const key = `c${id}`;
+  for (const o of queue.ops.filter((o) => o.id === id)) queue.remove(o);
+  codings.delete(key);
+  if (activeKey === key) activeKey = null;
+  if (form.isOpen && form.coding && form.coding.key === key) form.close();
+}
+
 function revert(op) {
   if (op.kind === "create") codings.delete(op.tmp);
   else if (op.before) codings.set(`c${op.id}`, op.before);
@@ -419,6 +484,8 @@ const retrier = new Retrier(() => flush());
 // the server refuses such a save it is dropped (the panel still holds it); an earlier one
 // stays listed as not saved.
 const fresh = new WeakSet();
+// Changes refused as based on an old version (changed elsewhere): the panel shows the current one.
+const stale = new WeakSet();
 
 let tmpSeq = Date.now();
 
@@ -436,7 +503,7 @@ function newClientId() {
 // reasons when it refused the save (the form shows them and stays open). The span in the panel
 // (the draft) is kept until the save is through: a refused save leaves the passage selected,
 // with its handles, so the coder fixes the field and saves again (nothing is lost).
-async function save(coding, values, { remember = true } = {}) {
+async function save(coding, values, { remember = true, clientId = null } = {}) {
   showBanner("");
   let op;
   const panelSpan = draft && (coding ? draft.key === coding.key : draft.key === null) ? { ...draft } : null;
@@ -449,7 +516,7 @@ async function save(coding, values, { remember = true } = {}) {
     // client_id: the idempotency key of this new coding, kept with the pending save and sent
     // with every retry, so a save whose answer was lost is not stored twice.
     const span = values.start === undefined ? spanOf(panelSpan) : {};
-    op = queue.add({ kind: "create", tmp: `t${tmpSeq++}`, data: { ...values, ...span, client_id: newClientId() } });
+    op = queue.add({ kind: "create", tmp: `t${tmpSeq++}`, data: { ...values, ...span, client_id: clientId || newClientId() } });
     fresh.add(op);
     if (remember) undoEntry = { kind: "create", client_id: op.data.client_id, label: "new coding" };
   } else if (coding.key.startsWith("t")) {
@@ -476,7 +543,13 @@ async function save(coding, values, { remember = true } = {}) {
     // Refused: nothing to undo; the panel stays open on the same passage, unless the coder
     // has meanwhile closed it or chosen another one.
     if (undoEntry && undoStack[undoStack.length - 1] === undoEntry) undoStack.pop();
-    if (panelSpan && draft === null && form.isOpen && form.coding === coding) {
+    if (stale.has(op) && form.isOpen && form.coding === coding) {
+      // Changed elsewhere: the panel shows the current version instead of the refused one
+      // (the banner and the panel say why), so the coder's next save is based on it.
+      openExisting(kept);
+      refusedInPanel = true;
+      drawStatus();
+    } else if (panelSpan && draft === null && form.isOpen && form.coding === coding) {
       draft = panelSpan;
       if (kept && codings.has(kept)) draft.key = kept;
       refusedInPanel = true;  // the header says so until the panel saves or closes
@@ -510,7 +583,7 @@ async function remove(coding, { remember = true } = {}) {
       queue.remove(op);
       draw();
     }
-    return;
+    return [];
   }
   for (const o of queue.ops.filter((o) => o.id === coding.id && o.kind === "update")) queue.remove(o);
   const op = queue.add({ kind: "delete", id: coding.id, version: coding.version, before: strip(coding) });
@@ -519,6 +592,7 @@ async function remove(coding, { remember = true } = {}) {
   draw();
   const problems = await flush(op);
   if (problems.length) showBanner(problems.join(" "));
+  return problems;
 }
 
 // --- undo (u): the coder's own last create, change or delete ----------------------------------
@@ -540,21 +614,35 @@ const CODED = ["start", "end", "quote", "dyad_type", "side_a", "side_b", "partic
   "activity", "confidence", "event_date", "date_precision", "note"];
 function codedFields(c) { return Object.fromEntries(CODED.map((k) => [k, c[k]])); }
 
-async function undo() {
+// One undo at a time: the next one (u pressed again at once) acts on what the last one saved.
+let undoing = Promise.resolve();
+function undo() {
+  const next = undoing.then(undoLast);
+  undoing = next.catch(() => {});
+  return next;
+}
+
+async function undoLast() {
   if (locked()) { showBanner(locked()); return; }
   const entry = undoStack.pop();
   if (!entry) { showToast("Nothing to undo."); return; }
   form.close();
+  let problems;
   if (entry.kind === "delete") {
-    await save(null, codedFields(entry.before), { remember: false });
-  } else if (entry.kind === "create") {
-    const c = findCoding(entry);
-    if (c) await remove(c, { remember: false });
+    // The coding is stored again as a new coding, with a new id: the older entries about the
+    // deleted one (its changes, its creation) now act on the new one, found by its client_id.
+    const was = entry.before;
+    const older = undoStack.filter((e) => (was.client_id && e.client_id === was.client_id) || (e.key && e.key === was.key));
+    const clientId = newClientId();
+    problems = await save(null, codedFields(was), { remember: false, clientId });
+    if (!problems.length) for (const e of older) { e.client_id = clientId; e.key = null; }
   } else {
     const c = findCoding(entry);
-    if (c) await save(c, codedFields(entry.before), { remember: false });
+    if (!c) { showToast(`Nothing to undo: the coding of that ${entry.label} is no longer there.`); return; }
+    problems = entry.kind === "create" ? await remove(c, { remember: false })
+      : await save(c, codedFields(entry.before), { remember: false });
   }
-  showToast(`Undone: ${entry.label}.`);
+  showToast(problems.length ? `Not undone (${entry.label}): ${problems.join(" ")}` : `Undone: ${entry.label}.`);
 }
 
 let toastTimer = null;
@@ -645,7 +733,9 @@ function openNew(span, { keepFocus = false } = {}) {
   reveal("draft");
 }
 
-function openExisting(key, { keepFocus = false } = {}) {
+// scroll: bring the passage into view (not when it was clicked in the text: the coder sees it, and
+// a scroll would move another word under the second click of a double-click).
+function openExisting(key, { keepFocus = false, scroll = true } = {}) {
   const c = codings.get(key);
   if (!c) return;
   chooser.hidden = true;
@@ -654,7 +744,7 @@ function openExisting(key, { keepFocus = false } = {}) {
   draft = readOnly ? null : { key, s: map.toUnits(c.start), e: map.toUnits(c.end) };
   form.open({ quote: c.quote, coding: c, readOnly, keepFocus });
   draw();
-  reveal(key);
+  if (scroll) reveal(key);
 }
 
 function segmentsOf(key) {
@@ -713,7 +803,7 @@ reader.addEventListener("click", (e) => {
   const seg = e.target.closest(".seg.hl");
   if (!seg || !window.getSelection().isCollapsed) return;
   const keys = seg.dataset.ids.split(" ").filter((k) => k !== "draft");
-  if (keys.length === 1) { openExisting(keys[0]); return; }
+  if (keys.length === 1) { openExisting(keys[0], { scroll: false }); return; }
   if (!keys.length) return;
   chooser.replaceChildren(...keys.map((k) => {
     const b = document.createElement("button");
@@ -721,7 +811,7 @@ reader.addEventListener("click", (e) => {
     b.className = "chooser-item";
     b.style.setProperty("--area", colorOf(codings.get(k)));
     b.textContent = summary(codings.get(k));
-    b.addEventListener("click", () => openExisting(k));
+    b.addEventListener("click", () => openExisting(k, { scroll: false }));
     return b;
   }));
   const rect = seg.getBoundingClientRect();
@@ -877,7 +967,7 @@ window.workspace = {
     reader.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
     return !!range;
   },
-  redraw() { const t0 = performance.now(); drawn = ""; draw(); return performance.now() - t0; },
+  redraw() { const t0 = performance.now(); drawReader({ all: true }); draw(); return performance.now() - t0; },
   offsets: map,
   codings: () => [...codings.values()],
   // for suggestions.js: an accepted suggestion is a coding stored on the server

@@ -128,8 +128,9 @@ async function load() {
 }
 
 if (panel && reader) {
-  // main.js redraws the reader after every change: draw the highlights again on the new nodes
-  new MutationObserver(() => drawHighlights()).observe(reader, { childList: true });
+  // main.js draws the reader's paragraphs anew (or the segments of those whose highlights
+  // changed) after a change: draw the highlights again on the new nodes
+  new MutationObserver(() => drawHighlights()).observe(reader, { childList: true, subtree: true });
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target;
