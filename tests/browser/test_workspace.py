@@ -84,6 +84,7 @@ def test_code_reload_edit_delete_and_blind_coding(page, live_server, login, scre
     screenshot("workspace-form")
     page.locator("#cf-save").click()
     expect(page.locator("#save-status")).to_have_text(re.compile("Saved|All changes saved"))
+    expect(page.locator("#assignment-status")).to_have_text("In progress")  # no reload needed
     coding = Coding.objects.get()
     assert (coding.start, coding.end, coding.quote) == (start, end, PASSAGE)
     assert coding.coder.username == "coder1" and coding.confidence == 3

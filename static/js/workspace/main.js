@@ -92,6 +92,7 @@ function settleCreate(op, result, status, sentRev = 0) {
   }
   codings.set(key, { ...result, key });
   if (activeKey === op.tmp) activeKey = key;
+  if (me.assignment === "not_started") me.assignment = "in_progress"; // as the server counts it
   const storedRev = status === 201 ? sentRev : 0;
   if ((op.rev || 0) > storedRev) {
     const { client_id, ...changes } = op.data;
