@@ -3,7 +3,10 @@
 `IngestError.reason` is short, user-facing text shown next to the failed item, so it must not
 leak internal details (resolved addresses, stack traces); put those in `detail`, which is for
 logs only. `TransientFetchError` marks failures worth retrying later with backoff (timeouts,
-connection failures, HTTP 429 and 5xx); every other `IngestError` is final.
+connection failures, HTTP 429 and 5xx); every other `IngestError` is final for the attempt.
+`RefusedInput` marks a URL refused for what it is (its shape, its scheme, the address it
+leads to): asking again gets the same answer, so *Retry failed items* leaves it failed
+(`sources.jobs.retrying`).
 """
 
 from __future__ import annotations
@@ -36,3 +39,9 @@ class TransientFetchError(IngestError):
     ) -> None:
         super().__init__(reason, detail=detail)
         self.retry_after = retry_after
+
+
+class RefusedInput(IngestError):
+    """A URL (or a redirect's target) refused for what it is: malformed, not http(s), with
+    credentials, or a host resolving to an address the SSRF guard refuses. Nothing was asked
+    of the server, and the same URL is refused the same way every time."""

@@ -17,8 +17,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Several files; an empty one is accepted here and becomes a failed item of its own
+    (`sources.inputs.file_specs`), so it does not send the whole submission back."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -40,7 +44,11 @@ class AddSourcesForm(forms.Form):
     text_files = MultipleFileField(required=False, label="Text or Markdown files")
     pdf_files = MultipleFileField(required=False, label="PDF files (with a text layer)")
     email_files = MultipleFileField(required=False, label="E-mail newsletters")
-    zip_file = forms.FileField(required=False, label="A .zip of HTML, text, Markdown or PDF files")
+    zip_file = forms.FileField(
+        required=False,
+        allow_empty_file=True,  # a failed item of its own, like an empty file above
+        label="A .zip of HTML, text, Markdown or PDF files",
+    )
     paste_title = forms.CharField(required=False, max_length=500, label="Title")
     paste_text = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 8}), label="Text"

@@ -83,8 +83,14 @@ def paste_spec(title: str, text: str) -> ItemSpec:
 
 
 def file_specs(name: str, data: bytes) -> list[ItemSpec]:
-    """An uploaded file: HTML, text/Markdown, PDF, or a zip of such files."""
+    """An uploaded file: HTML, text/Markdown, PDF, or a zip of such files.
+
+    An empty file (a zip too) becomes a failed item of its own, "empty file": the rest of the
+    submission goes ahead without it.
+    """
     lower = name.lower()
+    if not data:
+        return [ItemSpec(_kind_for(lower) or ItemKind.TEXT, name[:2000], error="empty file")]
     if lower.endswith(".zip"):
         if len(data) > settings.INGEST_MAX_UPLOAD_BYTES:
             raise InputError(f"{name}: the zip file is too large.")
@@ -128,7 +134,7 @@ def _kind_for(lower_name: str) -> str | None:
         return ItemKind.TEXT
     if lower_name.endswith(PDF_SUFFIXES):
         return ItemKind.PDF
-    if lower_name.endswith(".eml"):
+    if lower_name.endswith(EMAIL_SUFFIXES):
         return ItemKind.EMAIL
     return None
 
@@ -138,4 +144,6 @@ def _member_spec(label: str, data: bytes) -> ItemSpec:
     if kind is None:
         suffix = PurePosixPath(label).suffix or "without extension"
         return ItemSpec(ItemKind.TEXT, label, error=f"unsupported file type ({suffix})")
+    if not data:
+        return ItemSpec(kind, label[:2000], error="empty file")
     return ItemSpec(kind, label[:2000], data)

@@ -181,7 +181,8 @@ class IngestJob(models.Model):
 
     `done` counts items that finished without error (added or duplicate), `failed` those that
     failed; both are incremented in the database (sources.jobs.ingest) so several workers can
-    share one job.
+    share one job. An item pending, running or held for an encoding choice is in neither, and
+    keeps its job open (sources.jobs.counting).
     """
 
     project = models.ForeignKey(
@@ -239,6 +240,10 @@ class IngestItem(models.Model):
         max_length=9, choices=ItemStatus.choices, default=ItemStatus.PENDING, db_index=True
     )
     reason = models.CharField(max_length=300, blank=True, help_text="shown to the user")
+    retryable = models.BooleanField(
+        default=True,
+        help_text="failed, may a retry end otherwise? (sources.jobs.retrying)",
+    )
     source = models.ForeignKey(
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -112,12 +112,13 @@ class IngestJobCreateSerializer(serializers.Serializer):
     )
     texts = PastedTextSerializer(many=True, required=False, default=list)
     files = serializers.ListField(
-        child=serializers.FileField(),
+        child=serializers.FileField(allow_empty_file=True),
         required=False,
         default=list,
         help_text="HTML (.html, .htm, .xhtml), text (.txt, .md), PDF (.pdf), e-mail (.eml, "
         ".mbox) or .zip files of them; "
-        "multipart/form-data, the field repeated once per file.",
+        "multipart/form-data, the field repeated once per file. An empty file becomes a "
+        "failed item of its own (“empty file”).",
     )
 
     def validate(self, data):

@@ -43,7 +43,7 @@ from urllib3.exceptions import (
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.util import parse_url
 
-from sources.errors import IngestError, TransientFetchError
+from sources.errors import IngestError, RefusedInput, TransientFetchError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -92,49 +92,49 @@ class Target:
 def parse_target(url: str) -> Target:
     """Check a URL's shape and return what to request. Does no network I/O."""
     if not isinstance(url, str) or not url:
-        raise IngestError("not an http(s) URL")
+        raise RefusedInput("not an http(s) URL")
     if len(url) > MAX_URL_LENGTH:
-        raise IngestError("URL too long")
+        raise RefusedInput("URL too long")
     if "\\" in url:
         # WHATWG parsers (browsers, some clients) read "\" as "/", urlsplit does not:
         # "http://example.org\@127.0.0.1/" has two different hosts depending on who reads it.
-        raise IngestError("URL contains a backslash")
+        raise RefusedInput("URL contains a backslash")
     if _BAD_URL_CHARS.search(url):
-        raise IngestError("URL contains spaces or control characters")
+        raise RefusedInput("URL contains spaces or control characters")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise IngestError("invalid URL", detail=str(exc)) from None
+        raise RefusedInput("invalid URL", detail=str(exc)) from None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise IngestError("not an http(s) URL")
+        raise RefusedInput("not an http(s) URL")
     if "@" in parts.netloc or parts.username is not None or parts.password is not None:
-        raise IngestError("URL has credentials")
+        raise RefusedInput("URL has credentials")
     raw_host = parts.hostname
     if not raw_host:
-        raise IngestError("URL has no host")
+        raise RefusedInput("URL has no host")
     if "%" in raw_host:
         # percent-encoded names and IPv6 zone ids ("fe80::1%25eth0")
-        raise IngestError("invalid host")
+        raise RefusedInput("invalid host")
     if parts.netloc.startswith("["):
         try:
             # also rejects IPvFuture ("[v1.x]")
             host = ipaddress.IPv6Address(raw_host).compressed
         except ValueError:
-            raise IngestError("invalid host") from None
+            raise RefusedInput("invalid host") from None
     else:
         try:
             host = raw_host if raw_host.isascii() else raw_host.encode("idna").decode("ascii")
         except UnicodeError:
-            raise IngestError("invalid host") from None
+            raise RefusedInput("invalid host") from None
         host = host.lower()
         if not _HOSTNAME.fullmatch(host):
-            raise IngestError("invalid host")
+            raise RefusedInput("invalid host")
     if port is None:
         port = DEFAULT_PORTS[scheme]
     if not 0 < port < 65536:
-        raise IngestError("invalid URL")
+        raise RefusedInput("invalid URL")
     _check_client_agrees(url, host, port)
 
     request_target = quote(parts.path or "/", safe=_PATH_SAFE)
@@ -158,7 +158,7 @@ def _check_client_agrees(url: str, host: str, port: int) -> None:
     try:
         parsed = parse_url(url)
     except (LocationParseError, ValueError):
-        raise IngestError("invalid URL") from None
+        raise RefusedInput("invalid URL") from None
     other = (parsed.host or "").strip("[]").lower()
     if ":" in host:
         try:
@@ -169,7 +169,7 @@ def _check_client_agrees(url: str, host: str, port: int) -> None:
         same_host = other == host
     scheme = (parsed.scheme or "").lower()
     if not same_host or (parsed.port or DEFAULT_PORTS.get(scheme)) != port:
-        raise IngestError("ambiguous URL", detail=f"urlsplit {host}:{port}, urllib3 {parsed}")
+        raise RefusedInput("ambiguous URL", detail=f"urlsplit {host}:{port}, urllib3 {parsed}")
 
 
 def _normalize_host(host: str) -> str:
@@ -308,7 +308,7 @@ def resolve(target: Target, allow_hosts: AbstractSet[str] = frozenset()) -> list
         for ip in addresses:
             cls = address_class(ip)
             if cls is not None:
-                raise IngestError(f"refused: {cls} address", detail=f"{target.host} -> {ip}")
+                raise RefusedInput(f"refused: {cls} address", detail=f"{target.host} -> {ip}")
     return addresses
 
 

@@ -52,7 +52,9 @@ from sources.fetching.fetch import (
     parse_target,
 )
 from sources.inputs import ItemSpec
+from sources.jobs.counting import reopen_if_closed
 from sources.jobs.outcomes import ALREADY_IN_PROJECT
+from sources.jobs.retrying import retryable_after, retryable_failures
 from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, JobStatus, Origin, Source
 from sources.outlets import count_lines, outlet_key, remove_boilerplate
 from sources.text import TextTooLong, check_text_length
@@ -124,8 +126,9 @@ def create_job(
         items = []
         for position, spec in enumerate(specs):
             item = IngestItem(job=job, position=position, kind=spec.kind, label=spec.label)
-            if spec.error:
+            if spec.error:  # refused at submission: nothing to run, nothing to retry
                 item.status, item.reason, item.finished_at = ItemStatus.FAILED, spec.error, now
+                item.retryable = False
             else:
                 item.payload = spec.payload
             items.append(item)
@@ -200,18 +203,16 @@ def _mark_sent(ids: list[int]) -> None:
 
 
 def retry_failed(job: IngestJob) -> int:
-    """Put the job's failed items back to pending and queue them; how many.
+    """Put the job's failed items a retry may help back to pending and queue them; how many.
 
     Their counts move from `failed` back to the job's remaining items and the job opens
-    again. Items refused at submission (no payload to work from) stay failed. Raises
-    BrokerUnavailable like `enqueue_job` (the sweeper sends them later).
+    again. Items whose failure a retry cannot change (refused at submission, a URL refused
+    for what it is, a file that cannot be read: `sources.jobs.retrying`) stay failed and are
+    not counted. Raises BrokerUnavailable like `enqueue_job` (the sweeper sends them later).
     """
     with transaction.atomic():
         job = IngestJob.objects.select_for_update().get(pk=job.pk)
-        retried = job.items.filter(status=ItemStatus.FAILED).exclude(
-            kind__in=[ItemKind.HTML, ItemKind.TEXT, ItemKind.PASTE], payload_compressed=None
-        )
-        ids = list(retried.values_list("pk", flat=True))
+        ids = list(retryable_failures(job).values_list("pk", flat=True))
         if not ids:
             return 0
         IngestItem.objects.filter(pk__in=ids).update(
@@ -309,7 +310,7 @@ def ingest_item(item: IngestItem, *, final_attempt: bool = True) -> IngestItem:
         _finish(item, ItemStatus.FAILED, exc.reason)
     except IngestError as exc:
         logger.info("ingest item %s failed: %s", item.pk, exc)
-        _finish(item, ItemStatus.FAILED, exc.reason)
+        _finish(item, ItemStatus.FAILED, exc.reason, retryable=retryable_after(item, exc))
     except DATABASE_GONE:  # not the item's fault: put it back for a retry, then say so
         _release(item)
         raise
@@ -355,13 +356,17 @@ def _hold(item: IngestItem, unsure: EncodingUnsure) -> None:
 def release_held_item(item: IngestItem, encoding: str, *, enqueue_it: bool = True) -> bool:
     """Give a held item the encoding a person chose and queue it again.
 
-    False if the item is not held (any more): someone chose already.
+    False if the item is not held (any more): someone chose already. The item is counted
+    once, when its task records its outcome; a job closed while the item was held (by an
+    earlier sweeper, which counted it as done) opens again with its items' counts.
     """
-    released = IngestItem.objects.filter(pk=item.pk, status=ItemStatus.HELD).update(
-        status=ItemStatus.PENDING, encoding=encoding, reason="", updated_at=timezone.now()
-    )
-    if not released:
-        return False
+    with transaction.atomic():
+        released = IngestItem.objects.filter(pk=item.pk, status=ItemStatus.HELD).update(
+            status=ItemStatus.PENDING, encoding=encoding, reason="", updated_at=timezone.now()
+        )
+        if not released:
+            return False
+        reopen_if_closed(item.job_id)
     item.status, item.encoding, item.reason = ItemStatus.PENDING, encoding, ""
     if enqueue_it:
         transaction.on_commit(lambda: enqueue("sources.ingest_item", item.pk))
@@ -468,9 +473,16 @@ def _stale_after() -> float:
     return 3 * settings.INGEST_TIMEOUT + 60
 
 
-def _finish(item: IngestItem, status: str, reason: str, source: Source | None = None) -> None:
+def _finish(
+    item: IngestItem,
+    status: str,
+    reason: str,
+    source: Source | None = None,
+    *,
+    retryable: bool = True,
+) -> None:
     with transaction.atomic():
-        recorded = _record(item, status, reason, source)
+        recorded = _record(item, status, reason, source, retryable=retryable)
     if not recorded:  # another worker finished it first
         item.refresh_from_db()
 
@@ -506,19 +518,29 @@ def _assign_by_feed(job: IngestJob, source: Source) -> None:
         assign_new_source(source, coders, reliability_share=feed.reliability_share, by=None)
 
 
-def _record(item: IngestItem, status: str, reason: str, source: Source | None) -> bool:
+def _record(
+    item: IngestItem,
+    status: str,
+    reason: str,
+    source: Source | None,
+    *,
+    retryable: bool = True,
+) -> bool:
     """Write the item's final status and count it on its job (inside a transaction).
 
-    Returns False, changing nothing, if the item is no longer running: another worker
-    finished it.
+    `retryable`: for a failure, whether *Retry failed items* may send it again
+    (`sources.jobs.retrying.retryable_after`). Returns False, changing nothing, if the item
+    is no longer running: another worker finished it.
     """
     now = timezone.now()
     changes = {"status": status, "reason": reason[:300], "source": source}
+    changes["retryable"] = retryable = retryable or status != ItemStatus.FAILED
     changes["finished_at"] = changes["updated_at"] = now
     keep_payload = status == ItemStatus.FAILED  # else the source has the original now
     if not keep_payload:
         changes["payload_compressed"] = None
-    if not _set_outcome(item.pk, status, changes["reason"], source, now, keep_payload):
+    outcome = (status, changes["reason"], source, retryable)
+    if not _set_outcome(item.pk, *outcome, now=now, keep_payload=keep_payload):
         return False
     _count_finished(item.job_id, "failed" if status == ItemStatus.FAILED else "done", now)
     for field, value in changes.items():
@@ -543,15 +565,22 @@ def _take_item(pk: int, now: dt.datetime) -> bool:
 
 
 def _set_outcome(
-    pk: int, status: str, reason: str, source: Source | None, now: dt.datetime, keep_payload: bool
+    pk: int,
+    status: str,
+    reason: str,
+    source: Source | None,
+    retryable: bool,
+    *,
+    now: dt.datetime,
+    keep_payload: bool,
 ) -> bool:
     """Give a running item its final status; False if it was not running any more."""
     drop_payload = "" if keep_payload else ", payload_compressed = NULL"
     source_pk, time = (source.pk if source else None), _db_time(now)
     changed = _update(
-        "UPDATE {items} SET status = %s, reason = %s, source_id = %s, finished_at = %s,"
-        f" updated_at = %s{drop_payload} WHERE id = %s AND status = %s",
-        [status, reason, source_pk, time, time, pk, ItemStatus.RUNNING],
+        "UPDATE {items} SET status = %s, reason = %s, source_id = %s, retryable = %s,"
+        f" finished_at = %s, updated_at = %s{drop_payload} WHERE id = %s AND status = %s",
+        [status, reason, source_pk, retryable, time, time, pk, ItemStatus.RUNNING],
     )
     return changed == 1
 

@@ -8,11 +8,11 @@ run, in this order:
 2. a pending item never sent (the broker was down when its job was stored), or sent more
    than SWEEP_PENDING_AFTER seconds ago (the message was lost with its worker), is sent
    again; a task delivered twice is harmless, an item is claimed by one process only;
-3. a job whose items are all final but which is still open is counted from its items and
-   closed.
+3. a job whose items are all final (none pending, running or held for an encoding choice)
+   but which is still open is counted from its items and closed.
 
-It only changes rows with conditional UPDATEs that re-check the state they saw, so it can run
-beside the workers, and twice at once.
+It only changes rows with conditional UPDATEs that re-check the state they saw, or under the
+job's row lock, so it can run beside the workers, and twice at once.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from sources.jobs.counting import OPEN, UNFINISHED, close_if_finished
 from sources.jobs.ingest import BrokerUnavailable, claimant_gone, enqueue_job, give_up
-from sources.models import IngestItem, IngestJob, ItemStatus, JobStatus
+from sources.models import IngestItem, IngestJob, ItemStatus
 
 logger = logging.getLogger(__name__)
 
@@ -96,21 +97,13 @@ def _send_waiting(now: dt.datetime, result: Sweep) -> None:
 
 
 def _close_finished(result: Sweep) -> None:
-    """Close open jobs with no pending or running item left, counting from their items."""
-    open_jobs = IngestJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-    unfinished = Q(items__status__in=[ItemStatus.PENDING, ItemStatus.RUNNING])
-    counted = open_jobs.annotate(
-        left=Count("items", filter=unfinished),
-        n_failed=Count("items", filter=Q(items__status=ItemStatus.FAILED)),
-        n_items=Count("items"),
-    ).filter(left=0)
-    for job in counted:
-        result.closed += IngestJob.objects.filter(
-            pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
-        ).update(
-            status=JobStatus.DONE,
-            total=job.n_items,
-            failed=job.n_failed,
-            done=job.n_items - job.n_failed,
-            finished_at=timezone.now(),
-        )
+    """Close open jobs with no pending, running or held item left, counting from their items.
+
+    A held item waits for a person's choice and is counted when its task records it, so its
+    job stays open meanwhile (`sources.jobs.counting`).
+    """
+    open_jobs = IngestJob.objects.filter(status__in=OPEN)
+    unfinished = Q(items__status__in=UNFINISHED)
+    candidates = open_jobs.annotate(left=Count("items", filter=unfinished)).filter(left=0)
+    for pk in candidates.values_list("pk", flat=True):
+        result.closed += close_if_finished(pk)

@@ -22,6 +22,7 @@ from sources.jobs.ingest import (
     retry_failed,
 )
 from sources.jobs.outcomes import hides_source, shown_reason, visible_source_ids
+from sources.jobs.retrying import retryable_failures
 from sources.models import ItemStatus
 
 PREVIEW_CHARS = 1200
@@ -65,7 +66,8 @@ def job_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         "sources/jobs/job_detail.html",
         {"project": project, "me": me, "job": job, "items": items,
-         "duplicates": duplicates, "new": job.done - duplicates, "held": held},
+         "duplicates": duplicates, "new": job.done - duplicates, "held": held,
+         "can_retry": retryable_failures(job).exists()},
     )  # fmt: skip
 
 
@@ -85,7 +87,9 @@ def job_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request, f"{retried} failed item{'s' if retried != 1 else ''} queued again."
         )
     else:
-        messages.info(request, "No failed item can be retried.")
+        messages.info(
+            request, "No failed item can be retried: each would be refused again for its reason."
+        )
     return redirect(job)
 
 
