@@ -17,14 +17,21 @@ from sources.models import Feed
 
 
 class FeedForm(forms.ModelForm):
+    # In percent, as the sources list's reliability sample; the feed keeps a share (0 to 1).
+    reliability_percent = forms.IntegerField(
+        label="Reliability sample: % of new sources coded by every one of them",
+        min_value=0,
+        max_value=100,
+        initial=0,
+    )
+
     class Meta:
         model = Feed
-        fields = ["url", "title", "interval_minutes", "coders", "reliability_share"]
+        fields = ["url", "title", "interval_minutes", "coders"]
         labels = {
             "url": "Feed URL (RSS or Atom)",
             "interval_minutes": "Poll every (minutes)",
             "coders": "Assign new sources to",
-            "reliability_share": "Share coded by every one of them (0 to 1)",
         }
         widgets = {"coders": forms.CheckboxSelectMultiple}
         field_classes = {"coders": IdMultipleChoiceField}
@@ -37,6 +44,8 @@ class FeedForm(forms.ModelForm):
         )
         self.fields["interval_minutes"].widget.attrs["min"] = MIN_INTERVAL
         self.fields["interval_minutes"].widget.attrs["max"] = MAX_INTERVAL
+        if self.instance.pk:
+            self.initial["reliability_percent"] = round(self.instance.reliability_share * 100)
 
     def clean_url(self) -> str:
         return check_feed_url(self.project, self.cleaned_data["url"], feed=self.instance)
@@ -44,5 +53,7 @@ class FeedForm(forms.ModelForm):
     def clean_interval_minutes(self) -> int:
         return check_interval(self.cleaned_data["interval_minutes"])
 
-    def clean_reliability_share(self) -> float:
-        return check_share(self.cleaned_data["reliability_share"])
+    def clean_reliability_percent(self) -> int:
+        percent = self.cleaned_data["reliability_percent"]
+        self.instance.reliability_share = check_share(percent / 100)
+        return percent

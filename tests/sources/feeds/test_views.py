@@ -67,12 +67,13 @@ def test_pi_follows_a_feed(client_for, project, pi, coder):
             "url": "https://news.example/atom",
             "interval_minutes": 30,
             "coders": [coder.pk],
-            "reliability_share": 0.2,
+            "reliability_percent": 20,  # percent, as in the sources list's assignment
         },
     )
     assert response.status_code == 302
     feed = project.feeds.get(url="https://news.example/atom")
     assert feed.interval_minutes == 30 and list(feed.coders.all()) == [coder]
+    assert feed.reliability_share == 0.2
     assert feed.next_poll_at is not None and feed.added_by == pi
 
 
@@ -80,20 +81,20 @@ def test_pi_follows_a_feed(client_for, project, pi, coder):
     ("data", "error"),
     [
         (
-            {"url": "ftp://news.example/rss", "interval_minutes": 60, "reliability_share": 0},
+            {"url": "ftp://news.example/rss", "interval_minutes": 60, "reliability_percent": 0},
             "not an http(s) URL",
         ),
         (
-            {"url": "https://news.example/rss", "interval_minutes": 60, "reliability_share": 0},
+            {"url": "https://news.example/rss", "interval_minutes": 60, "reliability_percent": 0},
             "already",
         ),
         (
-            {"url": "https://a.example/rss", "interval_minutes": 1, "reliability_share": 0},
+            {"url": "https://a.example/rss", "interval_minutes": 1, "reliability_percent": 0},
             "5 minutes",
         ),
         (
-            {"url": "https://a.example/rss", "interval_minutes": 60, "reliability_share": 3},
-            "between 0 and 1",
+            {"url": "https://a.example/rss", "interval_minutes": 60, "reliability_percent": 101},
+            "less than or equal to 100",
         ),
     ],
 )
