@@ -117,7 +117,11 @@ class CodingSet:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     """variable -> category key -> label"""
     reference: dict[int, dict[str, set[str]]] = field(default_factory=dict)
-    """adjudicated source id -> variable -> the categories of its approved events"""
+    """adjudicated source id -> variable -> the categories of the approved events of its
+    decided groups (``load_adjudication``)"""
+    undecided: frozenset[int] = frozenset()
+    """ids of codings on adjudicated sources whose group the review has not decided yet: left
+    out of the comparison with the reference"""
 
     @property
     def coders(self) -> list[str]:
@@ -212,8 +216,10 @@ def load_codings(project: Project, filters: Filters) -> CodingSet:
         labels["dyad"][dyad] = dyad_label(dyad)
         labels["area"][area] = area_label
         labels["activity"][activity] = activity_label
-    reference = load_reference(project, source_ids)
-    return CodingSet(sources=sources, codings=records, labels=labels, reference=reference)
+    reference, undecided = load_adjudication(project, source_ids)
+    return CodingSet(
+        sources=sources, codings=records, labels=labels, reference=reference, undecided=undecided
+    )
 
 
 def load_reference(project: Project, source_ids: list[int]) -> dict[int, dict[str, set[str]]]:
@@ -245,6 +251,115 @@ def load_reference(project: Project, source_ids: list[int]) -> dict[int, dict[st
         values["area"].add(area)
         values["activity"].add(activity)
     return reference
+
+
+def load_adjudication(
+    project: Project, source_ids: list[int]
+) -> tuple[dict[int, dict[str, set[str]]], frozenset[int]]:
+    """The adjudicated result as far as the review has decided it, the reference of the coder
+    clinic: ``(reference, undecided)``.
+
+    The review groups a source's codings (``coding.review.grouping``: codings of the coders
+    who marked it done, and codings a PI decided on, whose spans overlap form a group) and
+    counts a group as decided when every coding in it has a review decision that was not
+    undone; a coding that is evidence of an approved event counts as decided too (every
+    approval in the review makes its codings evidence). Only decided groups form the
+    reference: a source is adjudicated when at least one of its groups is decided, and its
+    reference values are the dyads, areas and activities of the approved events resting on
+    codings of its decided groups (none when the PI rejected them all). ``undecided`` holds the
+    ids of the codings in its other groups: the PI has not ruled on them yet, so they are left
+    out of the comparison rather than counted as "coded, not in the reference"."""
+    from coding.review.grouping import reviewable_codings
+
+    decisions = list(
+        ReviewDecision.codings.through.objects.filter(
+            reviewdecision__project=project,
+            reviewdecision__undone_at__isnull=True,
+            coding__source_id__in=source_ids,
+        ).values_list("coding_id", "coding__source_id")
+    )
+    evidence = EventEvidence.objects.filter(
+        event__project=project, coding__source_id__in=source_ids
+    ).values_list("coding_id", "coding__source_id", "event_id", "event__dyad_type",
+                  "event__side_a__iso3", "event__side_b__iso3", "event__area__slug",
+                  "event__activity__slug")  # fmt: skip
+    rows = list(evidence)
+    decided = {pk for pk, _ in decisions} | {r[0] for r in rows}
+    touched = {source_id for _, source_id in decisions} | {r[1] for r in rows}
+    if not touched:
+        return {}, frozenset()
+    spans = (
+        reviewable_codings(touched)
+        .select_related(None)
+        .prefetch_related(None)
+        .values_list("id", "source_id", "start", "end")
+    )
+    by_source: dict[int, list[_Span]] = defaultdict(list)
+    for pk, source_id, start, end in spans:
+        by_source[source_id].append(_Span(pk, start, end))
+    in_decided_group: set[int] = set()
+    left_out: set[int] = set()
+    adjudicated: set[int] = set()
+    for source_id, codings in by_source.items():
+        open_ids: set[int] = set()
+        for group in group_spans(codings):
+            ids = {c.pk for c in group}
+            if ids <= decided:
+                in_decided_group |= ids
+                adjudicated.add(source_id)
+            else:
+                open_ids |= ids
+        if source_id in adjudicated:
+            left_out |= open_ids
+    members: dict[int, list[str]] = defaultdict(list)
+    for event_id, iso3 in Event.participants.through.objects.filter(
+        event_id__in={r[2] for r in rows if r[3] == "multilateral"}
+    ).values_list("event_id", "actor__iso3"):
+        members[event_id].append(iso3)
+    reference: dict[int, dict[str, set[str]]] = {
+        s: {v: set() for v in NOMINAL_VARIABLES} for s in adjudicated
+    }
+    for coding_id, source_id, event_id, dyad_type, side_a, side_b, area, activity in rows:
+        if coding_id not in in_decided_group:
+            continue
+        values = reference[source_id]
+        values["dyad"].add(dyad_key(dyad_type, side_a, side_b, members.get(event_id, ())))
+        values["area"].add(area)
+        values["activity"].add(activity)
+    return reference, frozenset(left_out)
+
+
+@dataclass(frozen=True)
+class _Span:
+    pk: int
+    start: int
+    end: int
+
+
+def group_spans(codings: list[_Span]) -> list[list[_Span]]:
+    """The review's groups (``coding.review.grouping.group_codings``) from spans alone:
+    codings whose spans overlap (``grouping.overlaps``), directly or through others, form one
+    group. The review builds model instances to compare fields too; here only the grouping
+    is needed, for every adjudicated source of a report."""
+    from coding.review.grouping import overlaps
+
+    ordered = sorted(codings, key=lambda c: (c.start, c.end, c.pk))
+    parent = list(range(len(ordered)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, current in enumerate(ordered):
+        for j in range(i - 1, -1, -1):
+            if overlaps(ordered[j], current):
+                parent[find(i)] = find(j)
+    members: dict[int, list[_Span]] = {}
+    for i, coding in enumerate(ordered):
+        members.setdefault(find(i), []).append(coding)
+    return list(members.values())
 
 
 def counted_codings(project: Project, filters: Filters) -> QuerySet[Coding]:

@@ -11,6 +11,7 @@ import base64
 import io
 import json
 import textwrap
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from coding.export import cells
@@ -61,6 +62,24 @@ REFERENCES = [
     "measure for coding data. Communication Methods and Measures, 1(1), 77-89.",
 ]
 
+CITED_AS = {  # the works the methods paragraph cites only when it describes intervals
+    "Efron, B. (1987)": "Efron 1987",
+    "Agresti, A., & Coull": "Agresti & Coull 1998",
+    "Hayes, A. F., & Krippendorff": "Hayes & Krippendorff 2007",
+}
+
+
+def references(report: dict[str, Any]) -> list[str]:
+    """The references of the methods paragraph: the bootstrap's only where it cites them (no
+    interval, no Efron 1987)."""
+    text = methods_paragraph(report, markdown=False)
+    return [
+        r
+        for r in REFERENCES
+        if not any(r.startswith(work) and cite not in text for work, cite in CITED_AS.items())
+    ]
+
+
 DEFINITIONS = {
     "counted": "Only sources that two or more coders marked done count, with the codings of "
     "those coders on them (after the filters).",
@@ -82,33 +101,45 @@ def _fmt(x: float | None, digits: int = 3) -> str:
 
 
 def _ci(row: dict[str, Any]) -> str:
-    """The interval, or in words why there is none."""
+    """The interval, or in words why there is none (also where alpha itself is undefined)."""
     if row["low"] is None:
-        note = row.get("interval_note", "")
-        return note.replace("no interval: ", "none: ") if row["alpha"] is not None else ""
+        return f"none: {no_interval_reason(row)}"
     return f"[{row['low']:.3f}, {row['high']:.3f}]"
 
 
-def _interval_method(settings: dict[str, Any]) -> str:
-    ci, n = f"{settings['ci']:.0%}", f"{settings['n_resamples']:,}"
+def no_interval_reason(row: dict[str, Any]) -> str:
+    """Why a row has no interval ("fewer than 10 sources"), from its ``interval_note``."""
+    note = row.get("interval_note") or ""
+    return note.removeprefix("no interval: ") or "not computed"
+
+
+def has_intervals(report: dict[str, Any]) -> bool:
+    """Whether any alpha of the report has a confidence interval."""
+    return any(r["low"] is not None for r in report["rows"])
+
+
+def _interval_method(settings: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """How the intervals of these rows (all with an interval) were computed."""
+    n = f"{settings['n_resamples']:,}"
     if settings.get("method", "kalpha") == "kalpha":
-        return (
-            f"with {ci} bootstrap confidence intervals from {n} resamples "
-            f"(Hayes & Krippendorff 2007; seed {settings['seed']})"
+        return f"{n} bootstrap resamples (Hayes & Krippendorff 2007; seed {settings['seed']})"
+    views = {r["view"] for r in rows}
+    details = []
+    if views - {"unitizing"}:
+        details.append(
+            {
+                "augmented": "bias-corrected and accelerated, Efron 1987, with each resample "
+                "holding a Poisson(1) number of pseudo-sources of z^2 values coded at chance, "
+                "after Agresti & Coull 1998",
+                "bca": "bias-corrected and accelerated, Efron 1987",
+            }.get(settings.get("interval", ""), "percentile, Efron 1987")
         )
-    kind = {
-        "augmented": "bias-corrected and accelerated, Efron 1987, with each resample holding a "
-        "Poisson(1) number of pseudo-sources of z^2 values coded at chance, after Agresti & "
-        "Coull 1998",
-        "bca": "bias-corrected and accelerated, Efron 1987",
-    }.get(settings.get("interval", ""), "percentile, Efron 1987")
-    return (
-        f"with {ci} CIs from {n} bootstrap resamples of sources ({kind}; sentences "
-        f"resampled with their source; alpha_U recomputed per resample, percentile intervals; "
-        f"seed {settings['seed']}; "
-        f"no interval with fewer than {settings['min_pairable_units']} pairable units or "
-        "sources)"
-    )
+    if "sentences" in views:
+        details.append("sentences resampled with their source")
+    if "unitizing" in views:
+        details.append("alpha_U recomputed per resample, percentile intervals")
+    details.append(f"seed {settings['seed']}")
+    return f"{n} bootstrap resamples of sources ({'; '.join(details)})"
 
 
 def _headline_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,29 +147,58 @@ def _headline_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in report["rows"] if r["category"] is None]
 
 
+def _names(rows: list[dict[str, Any]]) -> str:
+    """The rows in words: presence dyad, presence area and unitizing activity."""
+    names = [f"{r['view']} {r['variable']}" for r in rows]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _by_reason(
+    rows: list[dict[str, Any]], reason: Callable[[dict[str, Any]], str], reason_first: bool = False
+) -> str:
+    """The rows grouped by reason: "presence dyad and presence area (fewer than 10 pairable
+    units); unitizing area (...)", or with ``reason_first`` "fewer than 10 pairable units
+    (presence dyad and presence area)"."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(reason(row), []).append(row)
+    if reason_first:
+        return "; ".join(f"{why} ({_names(group)})" for why, group in grouped.items())
+    return "; ".join(f"{_names(group)} ({why})" for why, group in grouped.items())
+
+
 def methods_paragraph(report: dict[str, Any], markdown: bool = True) -> str:
-    """A methods-section paragraph ready to paste, with the counts and the alphas with 95% CIs."""
+    """A methods-section paragraph ready to paste, with the counts and the alphas. It claims
+    confidence intervals only for the alphas that have one, and says for the others why none
+    could be computed (and where alpha itself is undefined, why)."""
     counts = report["counts"]
     settings = report["settings"]
     a = f"*{ALPHA}*" if markdown else "alpha"
     a_u = f"*{ALPHA}*<sub>U</sub>" if markdown else "alpha_U"
+    ci = f"{settings['ci']:.0%}"
+    headline = _headline_rows(report)
+    defined = [r for r in headline if r["alpha"] is not None]
+    with_ci = [r for r in defined if r["low"] is not None]
+    without_ci = [r for r in defined if r["low"] is None]
     parts = [
         f"Intercoder reliability was assessed on {counts['sources']} source"
         f"{'s' if counts['sources'] != 1 else ''} coded independently by {counts['coders']} "
         f"coders ({counts['codings']} codings; {counts['sentences']} sentences). Only sources "
         "that at least two coders had marked as done were included. We report Krippendorff's "
-        f"{a} (Krippendorff 2004, 2011), computed from the coincidence matrix, "
-        f"{_interval_method(settings)}, and Krippendorff's "
-        f"unitizing {a_u} (Krippendorff 1995, 2004) for the highlighted spans."
+        f"{a} (Krippendorff 2004, 2011), computed from the coincidence matrix, and "
+        f"Krippendorff's unitizing {a_u} (Krippendorff 1995, 2004) for the highlighted spans."
     ]
+    if with_ci:
+        where = ", where one could be computed," if without_ci else ""
+        parts.append(
+            f"{ci} confidence intervals{where} come from {_interval_method(settings, with_ci)}."
+        )
     by_view: dict[str, list[str]] = {}
-    for row in _headline_rows(report):
-        if row["alpha"] is None:
-            continue
+    for row in defined:
         symbol = a_u if row["view"] == "unitizing" else a
         text = f"{row['variable']} {symbol} = {row['alpha']:.3f}"
         if row["low"] is not None:
-            text += f" (95% CI {row['low']:.3f} to {row['high']:.3f}, {row['units']} units)"
+            text += f" ({ci} CI {row['low']:.3f} to {row['high']:.3f}, {row['units']} units)"
         by_view.setdefault(row["view"], []).append(text)
     names = {
         "presence": "Presence of each category in a source (nominal)",
@@ -147,7 +207,17 @@ def methods_paragraph(report: dict[str, Any], markdown: bool = True) -> str:
     }
     for view, texts in by_view.items():
         parts.append(f"{names[view]}: {'; '.join(texts)}.")
-    low = [r for r in _headline_rows(report) if r["alpha"] is not None and r["alpha"] < MINIMUMS[0]]
+    if without_ci and with_ci:
+        reasons = _by_reason(without_ci, no_interval_reason)
+        parts.append(f"No confidence interval could be computed for {reasons}.")
+    elif without_ci:
+        reasons = _by_reason(without_ci, no_interval_reason, reason_first=True)
+        parts.append(f"No confidence interval could be computed: {reasons}.")
+    undefined = [r for r in headline if r["alpha"] is None]
+    if undefined:
+        reasons = _by_reason(undefined, lambda r: r["note"] or "undefined")
+        parts.append(f"Krippendorff's {a} could not be computed for {reasons}.")
+    low = [r for r in defined if r["alpha"] < MINIMUMS[0]]
     if low:
         parts.append(
             f"Values below {MINIMUMS[0]} ("
@@ -185,7 +255,7 @@ def to_markdown(report: dict[str, Any]) -> str:
                   "|---|---|---|---|---|---|"]  # fmt: skip
         lines += ["| " + " | ".join(_md_cell(x) for x in row) + " |" for row in clinic]
     lines += ["", "## Definitions", ""] + [f"- {d}" for d in DEFINITIONS.values()]
-    lines += ["", "## References", ""] + [f"- {r}" for r in REFERENCES]
+    lines += ["", "## References", ""] + [f"- {r}" for r in references(report)]
     return "\n".join(lines) + "\n"
 
 
@@ -196,7 +266,7 @@ def _md_cell(text: str) -> str:
 def to_text(report: dict[str, Any]) -> str:
     body = [textwrap.fill(methods_paragraph(report, markdown=False), 90), ""]
     body.append("References")
-    body += [textwrap.fill(r, 90, subsequent_indent="  ") for r in REFERENCES]
+    body += [textwrap.fill(r, 90, subsequent_indent="  ") for r in references(report)]
     return "\n".join(body) + "\n"
 
 
@@ -212,34 +282,72 @@ def latex_escape(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
 
 
+def _letters(k: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: the markers of the table's notes."""
+    text = ""
+    k += 1
+    while k:
+        k, rest = divmod(k - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
+
+
 def to_latex(report: dict[str, Any]) -> str:
-    """A booktabs table of the alphas (per variable and category) with 95% CIs and q."""
+    """A booktabs table of the alphas (per variable and category) with 95% CIs and q. The
+    caption claims intervals only when some alpha has one; a CI cell without an interval is
+    "--" with a letter, and a note under the table gives the reason for each letter."""
     counts = report["counts"]
+    ci = f"{report['settings']['ci']:.0%}"
+    with_ci = [r for r in report["rows"] if r["low"] is not None]
+    sample = f"{counts['sources']} sources, {counts['coders']} coders"
+    if not with_ci:
+        caption = (
+            f"Krippendorff's $\\alpha$ ({sample}); no bootstrap confidence interval could be "
+            "computed (see the notes)"
+        )
+    elif len(with_ci) < len(report["rows"]):
+        caption = (
+            f"Krippendorff's $\\alpha$ with {ci} bootstrap confidence intervals where one could "
+            f"be computed ({sample})"
+        )
+    else:
+        caption = f"Krippendorff's $\\alpha$ with {ci} bootstrap confidence intervals ({sample})"
+    percent = "\\%"
     lines = [
         "% Requires \\usepackage{booktabs}",
         "\\begin{table}[htbp]",
         "\\centering",
-        f"\\caption{{Krippendorff's $\\alpha$ with {report['settings']['ci']:.0%} bootstrap "
-        f"confidence intervals ({counts['sources']} sources, {counts['coders']} coders)}}".replace(
-            "%", "\\%"
-        ),
+        f"\\caption{{{caption.replace('%', percent)}}}",
         "\\begin{tabular}{lllrcrrr}",
         "\\toprule",
-        "View & Variable & Category & $\\alpha$ & 95\\% CI & $q_{<.667}$ & $q_{<.800}$ "
-        "& Units \\\\",
+        f"View & Variable & Category & $\\alpha$ & {ci.replace('%', percent)} CI & $q_{{<.667}}$ "
+        "& $q_{<.800}$ & Units \\\\",
         "\\midrule",
     ]
+    markers: dict[str, str] = {}
     for r in report["rows"]:
-        ci = f"[{r['low']:.3f}, {r['high']:.3f}]" if r["low"] is not None else "--"
+        if r["low"] is not None:
+            interval = f"[{r['low']:.3f}, {r['high']:.3f}]"
+        else:
+            reason = no_interval_reason(r)
+            marker = markers.setdefault(reason, _letters(len(markers)))
+            interval = f"--\\textsuperscript{{{marker}}}"
         q = r["q"]
         cells = [
             latex_escape(r["view"]), latex_escape(r["variable"]), latex_escape(r["label"]),
-            _fmt(r["alpha"]).replace("n/a", "--"), ci,
+            _fmt(r["alpha"]).replace("n/a", "--"), interval,
             _fmt(q.get("0.667")).replace("n/a", "--"), _fmt(q.get("0.800")).replace("n/a", "--"),
             str(r["units"]),
         ]  # fmt: skip
         lines.append(" & ".join(cells) + " \\\\")
-    lines += ["\\bottomrule", "\\end{tabular}", "\\end{table}"]
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    if markers:
+        notes = "; ".join(
+            f"\\textsuperscript{{{marker}}}~{latex_escape(reason)}"
+            for reason, marker in markers.items()
+        )
+        lines += ["\\par\\smallskip", f"{{\\footnotesize No confidence interval: {notes}.}}"]
+    lines += ["\\end{table}"]
     return "\n".join(lines) + "\n"
 
 
@@ -292,7 +400,7 @@ def clinic_rows(report: dict[str, Any]) -> list[list[Any]]:
             rows.append(["drift", variable, p["label"], "presence", "alpha", _blank(p["alpha"])])
     for variable, entries in clinic.get("reference", {}).get("rows", {}).items():
         for r in entries:
-            for measure in ("alpha", "low", "high", "sources"):
+            for measure in ("alpha", "low", "high", "sources", "left_out"):
                 rows.append(["reference", variable, r["label"], "vs reference", measure,
                              _blank(r.get(measure))])  # fmt: skip
     for coder, items in clinic.get("reference", {}).get("disagreements", {}).items():
@@ -442,19 +550,43 @@ def _alpha_plot(report: dict[str, Any]) -> Figure | None:
     ax.set_yticks(list(ys), names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(min(-0.1, min(alphas) - 0.05), 1.02)
-    ax.set_xlabel(f"Krippendorff's {ALPHA} (95% bootstrap CI; dashed: 0.667 and 0.800)")
+    if any(r["low"] is not None for r in rows):
+        ax.set_xlabel(f"Krippendorff's {ALPHA} (95% bootstrap CI; dashed: 0.667 and 0.800)")
+    else:
+        ax.set_xlabel(
+            f"Krippendorff's {ALPHA} (no confidence interval could be computed; "
+            "dashed: 0.667 and 0.800)"
+        )
     ax.set_title("Alpha per variable", fontsize=11)
     return fig
+
+
+def pdf_table(report: dict[str, Any]) -> list[str]:
+    """The PDF's alpha table as lines of monospaced text. A row without an interval reads
+    "none (a)", and the reason of each letter follows the table (reasons are too long for a
+    column)."""
+    lines, markers = [], {}
+    for r in report["rows"]:
+        if r["low"] is None:
+            marker = markers.setdefault(no_interval_reason(r), _letters(len(markers)))
+            interval = f"none ({marker})"
+        else:
+            interval = _ci(r)
+        lines.append(
+            f"{r['view']:<10} {r['variable']:<11} {str(r['label'])[:48]:<48} "
+            f"{_fmt(r['alpha']):>7} {interval:>17} n={r['units']}"
+        )
+    if markers:
+        lines += ["", "No confidence interval:"]
+        for reason, marker in markers.items():
+            lines += textwrap.wrap(f"({marker}) {reason}", 110, subsequent_indent="    ")
+    return lines
 
 
 def to_pdf(report: dict[str, Any]) -> bytes:
     """A multi-page PDF: methods paragraph, table, warnings and definitions, then the plots."""
     meta = report.get("meta", {})
-    table = [
-        f"{r['view']:<10} {r['variable']:<11} {str(r['label'])[:48]:<48} {_fmt(r['alpha']):>7} "
-        f"{_ci(r):>17} n={r['units']}"
-        for r in report["rows"]
-    ]
+    table = pdf_table(report)
     paragraphs = [
         f"Project: {meta.get('project', '')}. Generated {meta.get('generated_at', '')}. "
         f"Filters: {meta.get('filters_text', 'none')}.",
@@ -469,7 +601,7 @@ def to_pdf(report: dict[str, Any]) -> bytes:
         *[f"- {d}" for d in DEFINITIONS.values()],
         "",
         "References:",
-        *[f"- {r}" for r in REFERENCES],
+        *[f"- {r}" for r in references(report)],
     ]
     buffer = io.BytesIO()
     _matplotlib()

@@ -4,12 +4,56 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from coding.fields import ModelIdsField
-from coding.models import Codebook, Project, Role
+from coding.models import Assignment, Codebook, Membership, Project, Role
+from coding.models.assignments import AssignmentStatus
 from coding.reliability.data import Filters
+from coding.reliability.training import training_q
+from config.converters import parse_id
 
 HEATMAP_VARIABLES = [("activity", "Activity"), ("area", "Area"), ("dyad", "Dyad")]
+INVALID_CHOICE = "Select a valid choice. %(value)s is not one of the available choices."
+
+
+class CodebookField(forms.ModelChoiceField):
+    """A ModelChoiceField whose error names the value, and which refuses a value that is not a
+    database id (SQLite cannot bind a number above 2**63 - 1) as "not a choice", not a 500."""
+
+    default_error_messages = {"invalid_choice": INVALID_CHOICE}
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(str(value)) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+def report_coders(project: Project):
+    """Everyone whose codings can be in the project's report: its coders, and whoever marked
+    a (non-training) source of it done, a former member or a coder who became a PI too."""
+    members = Membership.objects.filter(project=project, role=Role.CODER).values("user_id")
+    done = (
+        Assignment.objects.filter(source__project=project, status=AssignmentStatus.DONE)
+        .exclude(training_q())
+        .values("coder_id")
+    )
+    return get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=done)).order_by("username")
+
+
+def coder_label(user, role: str | None) -> str:
+    """A coder as the filter lists them: "alice", "dan (former member)", "eve (now PI)"."""
+    name = user.get_username()
+    if role is None:
+        return f"{name} (former member)"
+    if role != Role.CODER:
+        return f"{name} (now {Role(role).name})"
+    return name
 
 
 class ReliabilityFilterForm(forms.Form):
@@ -19,7 +63,7 @@ class ReliabilityFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: every coder.",
     )
-    codebook = forms.ModelChoiceField(
+    codebook = CodebookField(
         queryset=Codebook.objects.none(), required=False, empty_label="every version"
     )
     date_from = forms.DateField(
@@ -35,12 +79,11 @@ class ReliabilityFilterForm(forms.Form):
 
     def __init__(self, project: Project, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coders"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__project=project, memberships__role=Role.CODER)
-            .order_by("username")
+        self.fields["coders"].queryset = report_coders(project)
+        roles = dict(Membership.objects.filter(project=project).values_list("user_id", "role"))
+        self.fields["coders"].label_from_instance = lambda user: coder_label(
+            user, roles.get(user.pk)
         )
-        self.fields["coders"].label_from_instance = lambda user: user.get_username()
         used = Codebook.objects.filter(areas__codings__source__project=project)
         self.fields["codebook"].queryset = (
             Codebook.objects.filter(pk=project.codebook_id) | used

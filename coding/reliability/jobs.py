@@ -2,7 +2,8 @@
 
 The cache key is a fingerprint of what the report depends on: the filtered codings (count,
 latest ``updated_at``, highest id), the done state of the project's assignments, the sources'
-text hashes, the filters and the bootstrap settings. Any change of a coding or assignment gives a
+text hashes, the review's decisions and approved events (the coder clinic's reference), the
+filters and the bootstrap settings. Any change of a coding, assignment or decision gives a
 new key, so a cached report is never stale; old entries simply expire. Progress of a running
 computation is stored in the same cache under the key plus ``:progress``, where the page polls
 it. The cache is Django's default (settings.CACHES): Redis or files under VAR_DIR/cache, shared
@@ -24,11 +25,12 @@ import logging
 import time
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from coding.models import Assignment, Project
+from coding.models import Assignment, Event, Project, ReviewDecision
 from coding.models.assignments import AssignmentStatus
 from coding.reliability.data import Filters, counted_codings, load_codings
 from coding.reliability.report import INTERVAL, METHOD, N_RESAMPLES, SEED, build_report
@@ -68,11 +70,20 @@ def fingerprint(
         .values_list("source_id", "coder_id")
     )
     texts = project.sources.order_by("id").values_list("id", "text_hash")
+    # the coder clinic's reference: the review's decisions (made or undone) and the events
+    decisions = ReviewDecision.objects.filter(project=project).aggregate(
+        n=Count("id"), last_id=Max("id"), undone=Count("undone_at"), last_undone=Max("undone_at")
+    )
+    events = Event.objects.filter(project=project).aggregate(
+        n=Count("id", distinct=True), latest=Max("last_modified"), evidence=Count("evidence")
+    )
     payload = {
         "project": project.pk,
         "codings": [codings["n"], str(codings["latest"]), codings["last_id"]],
         "done": hashlib.sha256(json.dumps(list(done)).encode()).hexdigest(),
         "texts": hashlib.sha256(json.dumps(list(texts)).encode()).hexdigest(),
+        "review": [str(decisions[k]) for k in ("n", "last_id", "undone", "last_undone")]
+        + [str(events[k]) for k in ("n", "latest", "evidence")],
         "filters": filters.as_params(),
         "bootstrap": [n_resamples, seed, method, INTERVAL],
     }
@@ -83,9 +94,9 @@ def fingerprint(
 def filters_text(project: Project, filters: Filters) -> str:
     """The filters in words, for the report's header."""
     parts = []
-    if filters.coders:
-        names = project.members.filter(id__in=filters.coders).values_list("username", flat=True)
-        parts.append("coders " + ", ".join(sorted(names)))
+    if filters.coders:  # former members too: their codings stay in the report
+        users = get_user_model().objects.filter(id__in=filters.coders)
+        parts.append("coders " + ", ".join(sorted(users.values_list("username", flat=True))))
     if filters.codebook:
         parts.append(f"codebook id {filters.codebook}")
     if filters.date_from or filters.date_to:

@@ -107,6 +107,7 @@ def _alpha_row(
         parts = stats.alpha_result(data, level)
     except ValueError as exc:
         row["note"] = str(exc)
+        row["interval_note"] = f"no interval: alpha is undefined ({exc})"
         row["units"], row["values"] = _pairable_counts(data)
         return row
     row.update(alpha=parts.alpha, units=parts.n_units, values=parts.n_pairable)
@@ -162,6 +163,38 @@ class Draws:
                 note = f"no interval: fewer than {MIN_PAIRABLE_UNITS} pairable units"
                 row.update(low=None, high=None, q={}, interval_note=note)
         self.waiting = []
+
+
+def _presence_row(
+    variable: str, category: str | None, label: str, data: np.ndarray
+) -> dict[str, Any]:
+    """A presence row; where alpha is undefined because every pairable value is 1, the note
+    says so in the words of the view (every coder coded the category in every source)."""
+    row = _alpha_row("presence", variable, category, label, "nominal", data)
+    if row["alpha"] is None and row["note"].startswith("no variation"):
+        pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
+        values = pairable[~np.isnan(pairable)]
+        if values.size and (values == 1).all():
+            what = "this category" if category is not None else "every category"
+            row["note"] = f"no variation: every coder coded {what} in every source"
+            row["interval_note"] = f"no interval: alpha is undefined ({row['note']})"
+    return row
+
+
+def _name_the_only_value(
+    row: dict[str, Any], data: np.ndarray, names: list[Any], labels: dict[str, str]
+) -> None:
+    """Where alpha is undefined for lack of variation, name the one value coders used (the
+    statistics see ranks, see ``as_array``: their note would say "every pairable value is
+    0.0")."""
+    if row["alpha"] is not None or not row["note"].startswith("no variation"):
+        return
+    pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
+    ranks = np.unique(pairable[~np.isnan(pairable)])
+    if ranks.size == 1:
+        value = names[int(ranks[0])]
+        row["note"] = f"no variation: every pairable value is {labels.get(str(value), value)}"
+        row["interval_note"] = f"no interval: alpha is undefined ({row['note']})"
 
 
 def _pairable_counts(data: np.ndarray) -> tuple[int, int]:
@@ -261,6 +294,8 @@ def _unitizing_row(
         "note": "" if defined else "expected disagreement is 0",
         "interval_note": "no interval: Hayes & Krippendorff's bootstrap has none for alpha_U",
     }  # fmt: skip
+    if not defined:
+        row["interval_note"] = "no interval: alpha_U is undefined (expected disagreement is 0)"
     if not defined or alphas is None:
         return row
     finite = alphas[np.isfinite(alphas)]
@@ -317,12 +352,21 @@ def _reference_agreement(cs: CodingSet, draws: Draws) -> dict[str, Any]:
     """Each coder against the adjudicated result (approved events), per variable: presence of
     each category in the adjudicated sources the coder finished, as alpha of two rows (coder,
     reference) with an interval from the report's resamples of sources; and the coder's most
-    frequent differences from the reference, with example passages."""
+    frequent differences from the reference, with example passages.
+
+    Only the groups the review has decided form the reference (``data.load_adjudication``):
+    a coder's codings in a group still open (``cs.undecided``) are left out of the comparison,
+    and counted in ``left_out``."""
     index = {s.id: i for i, s in enumerate(cs.sources)}
     texts = {s.id: s.text for s in cs.sources}
     used: dict[tuple[int, str, str], set[str]] = defaultdict(set)
     first: dict[tuple[int, str, str, str], CodingRecord] = {}
+    left_out: dict[str, int] = {coder: 0 for coder in cs.coders}
     for c in cs.codings:
+        if c.id in cs.undecided:
+            if c.source_id in cs.reference:
+                left_out[c.coder] += 1
+            continue
         for variable in NOMINAL_VARIABLES:
             value = c.value(variable)
             used[(c.source_id, c.coder, variable)].add(value)
@@ -345,7 +389,7 @@ def _reference_agreement(cs: CodingSet, draws: Draws) -> dict[str, Any]:
             ).reshape(2, -1)  # fmt: skip
             clusters = np.tile([index[s.id] for s in adjudicated], len(categories))
             row = _alpha_row("reference", variable, None, coder, "nominal", data)
-            row["sources"] = len(adjudicated)
+            row["sources"], row["left_out"] = len(adjudicated), left_out[coder]
             rows.setdefault(variable, []).append(draws.add(row, data, clusters.astype(np.int64)))
             for s in adjudicated:
                 mine, theirs = used[(s.id, coder, variable)], cs.reference[s.id][variable]
@@ -362,7 +406,8 @@ def _reference_agreement(cs: CodingSet, draws: Draws) -> dict[str, Any]:
             for (v, k, kind), examples in ranked
         ]  # fmt: skip
     return {"rows": rows, "disagreements": disagreements,
-            "sources": sum(1 for s in cs.sources if s.id in cs.reference)}  # fmt: skip
+            "sources": sum(1 for s in cs.sources if s.id in cs.reference),
+            "left_out": sum(left_out.values()), "left_out_by_coder": left_out}  # fmt: skip
 
 
 def _warnings(rows: list[dict[str, Any]]) -> list[str]:
@@ -420,13 +465,12 @@ def build_report(
         arrays = {k: np.array(t, dtype=np.float64) for k, t in tables.items()}  # None -> NaN
         if tables:
             pooled = pooled_by_variable[variable] = np.hstack(list(arrays.values()))
-            row = _alpha_row("presence", variable, None, "all categories", "nominal", pooled)
+            row = _presence_row(variable, None, "all categories", pooled)
             rows.append(draws.add(row, pooled, np.tile(by_source, len(tables))))
             pairs[f"presence:{variable}"] = _pairs(coders, pooled, "nominal")
         step(f"presence: {variable}")
         for category, table in arrays.items():
-            row = _alpha_row("presence", variable, category, labels.get(category, category),
-                             "nominal", table)  # fmt: skip
+            row = _presence_row(variable, category, labels.get(category, category), table)
             rows.append(draws.add(row, table, by_source))
             step(f"presence: {variable} / {category}")
     index = {source.id: i for i, source in enumerate(cs.sources)}
@@ -436,6 +480,7 @@ def build_report(
         data = as_array(sentences.values[variable])
         label = "confidence scale" if variable == "confidence" else "all categories"
         row = _alpha_row("sentences", variable, None, label, level, data)
+        _name_the_only_value(row, data, names, cs.labels.get(variable, {}))
         rows.append(draws.add(row, data, sentence_sources))
         if coders:
             pairs[f"sentences:{variable}"] = _pairs(coders, data, level)

@@ -40,8 +40,11 @@ def reliability_page(request: HttpRequest, slug: str) -> HttpResponse:
         context["pairs"] = report["pairs"].get(pair_key, [])
         context["confusions"] = report["coincidence"].get(variable, {}).get("confusions", [])
         context["methods"] = export.methods_paragraph(report, markdown=False)
+        context["has_intervals"] = export.has_intervals(report)
         clinic = report.get("clinic", {})
         context["reference"] = clinic.get("reference", {})
+        left_out = context["reference"].get("left_out_by_coder", {})  # in undecided groups
+        context["left_out"] = [(coder, n) for coder, n in left_out.items() if n]
         context["leave_one_out"] = clinic.get("leave_one_out", {}).get(variable, [])
         context["drift"] = {
             "variables": clinic.get("drift", {}),

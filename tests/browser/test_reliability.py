@@ -44,14 +44,8 @@ def test_pi_sees_alpha_table_and_heatmaps(page, live_server, login, screenshot):
 def test_pi_sees_the_coder_clinic_with_the_drift_chart(page, live_server, login, screenshot):
     from coding.models import Activity
     from coding.models.assignments import AssignmentStatus
-    from tests.factories import (
-        AssignmentFactory,
-        CodingFactory,
-        EventEvidenceFactory,
-        EventFactory,
-        SourceFactory,
-        UserFactory,
-    )
+    from coding.review import decisions
+    from tests.factories import AssignmentFactory, CodingFactory, SourceFactory, UserFactory
 
     project = ProjectFactory(name="Clinic study")
     pi = PIUserFactory(username="pi-clinic")
@@ -62,16 +56,17 @@ def test_pi_sees_the_coder_clinic_with_the_drift_chart(page, live_server, login,
     activities = list(Activity.objects.filter(area__codebook=project.codebook)[:3])
     for i in range(24):
         source = SourceFactory(project=project, title=f"S{i}", text=f"Story {i} about drills.")
+        group = []
         for j, coder in enumerate(coders):
             AssignmentFactory(source=source, coder=coder, status=AssignmentStatus.DONE)
             # cal drifts away in the later sources
             act = activities[(i + (j == 2 and i >= 12)) % 3]
-            coding = CodingFactory(
-                source=source, coder=coder, start=0, end=5, activity=act, area=act.area
+            group.append(
+                CodingFactory(
+                    source=source, coder=coder, start=0, end=5, activity=act, area=act.area
+                )
             )
-            if j == 0:  # the PI approved ann's coding: the reference
-                event = EventFactory(project=project, activity=act, area=act.area)
-                EventEvidenceFactory(event=event, coding=coding)
+        decisions.accept(pi, project, group, group[0])  # the PI approved ann's: the reference
 
     login("pi-clinic")
     page.goto(f"{live_server.url}/projects/{project.slug}/reliability/")
@@ -128,3 +123,52 @@ def test_large_project_shows_progress_and_reloads_when_ready(
     screenshot("reliability-progress")
     page.locator("#alpha-table").wait_for(timeout=30_000)  # the page polled and reloaded
     assert page.locator("#rel-counts").inner_text().startswith("2 sources · 3 coders")
+
+
+def test_intervals_filters_and_reference_say_what_was_computed(
+    page, live_server, login, screenshot
+):
+    """The report on S2 alone (no interval anywhere, an undefined alpha), a bad filter value,
+    the κ header, and a reference with an undecided group, as the PI reads them."""
+    from coding.review import decisions
+
+    project = ProjectFactory(name="Wording study")
+    pi = PIUserFactory(username="pi-words")
+    MembershipFactory(project=project, user=pi, role=Role.PI)
+    study = build_study(project)
+    a1, b1 = study.codings["a1"], study.codings["b1"]
+    decisions.accept(pi, project, [a1, b1], a1)  # S1's second group (bob's drills) stays open
+
+    login("pi-words")
+    base = f"{live_server.url}/projects/{project.slug}/reliability/"
+    page.goto(f"{base}?sources={study.s2.pk}")
+    table = page.locator("#alpha-table")
+    table.wait_for()
+    expect(page.locator("#rel-counts")).to_contain_text("no confidence interval could be computed")
+    expect(page.locator("#rel-counts")).not_to_contain_text("95% CIs from")
+    row = table.locator("tr", has_text="Preparations for war").first
+    expect(row).to_contain_text("n/a")
+    expect(row).to_contain_text("alpha is undefined (no variation: every coder coded this")
+    page.locator("summary", has_text="Methods paragraph").click()
+    methods = page.locator(".rel-methods")
+    expect(methods).to_contain_text("No confidence interval could be computed")
+    expect(methods).not_to_contain_text("bootstrap")
+    # the κ header as shown (the CSS upper-cases headers: without .greek, capital kappa)
+    headers = page.locator("#pair-heatmap thead th")
+    assert headers.nth(3).inner_text() == "\u03ba" and headers.nth(4).inner_text() == "\u03b1"
+
+    page.goto(base)
+    expect(page.locator("#reference-left-out")).to_have_text(
+        "1 coding in groups the review has not decided yet was left out of this comparison "
+        "(bob: 1); it counts once the PI decides its group."
+    )
+    expect(page.locator("#reference-disagreements")).not_to_contain_text("coded, not in")
+    page.locator("#coder-clinic").scroll_into_view_if_needed()
+    screenshot("reliability-reference-left-out")
+
+    response = page.goto(f"{base}?coders=999&heatmap=foo")
+    assert response.status == 400
+    filters = page.locator("#reliability-filters")
+    expect(filters).to_contain_text("999 is not one of the available choices")
+    expect(filters).to_contain_text("foo is not one of the available choices")
+    screenshot("reliability-filter-errors")

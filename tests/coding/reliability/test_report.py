@@ -142,18 +142,108 @@ def test_nothing_to_compare(project):
     assert "nothing to compare" in report["warnings"][0]
 
 
-def test_methods_paragraph_has_the_counts_and_intervals(report):
+def test_methods_paragraph_has_the_counts_and_claims_no_interval_where_there_is_none(report):
     row = _row(report, "presence", "activity")
     for markdown in (True, False):
         text = export.methods_paragraph(report, markdown=markdown)
         assert "2 sources coded independently by 3 coders" in text
         assert "6 codings; 7 sentences" in text
-        assert "(95% CI " not in text  # 2 sources: no interval anywhere
         assert f"{row['alpha']:.3f}" in text
-        assert "95% CIs from 500 bootstrap resamples of sources" in text
         assert "Krippendorff 1995" in text
+        # 2 sources: no interval anywhere, so no word of how intervals were computed
+        assert "(95% CI " not in text
+        assert "CIs from" not in text and "confidence intervals come from" not in text
+        assert "bootstrap" not in text and "bias-corrected" not in text
+        assert (
+            "No confidence interval could be computed: fewer than 10 pairable units (presence "
+            "dyad, presence area, presence activity, sentences dyad, sentences area, sentences "
+            "activity and sentences confidence)" in text
+        )
+        assert "fewer than 10 sources (unitizing area and unitizing activity)" in text
     assert "*\u03b1*" in export.methods_paragraph(report, markdown=True)
     assert export.to_text(report).startswith("Intercoder reliability was assessed on 2 sources")
+    for download in (export.to_text(report), export.to_markdown(report)):
+        assert "bootstrap" not in download  # nor a reference to Efron's "Better bootstrap..."
+        assert "Krippendorff, K. (1995)" in download
+
+
+def test_pdf_table_gives_each_missing_interval_a_reason(report):
+    lines = export.pdf_table(report)
+    rows = lines[: len(report["rows"])]
+    assert all("none (" in line and "[" not in line for line in rows)  # 2 sources: none
+    notes = lines[len(report["rows"]) :]
+    assert notes[:2] == ["", "No confidence interval:"]
+    assert "(a) fewer than 10 pairable units" in notes
+    assert max(len(line) for line in lines) <= 110
+
+
+def _headline(view, variable, alpha, low=None, high=None, note=""):
+    return {
+        "view": view, "variable": variable, "category": None, "label": "all categories",
+        "level": "nominal", "alpha": alpha, "low": low, "high": high, "q": {}, "units": 40,
+        "values": 80, "note": note if alpha is None else "",
+        "interval_note": "" if low is not None else note,
+    }  # fmt: skip
+
+
+def _report_of(rows):
+    settings = {"n_resamples": 10_000, "seed": SEED, "method": "units", "interval": "augmented",
+                "ci": 0.95, "min_pairable_units": 10}  # fmt: skip
+    counts = {"sources": 12, "coders": 2, "codings": 80, "sentences": 60}
+    return {"counts": counts, "settings": settings, "rows": rows, "coders": ["a", "b"],
+            "pairs": {}, "coincidence": {}, "warnings": [], "category_warnings": []}  # fmt: skip
+
+
+def test_methods_paragraph_gives_intervals_only_where_there_are_some_and_says_why_not():
+    report = _report_of([
+        _headline("presence", "activity", 0.812, 0.701, 0.893),
+        _headline("presence", "dyad", 1.0, note="no interval: no disagreement in the data, so "
+                  "resampling cannot show any"),
+        _headline("sentences", "area", None, note="no variation: every pairable value is Contacts"),
+        _headline("unitizing", "area", 0.7, note="no interval: fewer than 10 sources"),
+    ])  # fmt: skip
+    text = export.methods_paragraph(report, markdown=False)
+    assert "activity alpha = 0.812 (95% CI 0.701 to 0.893, 40 units)" in text
+    assert "dyad alpha = 1.000." in text and "area alpha_U = 0.700." in text
+    assert "95% confidence intervals, where one could be computed, come from 10,000 bootstrap" in (
+        text
+    )
+    # only what was computed: no sentence or unitizing row has an interval
+    assert "bias-corrected and accelerated" in text
+    assert "sentences resampled" not in text and "alpha_U recomputed" not in text
+    assert (
+        "No confidence interval could be computed for presence dyad (no disagreement in the "
+        "data, so resampling cannot show any); unitizing area (fewer than 10 sources)." in text
+    )
+    assert (
+        "Krippendorff's alpha could not be computed for sentences area (no variation: every "
+        "pairable value is Contacts)." in text
+    )
+    cited = export.references(report)
+    assert any(r.startswith("Efron") for r in cited)
+    assert any(r.startswith("Agresti") for r in cited)
+    assert not any(r.startswith("Hayes") for r in cited)
+    every = _report_of([_headline("presence", "activity", 0.812, 0.701, 0.893)])
+    text = export.methods_paragraph(every, markdown=False)
+    assert "95% confidence intervals come from 10,000 bootstrap resamples of sources" in text
+    assert "could not" not in text and "No confidence interval" not in text
+
+
+def test_undefined_alpha_says_why_in_the_interval_column(project):
+    """Every coder coded "Preparations for war" in S2: alpha is undefined there, and the CI
+    cell says so instead of staying blank."""
+    study = build_study(project)
+    report = build_report(load_codings(project, Filters(sources=(study.s2.pk,))), n_resamples=50)
+    row = _row(report, "presence", "area", "preparations_for_war")
+    assert row["alpha"] is None
+    assert row["note"] == "no variation: every coder coded this category in every source"
+    reason = "alpha is undefined (no variation: every coder coded this category in every source)"
+    assert row["interval_note"] == f"no interval: {reason}"
+    assert f"| n/a | none: {reason} |" in export.to_markdown(report)
+    assert any(r["measure"] == "ci_note" and r["value"] == f"no interval: {reason}"
+               for r in csv.DictReader(io.StringIO(export.to_csv(report))))  # fmt: skip
+    confidence = _row(report, "sentences", "dyad")  # IRN->RUS and IRN-RUS: defined
+    assert confidence["alpha"] is not None
 
 
 def test_markdown(report):
@@ -174,6 +264,31 @@ def test_latex_table_is_balanced_and_has_every_row(report):
     assert all(line.count(" & ") == 7 and line.endswith("\\\\") for line in rows)
     assert "IRN $\\rightarrow$ RUS" in tex  # the dyad label "IRN → RUS", written for LaTeX
     assert export.latex_escape("50% & $x_1$") == "50\\% \\& \\$x\\_1\\$"
+
+
+def test_latex_claims_intervals_only_where_there_are_some(report):
+    tex = export.to_latex(report)  # 2 sources: no interval at all
+    caption = next(line for line in tex.splitlines() if line.startswith("\\caption"))
+    assert "with 95" not in caption
+    assert "no bootstrap confidence interval could be computed" in caption
+    # every CI cell is "--" with a letter, and the note under the table gives each reason
+    body = tex.split("\\midrule")[1].split("\\bottomrule")[0].strip().splitlines()
+    assert all(line.split(" & ")[4].startswith("--\\textsuperscript{") for line in body)
+    note = tex.split("\\end{tabular}")[1]
+    assert "No confidence interval: \\textsuperscript{a}~fewer than 10 pairable units" in note
+    assert "~fewer than 10 sources." in note
+
+    some = _report_of([
+        _headline("presence", "activity", 0.812, 0.701, 0.893),
+        _headline("unitizing", "area", 0.7, note="no interval: fewer than 10 sources"),
+    ])  # fmt: skip
+    tex = export.to_latex(some)
+    assert "with 95\\% bootstrap confidence intervals where one could be computed" in tex
+    assert "& [0.701, 0.893] &" in tex and "& --\\textsuperscript{a} &" in tex
+    assert "\\textsuperscript{a}~fewer than 10 sources." in tex
+    every = export.to_latex(_report_of([_headline("presence", "activity", 0.8, 0.7, 0.9)]))
+    assert "with 95\\% bootstrap confidence intervals (12 sources" in every
+    assert "No confidence interval" not in every
 
 
 def test_json_round_trips(report):
@@ -318,23 +433,27 @@ def test_coder_clinic_leaves_each_coder_out_and_follows_drift():
     assert points[1]["alpha"] == pytest.approx(stats.alpha(second))
 
 
-def test_coders_against_the_adjudicated_reference(project):
-    from tests.factories import EventEvidenceFactory, EventFactory
+def _accept(project, codings, chosen):
+    from coding.review import decisions
+    from tests.factories import PIUserFactory
 
+    return decisions.accept(PIUserFactory(), project, codings, chosen)
+
+
+def test_coders_against_the_adjudicated_reference(project):
     study = build_study(project)
-    # the PI approved alice's arms sale on S2: bob coded military exercises instead
-    event = EventFactory(project=project, activity=study.codings["a3"].activity,
-                         area=study.codings["a3"].area, dyad_type="directed",
-                         side_a=project.codebook.actors.get(iso3="IRN"),
-                         side_b=project.codebook.actors.get(iso3="RUS"))  # fmt: skip
-    EventEvidenceFactory(event=event, coding=study.codings["a3"])
+    # the PI approved alice's arms sale on S2 (the group of the three codings of its first
+    # sentence): bob coded military exercises instead
+    a3, b3, c3 = (study.codings[k] for k in ("a3", "b3", "c3"))
+    _accept(project, [a3, b3, c3], a3)
     cs = load_codings(project, Filters())
     area = study.codings["a3"].area.slug
     assert cs.reference == {study.s2.id: {"dyad": {"IRN->RUS"}, "area": {area},
                                           "activity": {"arms_sales"}}}  # fmt: skip
+    assert cs.undecided == frozenset()  # S2 has no other group
     report = build_report(cs, n_resamples=50)
     reference = report["clinic"]["reference"]
-    assert reference["sources"] == 1
+    assert reference["sources"] == 1 and reference["left_out"] == 0
     rows = {r["label"]: r for r in reference["rows"]["activity"]}
     # one source, the three activities anyone coded (arms sales, heads of state, military
     # exercises): alice 1/0/0 like the reference; bob 0/0/1
@@ -348,3 +467,78 @@ def test_coders_against_the_adjudicated_reference(project):
     extra = first if first["kind"].startswith("coded") else second
     assert extra["category"] == "military_exercises"
     assert extra["examples"] == [{"source": study.s2.id, "quote": study.s2.text[:27]}]
+
+
+def test_only_decided_groups_form_the_reference(project):
+    """S1 has two groups: sentence 1 (alice's and bob's heads of state) and sentence 2 (bob's
+    military exercises). With only the first decided, bob's military exercises are not yet
+    "coded, not in the reference": the PI has not ruled on them. They are left out, and
+    counted."""
+    from coding.review import decisions
+
+    study = build_study(project)
+    a1, b1, b2 = (study.codings[k] for k in ("a1", "b1", "b2"))
+    decision = _accept(project, [a1, b1], a1)
+    cs = load_codings(project, Filters())
+    heads = {"dyad": {"CHN-RUS"}, "area": {a1.area.slug}, "activity": {"heads_of_state"}}
+    assert cs.reference == {study.s1.id: heads}
+    reference = build_report(cs, n_resamples=50)["clinic"]["reference"]
+    assert reference["sources"] == 1
+    assert reference["disagreements"]["bob"] == []  # not "coded, not in the reference"
+    rows = {r["label"]: r for r in reference["rows"]["activity"]}
+    assert rows["bob"]["alpha"] == 1.0
+    assert cs.undecided == frozenset({b2.id})
+    assert reference["left_out"] == 1 and rows["bob"]["left_out"] == 1
+    assert reference["left_out_by_coder"] == {"alice": 0, "bob": 1, "carol": 0}
+    assert rows["bob"]["values"] == rows["alice"]["values"]  # the same units: S1's categories
+
+    # the PI rejects bob's drills: decided now, and a difference from the reference
+    reject = decisions.reject(decision.decided_by, project, [b2])
+    cs = load_codings(project, Filters())
+    assert cs.reference == {study.s1.id: heads} and cs.undecided == frozenset()
+    reference = build_report(cs, n_resamples=50)["clinic"]["reference"]
+    assert reference["left_out"] == 0
+    (drills,) = [d for d in reference["disagreements"]["bob"] if d["variable"] == "activity"]
+    assert (drills["category"], drills["kind"]) == (
+        "military_exercises",
+        "coded, not in the reference",
+    )
+
+    # undone, both: nothing is decided, S1 is no longer adjudicated
+    decisions.undo(decision.decided_by, reject)
+    decisions.undo(decision.decided_by, decision)
+    cs = load_codings(project, Filters())
+    assert cs.reference == {} and cs.undecided == frozenset()
+
+
+def test_a_decision_on_part_of_a_group_does_not_decide_it(project):
+    """The review counts a group as decided when every coding in it is: approving alice's
+    coding alone leaves bob's in the same group open, so S1 has no decided group yet."""
+    study = build_study(project)
+    a1 = study.codings["a1"]
+    _accept(project, [a1], a1)
+    cs = load_codings(project, Filters())
+    assert cs.reference == {}
+    assert cs.undecided == frozenset()
+    assert build_report(cs, n_resamples=20)["clinic"]["reference"]["sources"] == 0
+
+
+def test_the_review_groups_the_same_codings(project):
+    """``data.group_spans`` groups as the review does (``grouping.group_codings``)."""
+    from coding.models.assignments import AssignmentStatus
+    from coding.reliability.data import _Span, group_spans
+    from coding.review.grouping import group_codings, reviewable_codings
+    from tests.factories import AssignmentFactory, CodingFactory, SourceFactory
+
+    study = build_study(project)
+    source = SourceFactory(project=project, text="x" * 80)
+    for coder in (study.alice, study.bob):
+        AssignmentFactory(source=source, coder=coder, status=AssignmentStatus.DONE)
+    spans = ((0, 5), (5, 9), (8, 12), (20, 30), (25, 26), (29, 33), (40, 41), (60, 70))
+    for k, (start, end) in enumerate(spans):
+        CodingFactory(source=source, coder=(study.alice, study.bob)[k % 2], start=start, end=end)
+    codings = list(reviewable_codings([source.pk]))
+    review = sorted(sorted(c.pk for c in g.codings) for g in group_codings(codings))
+    spans = [_Span(c.pk, c.start, c.end) for c in codings]
+    assert sorted(sorted(s.pk for s in g) for g in group_spans(spans)) == review
+    assert len(review) == 5  # (0, 5); (5, 9) + (8, 12); (20, 30) + two; (40, 41); (60, 70)

@@ -335,3 +335,86 @@ def test_a_computation_whose_worker_died_is_started_again(pi, study, settings, m
     monkeypatch.setattr(time, "time", lambda: 10**10)  # far later: no progress since
     reliability_jobs.report_or_start(project, Filters(), inline_max=0)
     assert len(sent) == 2
+
+
+def test_each_bad_filter_value_is_named_with_a_message(client_for, pi, study):
+    client = client_for(pi)
+    for params, value in (
+        ({"coders": "999"}, "999"),
+        ({"codebook": "999"}, "999"),
+        ({"codebook": "99999999999999999999"}, "99999999999999999999"),  # wider than SQLite's ints
+        ({"heatmap": "foo"}, "foo"),
+        ({"sources": "abc"}, "abc"),
+    ):
+        response = client.get(url(study.project), params)
+        assert response.status_code == 400, params
+        html = response.content.decode()
+        assert f"Select a valid choice. {value} is not one of the available choices." in html
+    response = client.get(url(study.project), {"coders": "999", "heatmap": "foo"})
+    html = response.content.decode()
+    assert "999 is not one" in html and "foo is not one" in html  # both, each by its field
+
+
+def test_a_former_member_s_codings_stay_choosable(client_for, pi, study):
+    """carol left the project; her codings on S2 are still in the report, so the filter lists
+    her (marked as a former member) and a bookmarked ?coders=<carol> still works."""
+    from coding.models import Membership, Role
+    from coding.projects import remove_member, set_member
+
+    project = study.project
+    remove_member(project, Membership.objects.get(project=project, user=study.carol))
+    set_member(project, study.bob, Role.PI)  # bob became a PI: listed too
+    client = client_for(pi)
+    response = client.get(url(project))
+    assert response.context["report"]["counts"]["coders"] == 3
+    html = response.content.decode()
+    assert "carol (former member)" in html and "bob (now PI)" in html
+    response = client.get(url(project), {"coders": [study.alice.pk, study.carol.pk]})
+    assert response.status_code == 200
+    assert response.context["report"]["coders"] == ["alice", "carol"]
+    assert response.context["report"]["meta"]["filters_text"] == "coders alice, carol"
+    download = client.get(url(project, "reliability-download", fmt="csv"),
+                          {"coders": [study.carol.pk, study.bob.pk]})  # fmt: skip
+    assert download.status_code == 200
+
+
+def test_the_kappa_header_keeps_its_greek_letter(client_for, pi, study):
+    html = client_for(pi).get(url(study.project)).content.decode()
+    assert '<th class="num greek">κ</th>' in html  # th is upper-cased by CSS, .greek is not
+
+
+def test_the_page_claims_no_interval_where_there_is_none(client_for, pi, study):
+    """Two sources: no interval anywhere. The summary and the methods paragraph do not claim
+    any; a row whose alpha is undefined says why in the CI column too."""
+    response = client_for(pi).get(url(study.project), {"sources": [study.s2.pk]})
+    html = response.content.decode()
+    assert "95% CIs from" not in html
+    assert "no confidence interval could be computed" in html
+    assert "bias-corrected and accelerated, Efron" not in response.context["methods"]
+    row = next(r for r in response.context["report"]["rows"]
+               if (r["view"], r["category"]) == ("presence", "preparations_for_war"))  # fmt: skip
+    assert row["alpha"] is None
+    assert (
+        '<span class="muted small">no interval: alpha is undefined (no variation: every coder '
+        "coded this category in every source)</span>" in html
+    )
+
+
+def test_the_reference_leaves_out_undecided_groups_and_says_how_many(client_for, pi, study):
+    from coding.review import decisions
+
+    a1, b1 = study.codings["a1"], study.codings["b1"]
+    client = client_for(pi)
+    before = reliability_jobs.fingerprint(study.project, Filters(), 10, 1)
+    decisions.accept(pi, study.project, [a1, b1], a1)
+    # a decision changes the reference: a new cache key, not yesterday's clinic
+    assert reliability_jobs.fingerprint(study.project, Filters(), 10, 1) != before
+    response = client.get(url(study.project))
+    reference = response.context["reference"]
+    assert reference["sources"] == 1 and reference["left_out"] == 1
+    html = response.content.decode()
+    assert (
+        "1 coding in groups the review has not decided yet was left out of this comparison "
+        "(bob: 1); it counts once the PI decides its group." in html
+    )
+    assert "coded, not in the reference" not in html
