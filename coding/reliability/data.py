@@ -337,29 +337,12 @@ class _Span:
 
 
 def group_spans(codings: list[_Span]) -> list[list[_Span]]:
-    """The review's groups (``coding.review.grouping.group_codings``) from spans alone:
-    codings whose spans overlap (``grouping.overlaps``), directly or through others, form one
-    group. The review builds model instances to compare fields too; here only the grouping
-    is needed, for every adjudicated source of a report."""
-    from coding.review.grouping import overlaps
+    """The review's groups (``coding.review.grouping.group_codings``) from spans alone: the
+    review builds model instances to compare fields too; here only the grouping is needed, for
+    every adjudicated source of a report."""
+    from coding.review.grouping import overlapping_clusters
 
-    ordered = sorted(codings, key=lambda c: (c.start, c.end, c.pk))
-    parent = list(range(len(ordered)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, current in enumerate(ordered):
-        for j in range(i - 1, -1, -1):
-            if overlaps(ordered[j], current):
-                parent[find(i)] = find(j)
-    members: dict[int, list[_Span]] = {}
-    for i, coding in enumerate(ordered):
-        members.setdefault(find(i), []).append(coding)
-    return list(members.values())
+    return overlapping_clusters(codings)
 
 
 def counted_codings(project: Project, filters: Filters) -> QuerySet[Coding]:

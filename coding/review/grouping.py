@@ -6,6 +6,7 @@ the fields that differ are listed, and a group only one coder made is flagged as
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -17,6 +18,8 @@ COMPARED_FIELDS = (
     "dyad_type", "side_a", "side_b", "participants", "setting", "forum", "area", "activity",
     "confidence", "event_date", "date_precision",
 )  # fmt: skip
+
+SpanT = TypeVar("SpanT")  # a coding, or anything with its start, end and pk
 
 
 def sides(coding: Coding) -> tuple[Actor | None, Actor | None]:
@@ -98,9 +101,10 @@ def overlaps(a: Coding, b: Coding) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def group_codings(codings: Sequence[Coding]) -> list[Group]:
-    """Union-find over overlapping spans; groups in text order."""
-    ordered = sorted(codings, key=lambda c: (c.start, c.end, c.pk))
+def overlapping_clusters(spans: Sequence[SpanT]) -> list[list[SpanT]]:
+    """Union-find over overlapping spans (anything with start, end and pk): spans that overlap,
+    directly or through others, form one cluster; each cluster in text order."""
+    ordered = sorted(spans, key=lambda c: (c.start, c.end, c.pk))
     parent = list(range(len(ordered)))
 
     def find(i: int) -> int:
@@ -114,10 +118,15 @@ def group_codings(codings: Sequence[Coding]) -> list[Group]:
         for j in range(i - 1, -1, -1):
             if overlaps(ordered[j], current):
                 parent[find(i)] = find(j)
-    members: dict[int, list[Coding]] = {}
+    members: dict[int, list[SpanT]] = {}
     for i, coding in enumerate(ordered):
         members.setdefault(find(i), []).append(coding)
-    groups = [Group(codings=items) for items in members.values()]
+    return list(members.values())
+
+
+def group_codings(codings: Sequence[Coding]) -> list[Group]:
+    """The review's groups: clusters of overlapping codings, in text order."""
+    groups = [Group(codings=items) for items in overlapping_clusters(codings)]
     for group in groups:
         group.differing = differing_fields(group.codings)
     return sorted(groups, key=lambda g: (g.start, g.end))

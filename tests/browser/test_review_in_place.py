@@ -49,6 +49,16 @@ def study(db):
     return project, source
 
 
+# JavaScript: `range`, the DOM range of the text `passage` in the review's text
+PASSAGE_RANGE = """
+    const seg = [...document.querySelectorAll('#review-text .seg')]
+        .find((s) => s.textContent.includes(passage));
+    const node = seg.firstChild, at = node.data.indexOf(passage);
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + passage.length);"""
+
+
 def open_review(page, live_server, source):
     page.goto(f"{live_server.url}/projects/pilot/review/sources/{source.pk}/")
     expect(page.locator("#review-text")).to_be_visible()
@@ -148,16 +158,10 @@ def test_my_own_coding_from_a_text_selection(page, live_server, login, study):
     expect(group.locator(".own-numbers")).to_be_hidden()
     passage = "کمربند امنیت دریایی"
     page.evaluate(
-        """(passage) => {
-            const seg = [...document.querySelectorAll('#review-text .seg')]
-                .find((s) => s.textContent.includes(passage));
-            const node = seg.firstChild, at = node.data.indexOf(passage);
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + passage.length);
+        f"""(passage) => {{ {PASSAGE_RANGE}
             getSelection().removeAllRanges();
             getSelection().addRange(range);
-        }""",
+        }}""",
         passage,
     )
     group.get_by_role("button", name="Use the passage selected in the text").click()
@@ -182,16 +186,10 @@ def test_a_passage_inside_a_group_is_selected_by_dragging_the_mouse(
     open_review(page, live_server, source)
     passage = "Vladimir Putin"
     box = page.evaluate(
-        """(passage) => {
-            const seg = [...document.querySelectorAll('#review-text .seg')]
-                .find((s) => s.textContent.includes(passage));
-            const node = seg.firstChild, at = node.data.indexOf(passage);
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + passage.length);
+        f"""(passage) => {{ {PASSAGE_RANGE}
             const r = range.getBoundingClientRect();
-            return {left: r.left, right: r.right, y: r.top + r.height / 2};
-        }""",
+            return {{left: r.left, right: r.right, y: r.top + r.height / 2}};
+        }}""",
         passage,
     )
     page.mouse.move(box["left"] + 1, box["y"])
