@@ -232,25 +232,37 @@ def load_reference(project: Project, source_ids: list[int]) -> dict[int, dict[st
             project=project, source_id__in=source_ids, undone_at__isnull=True
         ).values_list("source_id", flat=True)
     )
+    rows = _evidence(project, source_ids)
+    reference: dict[int, dict[str, set[str]]] = {
+        s: {v: set() for v in NOMINAL_VARIABLES} for s in decided | {r[1] for r in rows}
+    }
+    _add_events(reference, rows)
+    return reference
+
+
+def _evidence(project: Project, source_ids: list[int]) -> list[tuple]:
+    """(coding id, source id, event id, dyad type, side A, side B, area, activity) for every
+    coding on the sources that is evidence of an approved event."""
     evidence = EventEvidence.objects.filter(
         event__project=project, coding__source_id__in=source_ids
-    ).values_list("coding__source_id", "event_id", "event__dyad_type", "event__side_a__iso3",
-                  "event__side_b__iso3", "event__area__slug", "event__activity__slug")  # fmt: skip
-    rows = list(evidence)
+    ).values_list("coding_id", "coding__source_id", "event_id", "event__dyad_type",
+                  "event__side_a__iso3", "event__side_b__iso3", "event__area__slug",
+                  "event__activity__slug")  # fmt: skip
+    return list(evidence)
+
+
+def _add_events(reference: dict[int, dict[str, set[str]]], rows: list[tuple]) -> None:
+    """Each `_evidence` row's event's dyad, area and activity into its source's reference."""
     members: dict[int, list[str]] = defaultdict(list)
     for event_id, iso3 in Event.participants.through.objects.filter(
-        event_id__in={r[1] for r in rows if r[2] == "multilateral"}
+        event_id__in={r[2] for r in rows if r[3] == "multilateral"}
     ).values_list("event_id", "actor__iso3"):
         members[event_id].append(iso3)
-    reference: dict[int, dict[str, set[str]]] = {
-        s: {v: set() for v in NOMINAL_VARIABLES} for s in decided | {r[0] for r in rows}
-    }
-    for source_id, event_id, dyad_type, side_a, side_b, area, activity in rows:
+    for _, source_id, event_id, dyad_type, side_a, side_b, area, activity in rows:
         values = reference[source_id]
         values["dyad"].add(dyad_key(dyad_type, side_a, side_b, members.get(event_id, ())))
         values["area"].add(area)
         values["activity"].add(activity)
-    return reference
 
 
 def load_adjudication(
@@ -269,7 +281,7 @@ def load_adjudication(
     codings of its decided groups (none when the PI rejected them all). ``undecided`` holds the
     ids of the codings in its other groups: the PI has not ruled on them yet, so they are left
     out of the comparison rather than counted as "coded, not in the reference"."""
-    from coding.review.grouping import reviewable_codings
+    from coding.review.grouping import overlapping_clusters, reviewable_codings
 
     decisions = list(
         ReviewDecision.codings.through.objects.filter(
@@ -278,12 +290,7 @@ def load_adjudication(
             coding__source_id__in=source_ids,
         ).values_list("coding_id", "coding__source_id")
     )
-    evidence = EventEvidence.objects.filter(
-        event__project=project, coding__source_id__in=source_ids
-    ).values_list("coding_id", "coding__source_id", "event_id", "event__dyad_type",
-                  "event__side_a__iso3", "event__side_b__iso3", "event__area__slug",
-                  "event__activity__slug")  # fmt: skip
-    rows = list(evidence)
+    rows = _evidence(project, source_ids)
     decided = {pk for pk, _ in decisions} | {r[0] for r in rows}
     touched = {source_id for _, source_id in decisions} | {r[1] for r in rows}
     if not touched:
@@ -302,7 +309,7 @@ def load_adjudication(
     adjudicated: set[int] = set()
     for source_id, codings in by_source.items():
         open_ids: set[int] = set()
-        for group in group_spans(codings):
+        for group in overlapping_clusters(codings):
             ids = {c.pk for c in group}
             if ids <= decided:
                 in_decided_group |= ids
@@ -311,38 +318,18 @@ def load_adjudication(
                 open_ids |= ids
         if source_id in adjudicated:
             left_out |= open_ids
-    members: dict[int, list[str]] = defaultdict(list)
-    for event_id, iso3 in Event.participants.through.objects.filter(
-        event_id__in={r[2] for r in rows if r[3] == "multilateral"}
-    ).values_list("event_id", "actor__iso3"):
-        members[event_id].append(iso3)
     reference: dict[int, dict[str, set[str]]] = {
         s: {v: set() for v in NOMINAL_VARIABLES} for s in adjudicated
     }
-    for coding_id, source_id, event_id, dyad_type, side_a, side_b, area, activity in rows:
-        if coding_id not in in_decided_group:
-            continue
-        values = reference[source_id]
-        values["dyad"].add(dyad_key(dyad_type, side_a, side_b, members.get(event_id, ())))
-        values["area"].add(area)
-        values["activity"].add(activity)
+    _add_events(reference, [r for r in rows if r[0] in in_decided_group])
     return reference, frozenset(left_out)
 
 
 @dataclass(frozen=True)
-class _Span:
+class _Span:  # what the review's grouping needs of a coding
     pk: int
     start: int
     end: int
-
-
-def group_spans(codings: list[_Span]) -> list[list[_Span]]:
-    """The review's groups (``coding.review.grouping.group_codings``) from spans alone: the
-    review builds model instances to compare fields too; here only the grouping is needed, for
-    every adjudicated source of a report."""
-    from coding.review.grouping import overlapping_clusters
-
-    return overlapping_clusters(codings)
 
 
 def counted_codings(project: Project, filters: Filters) -> QuerySet[Coding]:

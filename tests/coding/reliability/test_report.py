@@ -524,10 +524,10 @@ def test_a_decision_on_part_of_a_group_does_not_decide_it(project):
 
 
 def test_the_review_groups_the_same_codings(project):
-    """``data.group_spans`` groups as the review does (``grouping.group_codings``)."""
+    """The report's groups, from spans alone, are the review's (``grouping.group_codings``)."""
     from coding.models.assignments import AssignmentStatus
-    from coding.reliability.data import _Span, group_spans
-    from coding.review.grouping import group_codings, reviewable_codings
+    from coding.reliability.data import _Span
+    from coding.review.grouping import group_codings, overlapping_clusters, reviewable_codings
     from tests.factories import AssignmentFactory, CodingFactory, SourceFactory
 
     study = build_study(project)
@@ -540,5 +540,5 @@ def test_the_review_groups_the_same_codings(project):
     codings = list(reviewable_codings([source.pk]))
     review = sorted(sorted(c.pk for c in g.codings) for g in group_codings(codings))
     spans = [_Span(c.pk, c.start, c.end) for c in codings]
-    assert sorted(sorted(s.pk for s in g) for g in group_spans(spans)) == review
+    assert sorted(sorted(s.pk for s in g) for g in overlapping_clusters(spans)) == review
     assert len(review) == 5  # (0, 5); (5, 9) + (8, 12); (20, 30) + two; (40, 41); (60, 70)
