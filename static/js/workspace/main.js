@@ -3,7 +3,7 @@
 import { ApiError, NetworkError, send } from "./api.js";
 import { CodingForm } from "./form.js";
 import { pointToUnit, rangeOf, render } from "./highlights.js";
-import { OffsetMap } from "./offsets.js";
+import { isHighSurrogate, isLowSurrogate, OffsetMap } from "./offsets.js";
 import { PendingQueue, Retrier } from "./queue.js";
 import { find, select, selectedSpan, stepSpan, trimSpan } from "./selection.js";
 
@@ -181,11 +181,13 @@ function edgeRect(edge) {
   return { left: (edge === "start") === rtl ? box.right : box.left, top: box.top, height: box.height };
 }
 
-const isHigh = (code) => code >= 0xd800 && code <= 0xdbff;
-const isLow = (code) => code >= 0xdc00 && code <= 0xdfff;
 // The first unit of the character at unit `u`, and the unit after it (one outside the BMP is two).
-function charStart(u) { return u > 0 && isLow(text.charCodeAt(u)) && isHigh(text.charCodeAt(u - 1)) ? u - 1 : u; }
-function charEnd(u) { return isHigh(text.charCodeAt(u)) && isLow(text.charCodeAt(u + 1)) ? u + 2 : u + 1; }
+function charStart(u) {
+  return u > 0 && isLowSurrogate(text.charCodeAt(u)) && isHighSurrogate(text.charCodeAt(u - 1)) ? u - 1 : u;
+}
+function charEnd(u) {
+  return isHighSurrogate(text.charCodeAt(u)) && isLowSurrogate(text.charCodeAt(u + 1)) ? u + 2 : u + 1;
+}
 
 // The box of the character starting at `u` as drawn (`which`: its first box, or -1 its last), or null.
 function charBox(u, which = 0) {

@@ -2,15 +2,19 @@
 // An OffsetMap converts between the two for one text in O(log n), by remembering where the
 // characters outside the Basic Multilingual Plane (two units, one code point) are.
 
+// The two UTF-16 units of a character outside the BMP (an emoji): the high one comes first.
+export function isHighSurrogate(code) { return code >= 0xd800 && code <= 0xdbff; }
+export function isLowSurrogate(code) { return code >= 0xdc00 && code <= 0xdfff; }
+
 export class OffsetMap {
   constructor(text) {
     this.text = text;
     this.astral = []; // UTF-16 index of every surrogate pair's first unit, ascending
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-        const d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) { this.astral.push(i); i++; }
+      if (isHighSurrogate(c) && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
+        this.astral.push(i);
+        i++;
       }
     }
     this.length = text.length - this.astral.length; // in code points

@@ -1,10 +1,9 @@
 // The current selection as a UTF-16 span of the text, trimmed of leading and trailing
 // whitespace (the server trims the same way and has the last word).
 import { pointToUnit, rangeOf } from "./highlights.js";
+import { isLowSurrogate } from "./offsets.js";
 
 const SPACE = /\s/;
-
-function isLowSurrogate(code) { return code >= 0xdc00 && code <= 0xdfff; }
 
 export function trimSpan(text, s, e) {
   while (s < e && SPACE.test(text[s])) s++;
