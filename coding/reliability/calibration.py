@@ -32,7 +32,13 @@ from coding.models import (
     TrainingSource,
 )
 from coding.models.assignments import AssignmentStatus
-from coding.reliability.data import NOMINAL_VARIABLES, dyad_key, dyad_label, load_reference
+from coding.reliability.data import (
+    NOMINAL_VARIABLES,
+    dyad_key,
+    dyad_label,
+    load_adjudication,
+    load_reference,
+)
 from coding.reliability.stats import alpha, percent_agreement
 
 
@@ -79,14 +85,21 @@ class CoderProgress:
 
 
 def adjudicated_source_ids(project: Project) -> set[int]:
-    """Sources with a reference: a review decision not undone or an approved event."""
+    """Sources whose review is finished: at least one group decided (a review decision not
+    undone, or an approved event) and none left open. A training source is coded against its
+    reference and leaves the review for good once marked, so a source with an undecided group
+    would keep a reference that misses what the PI has not ruled on yet (the reliability
+    report's ``load_adjudication`` rule: only decided groups form the reference)."""
     decided = ReviewDecision.objects.filter(project=project, undone_at__isnull=True).values_list(
         "source_id", flat=True
     )
     evidenced = Event.objects.filter(project=project).values_list(
         "evidence__coding__source_id", flat=True
     )
-    return {s for s in (*decided, *evidenced) if s is not None}
+    touched = {s for s in (*decided, *evidenced) if s is not None}
+    reference, undecided = load_adjudication(project, sorted(touched))
+    still_open = Coding.objects.filter(pk__in=undecided).values_list("source_id", flat=True)
+    return set(reference) - set(still_open)
 
 
 def training_source_ids(project: Project) -> list[int]:
@@ -101,15 +114,16 @@ def mark_training(project: Project, source_ids: list[int], user) -> int:
     own = set(project.sources.filter(pk__in=source_ids).values_list("pk", flat=True))
     if own != set(source_ids):
         raise CalibrationError("Some of these sources are not in this project.")
-    missing = own - adjudicated_source_ids(project)
-    if missing:
-        raise CalibrationError(
-            "Only adjudicated sources (with approved events or a review decision) can be "
-            "training sources; these are not: " + ", ".join(str(x) for x in sorted(missing))
-        )
     existing = set(
         TrainingSource.objects.filter(source_id__in=own).values_list("source_id", flat=True)
     )
+    missing = own - existing - adjudicated_source_ids(project)
+    if missing:
+        raise CalibrationError(
+            "Only sources whose review is finished (every group of codings approved or "
+            "rejected) can be training sources; these are not: "
+            + ", ".join(str(x) for x in sorted(missing))
+        )
     TrainingSource.objects.bulk_create(
         [
             TrainingSource(project=project, source_id=s, added_by=user)

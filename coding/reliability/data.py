@@ -223,10 +223,12 @@ def load_codings(project: Project, filters: Filters) -> CodingSet:
 
 
 def load_reference(project: Project, source_ids: list[int]) -> dict[int, dict[str, set[str]]]:
-    """The adjudicated result, the reference of the coder clinic: for every source the PI has
-    decided on (a review decision not undone, or evidence of an approved event), the dyads,
-    areas and activities of the approved events resting on codings in it (empty sets when the
-    PI rejected everything)."""
+    """The reference of calibration's training sources: for every source the PI has decided on
+    (a review decision not undone, or evidence of an approved event), the dyads, areas and
+    activities of the approved events resting on codings in it (empty sets when the PI rejected
+    everything). Every event counts: a source enters the training set only once its review is
+    finished (``calibration.adjudicated_source_ids``) and leaves the review then, while the
+    trainees' codings on it would form undecided groups for ``load_adjudication``."""
     decided = set(
         ReviewDecision.objects.filter(
             project=project, source_id__in=source_ids, undone_at__isnull=True

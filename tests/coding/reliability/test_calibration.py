@@ -163,6 +163,28 @@ def test_only_adjudicated_sources_can_be_training(client_for, project, pi):
     assert TrainingSource.objects.filter(source=source).exists()
 
 
+def test_a_source_with_an_undecided_group_is_not_a_training_candidate(client_for, project, pi):
+    """One group approved, another (a second passage, coded by a coder who marked the source
+    done) not decided yet: its reference would miss that passage's events."""
+    (source,) = adjudicated(project, pi, 1)
+    later = UserFactory()
+    open_coding = CodingFactory(source=source, coder=later, start=40, end=60)
+    DoneAssignmentFactory(source=source, coder=later)
+    client = client_for(pi)
+    page = client.get(url(project)).content.decode()
+    assert f'name="source" value="{source.pk}"' not in page
+    response = client.post(url(project), {"action": "mark", "source": [source.pk]})
+    assert response.status_code == 400
+    assert "review is finished" in response.content.decode()
+    assert not TrainingSource.objects.exists()
+
+    accept(pi, project, [open_coding], open_coding)
+    assert f'name="source" value="{source.pk}"' in client.get(url(project)).content.decode()
+    response = client.post(url(project), {"action": "mark", "source": [source.pk]})
+    assert response.status_code == 302
+    assert TrainingSource.objects.filter(source=source).exists()
+
+
 # --- training sources are outside the study ------------------------------------------------
 
 
