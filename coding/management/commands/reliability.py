@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.models import Project
 from coding.reliability import export as reliability_export
 from coding.reliability import jobs as reliability_jobs
 from coding.reliability.data import Filters
+from coding.reliability.forms import report_coders
 from coding.reliability.report import N_RESAMPLES, SEED
 
 
@@ -51,13 +51,14 @@ class Command(BaseCommand):
         if options["coders"]:
             names = [n.strip() for n in options["coders"].split(",") if n.strip()]
             users = dict(
-                get_user_model()
-                .objects.filter(username__in=names, memberships__project=project)
-                .values_list("username", "id")
+                report_coders(project).filter(username__in=names).values_list("username", "id")
             )
             unknown = sorted(set(names) - set(users))
             if unknown:
-                raise CommandError(f"not members of {project.slug}: {', '.join(unknown)}")
+                raise CommandError(
+                    f"not coders of {project.slug} (members who code, or former members who "
+                    f"finished a source): {', '.join(unknown)}"
+                )
             coders = tuple(users.values())
         sources: tuple[int, ...] = ()
         if options["sources"]:

@@ -274,7 +274,7 @@ def test_command_writes_pdf_and_csv_files(study, tmp_path):
 def test_command_bad_input(study):
     with pytest.raises(CommandError, match="no project"):
         call_command("reliability", "--project", "nope")
-    with pytest.raises(CommandError, match="not members"):
+    with pytest.raises(CommandError, match="not coders of"):
         call_command("reliability", "--project", study.project.slug, "--coders", "mallory")
     with pytest.raises(CommandError, match="source ids"):
         call_command("reliability", "--project", study.project.slug, "--sources", "a,b")
@@ -376,6 +376,10 @@ def test_a_former_member_s_codings_stay_choosable(client_for, pi, study):
     download = client.get(url(project, "reliability-download", fmt="csv"),
                           {"coders": [study.carol.pk, study.bob.pk]})  # fmt: skip
     assert download.status_code == 200
+    out = io.StringIO()  # and the command takes her too
+    call_command("reliability", "--project", project.slug, "--format", "json",
+                 "--resamples", "50", "--coders", "alice,carol", stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())["coders"] == ["alice", "carol"]
 
 
 def test_the_kappa_header_keeps_its_greek_letter(client_for, pi, study):
