@@ -39,7 +39,11 @@ class AddSourcesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "https://…\nhttps://…"}),
         label="URLs, one per line",
     )
-    csv_file = forms.FileField(required=False, label="CSV file with a “url” column")
+    csv_file = forms.FileField(
+        required=False,
+        allow_empty_file=True,  # a failed item of its own, like an empty file below
+        label="CSV file with a “url” column",
+    )
     html_files = MultipleFileField(required=False, label="HTML files")
     text_files = MultipleFileField(required=False, label="Text or Markdown files")
     pdf_files = MultipleFileField(required=False, label="PDF files (with a text layer)")
@@ -60,7 +64,8 @@ class AddSourcesForm(forms.Form):
         try:
             specs += url_specs(data.get("urls") or "")
             if data.get("csv_file"):
-                specs += csv_url_specs(data["csv_file"].read())
+                upload = data["csv_file"]
+                specs += csv_url_specs(upload.read(), upload.name)
             for field, suffixes in [
                 ("html_files", (".html", ".htm", ".xhtml")),
                 ("text_files", (".txt", ".md", ".markdown")),

@@ -49,8 +49,15 @@ def url_specs(lines: str) -> list[ItemSpec]:
     return specs
 
 
-def csv_url_specs(data: bytes) -> list[ItemSpec]:
-    """URLs from the `url` column of a CSV file (header row required, any delimiter)."""
+def csv_url_specs(data: bytes, name: str = "CSV file") -> list[ItemSpec]:
+    """URLs from the `url` column of a CSV file (header row required, any delimiter).
+
+    An empty file, or one whose `url` column is empty, becomes a failed item named after the
+    file, as an empty upload does: the rest of the submission goes ahead, and the job says
+    what came of the list.
+    """
+    if not data:
+        return [ItemSpec(ItemKind.URL, name[:2000], error="empty file")]
     try:
         text = decode_text_file(data)
     except IngestError as exc:
@@ -65,11 +72,12 @@ def csv_url_specs(data: bytes) -> list[ItemSpec]:
     if "url" not in fields:
         raise InputError("The CSV file needs a header row with a column named “url”.")
     column = fields["url"]
-    return [
+    specs = [
         ItemSpec(ItemKind.URL, row[column].strip()[:2000])
         for row in reader
         if (row.get(column) or "").strip()
     ]
+    return specs or [ItemSpec(ItemKind.URL, name[:2000], error="no URLs in its “url” column")]
 
 
 def paste_spec(title: str, text: str) -> ItemSpec:

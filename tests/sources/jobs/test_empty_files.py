@@ -1,5 +1,5 @@
-"""An empty file in a submission becomes a failed item of its own ("empty file"); the other
-files, URLs and texts of the submission are ingested as usual."""
+"""An empty file in a submission (or a CSV list without URLs) becomes a failed item of its own
+("empty file"); the other files, URLs and texts of the submission are ingested as usual."""
 
 from __future__ import annotations
 
@@ -133,3 +133,29 @@ def test_the_api_takes_an_empty_file_as_a_failed_item(project, pi, sent):
         ("a.txt", ItemStatus.PENDING, ""),
         ("empty.txt", ItemStatus.FAILED, "empty file"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"", "empty file"), (b"url,title\n,No link\n", "no URLs in its “url” column")],
+)
+def test_a_csv_without_urls_is_a_failed_item_and_the_rest_goes_ahead(
+    client_for, project, pi, sent, data, reason, django_capture_on_commit_callbacks
+):
+    """The form keeps the files chosen beside it: one empty list refuses nothing else."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(pi).post(
+            reverse("source-add", args=[project.slug]),
+            {
+                "csv_file": SimpleUploadedFile("list.csv", data),
+                "text_files": [SimpleUploadedFile("a.txt", b"A note.\n\nIn two paragraphs.")],
+            },
+        )
+    assert response.status_code == 302
+    job = IngestJob.objects.get()
+    assert items_of(job) == [
+        ("list.csv", ItemStatus.FAILED, reason),
+        ("a.txt", ItemStatus.PENDING, ""),
+    ]
+    assert not job.items.get(label="list.csv").retryable  # fetching "list.csv" makes no sense
+    assert len(sent) == 1
