@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from coding.fields import ModelIdsField
-from coding.models import Project
+from coding.models import Assignment, Project
 from sources.fetching.decode import ENCODING_CHOICES
 from sources.inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
 from sources.models import Source
@@ -207,10 +208,24 @@ class SourceFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, project: Project, *args, **kwargs):
+    def __init__(self, project: Project, *args, pi: bool = True, **kwargs):
+        """Coders to filter by (PIs only; a coder's list is their own): the members, and former
+        members who still have assignments here (their codings stay in the study), listed as
+        "dan (former member)"."""
         super().__init__(*args, **kwargs)
-        self.fields["coder"].queryset = (
-            get_user_model().objects.filter(memberships__project=project).order_by("username")
+        if not pi:
+            del self.fields["coder"]
+            return
+        members = set(project.memberships.values_list("user_id", flat=True))
+        assigned = Assignment.objects.filter(source__project=project).values("coder_id")
+        field = self.fields["coder"]
+        field.queryset = (
+            get_user_model()
+            .objects.filter(Q(pk__in=members) | Q(pk__in=assigned))
+            .order_by("username")
+        )
+        field.label_from_instance = lambda user: (
+            user.get_username() if user.pk in members else f"{user.get_username()} (former member)"
         )
 
 

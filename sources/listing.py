@@ -12,17 +12,17 @@ def filtered_sources(
     project: Project, me: Membership, params
 ) -> tuple[SourceFilterForm, QuerySet[Source]]:
     """The member's visible sources narrowed by the list's search, filters and sort."""
-    form = SourceFilterForm(project, params)
+    form = SourceFilterForm(project, params, pi=me.is_pi)
     sources = visible_sources(project, me)
-    if not form.is_valid():
-        return form, sources.order_by(*SORTS["date"])
+    if not form.is_valid():  # nothing rather than a list that looks filtered and is not
+        return form, sources.none()
     data = form.cleaned_data
     if data["q"]:
         q = data["q"]
         sources = sources.filter(
             Q(title__icontains=q) | Q(outlet__icontains=q) | Q(text__icontains=q)
         )
-    coder = data["coder"] if me.is_pi else me.user
+    coder = data["coder"] if me.is_pi else me.user  # a coder's form has no coder field
     status = data["status"]
     if status == "unassigned":
         if me.is_pi:

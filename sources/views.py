@@ -40,6 +40,8 @@ def _list_page(
     """The source list for `params` (search, filters, sort, page). A bound `assign_form` is an
     Assign the view refused: its sources, coders, mode and percentage are shown as chosen."""
     form, sources = filtered_sources(project, me, params)
+    if form.errors:
+        status = 400
     sources = sources.defer("text", "original_compressed").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("coder"))
     )

@@ -61,3 +61,44 @@ def test_the_metadata_form_reads_a_persian_title_from_the_right(client_for, proj
     for name in ("title", "outlet", "author"):
         assert re.search(rf'<input type="text" name="{name}"[^>]*dir="auto"', html.content.decode())
     assert re.search(r'<textarea name="text"[^>]*dir="auto"', html.content.decode())
+
+
+def test_the_pi_filters_by_a_former_member_and_a_bad_filter_says_so(client_for, project, pi):
+    """A coder removed from the project keeps their assignments (their codings stay in the
+    study): the coder filter lists them as a former member and filters by them. A value the
+    filter cannot take is a 400 with the reason, not the whole list looking filtered."""
+    from coding.models import Membership
+    from coding.projects import remove_member
+    from tests.factories import UserFactory
+
+    dan = UserFactory(username="dan")
+    Membership.objects.create(project=project, user=dan, role="coder")
+    AssignmentFactory(source=SourceFactory(project=project, title="Dan's piece"), coder=dan)
+    SourceFactory(project=project, title="Nobody's piece")
+    remove_member(project, Membership.objects.get(project=project, user=dan))
+    client = client_for(pi)
+    url = reverse("source-list", args=[project.slug])
+    page = client.get(url).content.decode()
+    assert f'<option value="{dan.pk}">dan (former member)</option>' in page
+    response = client.get(url, {"coder": dan.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dan&#x27;s piece" in html and "Nobody&#x27;s piece" not in html
+
+    response = client.get(url, {"coder": 999999, "q": "piece"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="filter-errors"' in html and "Select a valid choice" in html
+    assert "Dan&#x27;s piece" not in html and "Nobody&#x27;s piece" not in html
+    assert "correct the filters above" in html
+
+
+def test_a_coder_s_list_ignores_the_coder_filter(client_for, project, coder):
+    """A coder's list is their own: ?coder= (a PI's filter) neither widens it nor errs."""
+    mine = SourceFactory(project=project, title="Mine")
+    AssignmentFactory(source=mine, coder=coder)
+    SourceFactory(project=project, title="Not mine")
+    response = client_for(coder).get(reverse("source-list", args=[project.slug]), {"coder": 1})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Mine" in html and "Not mine" not in html
