@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 
-from coding.models import Event
+from coding.models import Activity, Area, ConfidenceLevel, Event
 from coding.models.codings import DyadType
 
 dyad_validator = RegexValidator(
@@ -55,6 +55,45 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = ["dyad", "area", "activity", "since", "until", "min_confidence"]
         form = EventFilterForm
+
+    def __init__(self, *args, **kwargs) -> None:
+        """A slug or a confidence the codebook does not have is refused rather than matching
+        no event: checked against the codebooks of the events being filtered and the current
+        codebook of their project, queried only when the filter is given."""
+        super().__init__(*args, **kwargs)
+        for name, check in [
+            ("area", self._known_area),
+            ("activity", self._known_activity),
+            ("min_confidence", self._on_the_scale),
+        ]:
+            extra = self.filters[name].extra  # this instance's copy of the filter
+            extra["validators"] = [*extra.get("validators", ()), check]
+
+    def _codebooks(self, path: str = "codebook") -> Q:
+        events = self.queryset
+        return Q(**{f"{path}__in": events.values("codebook_id")}) | Q(
+            **{f"{path}__projects__in": events.values("project_id")}
+        )
+
+    def _known_area(self, value: str) -> None:
+        if not Area.objects.filter(self._codebooks(), slug=value).exists():
+            raise ValidationError(f"No area “{value}” in the codebook (give an area's slug).")
+
+    def _known_activity(self, value: str) -> None:
+        if not Activity.objects.filter(self._codebooks("area__codebook"), slug=value).exists():
+            raise ValidationError(
+                f"No activity “{value}” in the codebook (give an activity's slug)."
+            )
+
+    def _on_the_scale(self, value) -> None:
+        levels = sorted(
+            set(ConfidenceLevel.objects.filter(self._codebooks()).values_list("value", flat=True))
+        )
+        if levels and (value != int(value) or not levels[0] <= value <= levels[-1]):
+            raise ValidationError(
+                f"Confidence is a whole number on the codebook's scale, {levels[0]} to "
+                f"{levels[-1]}; {value:g} is not on it."
+            )
 
     def filter_dyad(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
         a, b = value[:3].upper(), value[4:].upper()

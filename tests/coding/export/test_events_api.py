@@ -57,6 +57,11 @@ def test_filters(api, pi, project, dataset, query, count):
         "since=yesterday",
         "min_confidence=high",
         "until=2020-01-01&since=2030-01-01",
+        "area=no_such_area",  # a slug the codebook lacks would match nothing, silently
+        "activity=arms_salez",
+        "min_confidence=9",  # off the codebook's 1-3 scale
+        "min_confidence=0",
+        "min_confidence=2.5",
     ],
 )
 def test_bad_filters_are_a_400_naming_the_field(api, pi, project, dataset, query):
@@ -64,6 +69,17 @@ def test_bad_filters_are_a_400_naming_the_field(api, pi, project, dataset, query
     response = api.get(f"{url(project)}?{query}")
     assert response.status_code == 400
     assert query.split("=")[0] in response.json()
+
+
+def test_an_activity_of_the_codebook_that_no_event_has_is_no_error(api, pi, project, dataset):
+    from coding.models import Activity
+
+    area = project.codebook.areas.first()
+    Activity.objects.create(area=area, slug="naval_patrols", label="Naval patrols")
+    api.force_authenticate(pi)
+    assert api.get(f"{url(project)}?activity=naval_patrols").json()["count"] == 0
+    response = api.get(f"{url(project)}?min_confidence=9")
+    assert "scale, 1 to 3; 9 is not on it" in response.json()["min_confidence"][0]
 
 
 def test_retrieve_by_event_id(api, pi, project, dataset):
