@@ -206,5 +206,9 @@ def check_fields(fields: dict[str, Any]) -> None:
     start, end = fields.get("event_date"), fields.get("event_date_end")
     if start and end and end < start:
         errors["event_date_end"] = "The latest date is before the earliest."
+    if (start or end) and fields.get("date_prec") is None:  # the export's date_prec is empty
+        errors["date_prec"] = "With a date, choose its precision (or leave the dates empty)."
+    elif fields.get("date_prec") is not None and not start:
+        errors["event_date"] = "Give the event date for this precision (or choose “unknown”)."
     if errors:
         raise ValidationError(errors)

@@ -100,3 +100,35 @@ def test_the_form_first_shows_the_event_and_a_valid_edit_is_saved(client_for, pi
     event.refresh_from_db()
     assert event.confidence == 1
     assert ReviewDecision.objects.get(kind=DecisionKind.EDIT_EVENT).comment == "recheck"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"f_date_prec": ""}, "f_date_prec", "With a date, choose its precision"),
+        (
+            {"f_event_date": "", "f_event_date_end": "", "f_date_prec": "4"},
+            "f_event_date",
+            "Give the event date for this precision",
+        ),
+    ],
+)
+def test_a_date_and_its_precision_go_together(
+    client_for, pi, project, event, changes, field, message
+):
+    """A date with precision "unknown" (or a precision without a date) would export a row
+    whose date_prec is empty beside a date: refused, as the workspace refuses it."""
+    before = decisions.snapshot(event)
+    url = reverse("event-edit", args=[project.slug, event.event_id])
+    response = client_for(pi).post(url, form(event, **changes))
+    assert response.status_code == 400
+    edit = _edit_form(response.content.decode())
+    assert re.search(rf'<p class="field-error" id="event-{field}-error">{message}', edit)
+    assert decisions.snapshot(event) == before
+    # no date and no precision: an undated event, accepted
+    response = client_for(pi).post(
+        url, form(event, f_event_date="", f_event_date_end="", f_date_prec="")
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.event_date, event.event_date_end, event.date_prec) == (None, None, None)
