@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound
 from coding import access
 from coding.export.filters import EventFilter
 from coding.models import Actor, Event, EventEvidence
+from coding.reliability.training import study_events
 from config.converters import EventIdConverter
 
 
@@ -81,10 +82,8 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             return Event.objects.none()
         evidence = EventEvidence.objects.select_related("coding__source", "coding__coder")
         return (
-            self.project()
-            .events.select_related(
-                "side_a", "side_b", "area", "activity", "approved_by", "codebook"
-            )
+            study_events(self.project())  # as the export: no calibration references
+            .select_related("side_a", "side_b", "area", "activity", "approved_by", "codebook")
             .prefetch_related(
                 Prefetch("participants", queryset=Actor.objects.order_by("iso3")),
                 Prefetch("evidence", queryset=evidence),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from coding import access
 from coding.models import Activity, Actor, Coding, ReviewDecision
+from coding.reliability.training import training_event_q
 from coding.review import decisions
 from coding.review.fields import EVENT_FIELDS
 from coding.review.grouping import groups_for_source
@@ -283,6 +284,8 @@ def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def event_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The study's events, and apart from them the references of calibration's training
+    sources, which count in no figure of the study (`coding.reliability.training`)."""
     project, me = access.project_for(request.user, slug, pi=True)
     events = (
         project.events.select_related("side_a", "side_b", "area", "activity", "approved_by")
@@ -291,8 +294,16 @@ def event_list(request: HttpRequest, slug: str) -> HttpResponse:
         )
         .order_by("-event_date", "event_id")
     )
+    references = events.filter(training_event_q()).distinct()
     return render(
-        request, "coding/review/event_list.html", {"project": project, "me": me, "events": events}
+        request,
+        "coding/review/event_list.html",
+        {
+            "project": project,
+            "me": me,
+            "events": events.exclude(training_event_q()),
+            "references": references,
+        },
     )
 
 

@@ -203,6 +203,14 @@ def test_training_sources_are_excluded_from_reliability_events_queue_and_export(
     assert project.events.count() == 2 and study_events(project).count() == 0
     export = client_for(pi).get(reverse("export", kwargs={"slug": project.slug}))
     assert export.context["total"] == 0
+    # nor the event list, which shows them apart, nor the API's event list
+    page = client_for(pi).get(reverse("event-list", kwargs={"slug": project.slug}))
+    assert list(page.context["events"]) == []
+    assert len(page.context["references"]) == 2
+    html = page.content.decode()
+    assert "0 approved events." in html and "Calibration references (2)" in html
+    api = client_for(pi).get(f"/api/projects/{project.slug}/events/")
+    assert api.json()["count"] == 0
     # the trainee's codings cannot become events
     coding = source.codings.filter(coder=coder).first()
     with pytest.raises(ValidationError):
