@@ -22,6 +22,7 @@ from coding.models import (
     Project,
     ReviewDecision,
 )
+from coding.models.codings import NOTE_MAX_LENGTH, TOO_LONG
 from coding.reliability.training import is_training
 from coding.review.fields import (
     EVENT_FIELDS,
@@ -33,6 +34,7 @@ from coding.review.fields import (
 from coding.review.grouping import groups_for_source
 
 FK_FIELDS = ("side_a", "side_b", "area", "activity")
+COMMENT_MAX_LENGTH = NOTE_MAX_LENGTH  # a decision's comment, as long as a coding's note
 
 
 # --- snapshots ---------------------------------------------------------------------------------
@@ -189,6 +191,11 @@ def _record(
     comment: str = "",
     source=None,
 ) -> ReviewDecision:
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX_LENGTH:  # the decision's work so far is rolled back with it
+        raise ValidationError(
+            {"comment": TOO_LONG.format(limit=COMMENT_MAX_LENGTH, length=len(comment))}
+        )
     decision = ReviewDecision.objects.create(
         project=project,
         source=source if source is not None else (codings[0].source if codings else None),
@@ -198,7 +205,7 @@ def _record(
         event_ref=event.event_id if event else "",
         before=before,
         after=snapshot(event),
-        comment=comment.strip(),
+        comment=comment,
         decided_by=user,
     )
     decision.codings.set(codings)

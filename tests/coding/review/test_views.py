@@ -289,3 +289,25 @@ def test_a_note_over_the_limit_is_refused_by_name(client_for, pi, project, sourc
         assert 'id="g1-f_note-error"' in html
     assert not ReviewDecision.objects.exists() and not Event.objects.exists()
     assert not Coding.objects.filter(coder=pi).exists()
+
+
+def test_a_comment_over_the_limit_is_refused_and_saves_nothing(
+    client_for, pi, project, source, pair
+):
+    """A 20,000-character comment: refused by name, the event the decision would have made
+    rolled back with it (its event id is not used up either)."""
+    a, b = pair
+    client = client_for(pi)
+    url = reverse("review-decide", args=[project.slug, source.pk])
+    for action in (f"accept:{a.pk}", "reject"):
+        response = client.post(
+            url, {"codings": [a.pk, b.pk], "action": action, "comment": "c" * 20_000}
+        )
+        assert response.status_code == 400, action
+        assert "At most 10,000 characters (20,000 given)." in response.content.decode()
+    assert not ReviewDecision.objects.exists() and not Event.objects.exists()
+    response = client.post(
+        url, {"codings": [a.pk, b.pk], "action": f"accept:{a.pk}", "comment": "c" * 10_000}
+    )
+    assert response.status_code == 302
+    assert Event.objects.get().event_id.endswith("000001")
