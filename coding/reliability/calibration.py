@@ -134,6 +134,8 @@ def mark_training(project: Project, source_ids: list[int], user) -> int:
 
 
 def unmark_training(project: Project, source_ids: list[int]) -> int:
+    if not source_ids:
+        raise CalibrationError("Choose at least one training source to remove.")
     deleted, _ = TrainingSource.objects.filter(project=project, source_id__in=source_ids).delete()
     return deleted
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 
 from coding import access
 from coding.models import Assignment, CalibrationRound
@@ -28,10 +29,10 @@ def _act(request: HttpRequest, project) -> str:
     action = request.POST.get("action", "")
     if action == "mark":
         n = calibration.mark_training(project, _ids(request.POST.getlist("source")), request.user)
-        return f"{n} source(s) added to the training set."
+        return f"{n} source{pluralize(n)} added to the training set."
     if action == "unmark":
         n = calibration.unmark_training(project, _ids(request.POST.getlist("source")))
-        return f"{n} source(s) removed from the training set."
+        return f"{n} source{pluralize(n)} removed from the training set."
     if action == "threshold":
         try:
             value = float(request.POST.get("threshold", ""))

@@ -145,7 +145,8 @@ def test_threshold_decides_and_bad_input_is_a_400(client_for, project, pi, coder
     assert not client.get(url(project)).context["rows"][0].passed
     for data in ({"action": "threshold", "threshold": "x"},
                  {"action": "threshold", "threshold": "2"}, {"action": "admit", "coder": "abc"},
-                 {"action": "mark", "source": ["99999"]},
+                 {"action": "mark", "source": ["99999"]}, {"action": "mark"},
+                 {"action": "unmark"},  # nothing ticked: said so, not "0 sources removed"
                  {"action": "nonsense"}, {"action": "start", "coder": pi.pk}):  # fmt: skip
         response = client.post(url(project), data)
         assert response.status_code == 400, data
