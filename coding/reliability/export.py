@@ -167,6 +167,12 @@ def _by_reason(
     return "; ".join(f"{_names(group)} ({why})" for why, group in grouped.items())
 
 
+def _counted(counts: dict[str, int], noun: str) -> str:
+    """ "1 source", "2 sources": a count of the report's `counts` with its noun."""
+    n = counts[f"{noun}s"]
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def methods_paragraph(report: dict[str, Any], markdown: bool = True) -> str:
     """A methods-section paragraph ready to paste, with the counts and the alphas. It claims
     confidence intervals only for the alphas that have one, and says for the others why none
@@ -181,9 +187,9 @@ def methods_paragraph(report: dict[str, Any], markdown: bool = True) -> str:
     with_ci = [r for r in defined if r["low"] is not None]
     without_ci = [r for r in defined if r["low"] is None]
     parts = [
-        f"Intercoder reliability was assessed on {counts['sources']} source"
-        f"{'s' if counts['sources'] != 1 else ''} coded independently by {counts['coders']} "
-        f"coders ({counts['codings']} codings; {counts['sentences']} sentences). Only sources "
+        f"Intercoder reliability was assessed on {_counted(counts, 'source')} coded "
+        f"independently by {_counted(counts, 'coder')} ({_counted(counts, 'coding')}; "
+        f"{_counted(counts, 'sentence')}). Only sources "
         "that at least two coders had marked as done were included. We report Krippendorff's "
         f"{a} (Krippendorff 2004, 2011), computed from the coincidence matrix, and "
         f"Krippendorff's unitizing {a_u} (Krippendorff 1995, 2004) for the highlighted spans."
@@ -299,7 +305,7 @@ def to_latex(report: dict[str, Any]) -> str:
     counts = report["counts"]
     ci = f"{report['settings']['ci']:.0%}"
     with_ci = [r for r in report["rows"] if r["low"] is not None]
-    sample = f"{counts['sources']} sources, {counts['coders']} coders"
+    sample = f"{_counted(counts, 'source')}, {_counted(counts, 'coder')}"
     if not with_ci:
         caption = (
             f"Krippendorff's $\\alpha$ ({sample}); no bootstrap confidence interval could be "

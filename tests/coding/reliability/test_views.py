@@ -394,6 +394,8 @@ def test_the_page_claims_no_interval_where_there_is_none(client_for, pi, study):
     html = response.content.decode()
     assert "95% CIs from" not in html
     assert "no confidence interval could be computed" in html
+    assert "<strong>1</strong> source · <strong>3</strong> coders" in html  # not "1 sources"
+    assert "assessed on 1 source coded independently by 3 coders" in response.context["methods"]
     assert "bias-corrected and accelerated, Efron" not in response.context["methods"]
     row = next(r for r in response.context["report"]["rows"]
                if (r["view"], r["category"]) == ("presence", "preparations_for_war"))  # fmt: skip
