@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -259,7 +260,7 @@ def bulk_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, _me = access.project_for(request.user, slug, pi=True)
     source = get_object_or_404(project.sources, pk=pk)
     made = decisions.bulk_accept(request.user, project, source)
-    messages.success(request, f"Approved {len(made)} fully agreeing group(s).")
+    messages.success(request, f"Approved {len(made)} fully agreeing group{pluralize(made)}.")
     return redirect("review-source", project.slug, source.pk)
 
 
@@ -273,6 +274,11 @@ def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, f"Undone: {decision.get_kind_display()}.")
     except ValidationError as e:
         messages.error(request, "; ".join(_messages(e)))
+    if request.POST.get("back") == "event":  # from the event's page: back to it, if it is left
+        event = project.events.filter(event_id=decision.event_ref).first()
+        if event is not None:
+            return redirect("event-detail", project.slug, event.event_id)
+        return redirect("event-list", project.slug)
     if decision.source_id:
         return redirect(
             _at_group(

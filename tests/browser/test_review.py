@@ -80,7 +80,7 @@ def test_pi_reviews_accepts_a_group_and_sees_the_event(page, live_server, login,
     screenshot("review-page-accepted")
 
     page.get_by_role("button", name="Approve all fully agreeing groups").click()
-    expect(page.get_by_text("Approved 1 fully agreeing group(s).")).to_be_visible()
+    expect(page.get_by_text("Approved 1 fully agreeing group.")).to_be_visible()
     assert Event.objects.count() == 2
 
     page.locator("#group-2 .decision").get_by_role("link", name="PILOT-000001").click()

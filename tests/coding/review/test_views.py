@@ -210,6 +210,24 @@ def test_pi_edits_an_event_keeping_its_id_and_coders_cannot(
     assert event.forum == ""
 
 
+def test_undo_from_the_event_page_goes_back_to_it(client_for, pi, project, accepted):
+    """Undoing an edit there returns to the event; undoing the approval that made it, whose
+    page is gone then, to the event list."""
+    event = accepted.event
+    client = client_for(pi)
+    client.post(reverse("event-edit", args=[project.slug, event.event_id]), {"f_confidence": "1"})
+    edit = ReviewDecision.objects.get(kind=DecisionKind.EDIT_EVENT)
+    response = client.post(reverse("review-undo", args=[project.slug, edit.pk]), {"back": "event"})
+    assert response["Location"] == reverse("event-detail", args=[project.slug, event.event_id])
+    event.refresh_from_db()
+    assert event.confidence != 1
+    response = client.post(
+        reverse("review-undo", args=[project.slug, accepted.pk]), {"back": "event"}
+    )
+    assert response["Location"] == reverse("event-list", args=[project.slug])
+    assert not Event.objects.exists()
+
+
 def test_an_event_id_with_a_control_character_is_not_found(client_for, pi, project, accepted):
     # PostgreSQL refuses text holding a NUL even in a comparison: a 404, not a 500
     client = client_for(pi)
