@@ -1,12 +1,32 @@
 from django.urls import include, path, re_path
-from rest_framework.routers import DefaultRouter, SimpleRouter
+from django.utils.html import format_html
+from rest_framework.routers import APIRootView, DefaultRouter, SimpleRouter
 
 from coding.api import views
 from coding.logins import TokenView
 from coding.review.api import EventViewSet
 from config.errors import api_route_not_found
 
-router = DefaultRouter()
+ROOT_DESCRIPTION = (
+    "The study's REST API: projects, codebooks, and under each project its sources, ingestion "
+    "jobs, codings, members, events, screening and suggestions. Every route with its "
+    "parameters is in the API documentation (/api/docs/; the OpenAPI schema: /api/schema/). "
+    "Log in, or send the header “Authorization: Token <key>” (POST /api/auth/token/)."
+)
+
+
+class APIRoot(APIRootView):
+    """The API's root, described in place of DRF's placeholder."""
+
+    def get_view_description(self, html: bool = False) -> str:
+        return format_html("<p>{}</p>", ROOT_DESCRIPTION) if html else ROOT_DESCRIPTION
+
+
+class Router(DefaultRouter):
+    APIRootView = APIRoot
+
+
+router = Router()
 router.register("projects", views.ProjectViewSet, basename="api-project")
 router.register("codebooks", views.CodebookViewSet, basename="api-codebook")
 

@@ -19,3 +19,19 @@ def test_the_api_pages_draw_without_breaking_the_policy(page, live_server, login
     expect(page.get_by_role("heading", name="Security-ties coding API")).to_be_visible()
     expect(page.locator(".opblock-tag", has_text="projects")).to_be_visible()
     screenshot("api-docs")
+
+
+def test_the_api_pages_lead_back_to_the_app(page, live_server, login, screenshot):
+    """The API's root says what the API holds (not DRF's placeholder), and both API pages link
+    back to the app and to each other."""
+    PIUserFactory(username="pi")
+    login("pi")
+    page.goto(f"{live_server.url}/api/")
+    expect(page.get_by_text("The study's REST API")).to_be_visible()
+    expect(page.get_by_text("The default basic root view")).to_have_count(0)
+    screenshot("api-root")
+    page.get_by_role("link", name="API documentation").click()
+    expect(page.locator(".opblock-tag", has_text="projects")).to_be_visible()
+    screenshot("api-docs-bar")
+    page.get_by_role("link", name="◆ Security-ties coder").click()
+    expect(page).to_have_url(f"{live_server.url}/projects/")  # home sends on to the projects
