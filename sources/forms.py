@@ -213,8 +213,10 @@ class SourceFilterForm(forms.Form):
         members who still have assignments here (their codings stay in the study), listed as
         "dan (former member)"."""
         super().__init__(*args, **kwargs)
-        if not pi:
+        if not pi:  # a coder's list holds their assignments only: none is unassigned
             del self.fields["coder"]
+            status = self.fields["status"]
+            status.choices = [c for c in status.choices if c[0] != "unassigned"]
             return
         members = set(project.memberships.values_list("user_id", flat=True))
         assigned = Assignment.objects.filter(source__project=project).values("coder_id")

@@ -102,3 +102,4 @@ def test_a_coder_s_list_ignores_the_coder_filter(client_for, project, coder):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Mine" in html and "Not mine" not in html
+    assert '<option value="unassigned"' not in html  # a coder has no unassigned sources
