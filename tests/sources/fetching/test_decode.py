@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import codecs
+import random
 from pathlib import Path
 
 import pytest
@@ -138,9 +139,22 @@ def test_text_file_windows_1251_is_detected() -> None:
         (codecs.BOM_UTF8, "empty file"),
         (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "not text"),
         (b"text with a NUL \x00 inside", "not text"),
+        # bytes that start with a UTF-16 byte-order mark decode, but to no text
+        pytest.param(
+            codecs.BOM_UTF16_LE + random.Random(7).randbytes(3000), "not text", id="ff-fe-noise"
+        ),
+        pytest.param(
+            codecs.BOM_UTF16_BE + random.Random(8).randbytes(200), "not text", id="fe-ff-noise"
+        ),
     ],
 )
 def test_text_file_refusals(body: bytes, reason: str) -> None:
     with pytest.raises(IngestError) as info:
         decode_text_file(body)
     assert info.value.reason == reason
+
+
+def test_utf16_with_its_bom_is_text_in_every_script() -> None:
+    text = "习近平 met Путин. یادداشت رزمایش 🚀 e\u0301 — the drills went on.\n\nSecond paragraph."
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        assert decode_text_file(bom + text.encode(codec)) == text
