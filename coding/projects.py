@@ -1,10 +1,14 @@
 """Creating projects and managing their members."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 
-from coding.models import Codebook, Membership, Project, Role
+from coding.models import Assignment, Codebook, Coding, Event, Membership, Project, Role
+from coding.models.assignments import AssignmentStatus
 
 User = get_user_model()
 
@@ -50,7 +54,62 @@ def set_member(project: Project, user, role: str, *, can_ingest: bool = False) -
     return member
 
 
+@dataclass(frozen=True)
+class RemovalSummary:
+    """What removing a member leaves behind, for the PI to read before confirming."""
+
+    username: str
+    role: str  # the Role display name
+    codings: int
+    not_started: int
+    in_progress: int
+    done: int
+    approved_events: int  # events with evidence from their codings
+    refusal: str  # why removal is refused (the last PI), or ""
+
+    @property
+    def assignments(self) -> int:
+        return self.not_started + self.in_progress + self.done
+
+    @property
+    def open_assignments(self) -> int:
+        """Assignments not done: they stay under the former member's name until reassigned."""
+        return self.not_started + self.in_progress
+
+
+def removal_summary(project: Project, member: Membership) -> RemovalSummary:
+    """The member's work in the project, none of which removal deletes: their codings stay in
+    the study (reliability, events) and their assignments stay under their name. Training
+    (calibration) sources count too: they are part of the project's data."""
+    user = member.user
+    by_status = dict(
+        Assignment.objects.filter(source__project=project, coder=user)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    try:
+        if member.role == Role.PI:
+            _refuse_if_last_pi(project, member)
+        refusal = ""
+    except ValidationError as exc:
+        refusal = " ".join(exc.messages)
+    return RemovalSummary(
+        username=user.get_username(),
+        role=member.get_role_display(),
+        codings=Coding.objects.filter(source__project=project, coder=user).count(),
+        not_started=by_status.get(AssignmentStatus.NOT_STARTED, 0),
+        in_progress=by_status.get(AssignmentStatus.IN_PROGRESS, 0),
+        done=by_status.get(AssignmentStatus.DONE, 0),
+        approved_events=Event.objects.filter(project=project, evidence__coding__coder=user)
+        .distinct()
+        .count(),
+        refusal=refusal,
+    )
+
+
 def remove_member(project: Project, member: Membership) -> None:
+    """End a membership. Only the membership goes: codings, assignments and events stay."""
     with transaction.atomic():
         if member.role == Role.PI:
             _refuse_if_last_pi(project, member)

@@ -4,13 +4,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from coding import access
 from coding.forms import MemberForm, MemberRoleForm, ProjectForm
 from coding.health import health_report
 from coding.models import Activity, Membership
-from coding.projects import add_member, create_project, remove_member, set_member
+from coding.projects import (
+    add_member,
+    create_project,
+    removal_summary,
+    remove_member,
+    set_member,
+)
 
 
 @login_required
@@ -133,10 +139,22 @@ def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    project, _ = access.project_for(request.user, slug, pi=True)
-    member = get_object_or_404(Membership, project=project, pk=pk)
+    """GET: what removing the member leaves behind, and a button to confirm; POST: remove."""
+    project, me = access.project_for(request.user, slug, pi=True)
+    member = get_object_or_404(Membership.objects.select_related("user"), project=project, pk=pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "coding/member_remove_confirm.html",
+            {
+                "project": project,
+                "me": me,
+                "member": member,
+                "summary": removal_summary(project, member),
+            },
+        )
     try:
         remove_member(project, member)
         messages.success(request, f"Removed {member.user.username} from {project.name}.")

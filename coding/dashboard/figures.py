@@ -31,6 +31,7 @@ from coding.reliability import jobs as reliability_jobs
 from coding.reliability.data import Filters as ReliabilityFilters
 from coding.reliability.report import N_RESAMPLES, SEED
 from coding.reliability.training import training_event_q, training_q
+from coding.review.page import project_coder_slots
 
 NO_FORUM = "(no forum named)"
 EDGE_EVENTS_LIMIT = 200
@@ -270,7 +271,10 @@ def _month_range(months: set[str]) -> list[str]:
 
 
 def coding_progress(project: Project) -> dict[str, Any]:
-    """Per coder: sources by assignment status and codings per day; per source: coders done."""
+    """Per coder: sources by assignment status and codings per day; per source: coders done.
+
+    Coders are everyone with assignments or codings here, former members too (their work stays
+    in the study), who are marked: `member` False and `label` "name (former member)"."""
     statuses = [s for s, _ in AssignmentStatus.choices]
     coders: dict[str, dict[str, Any]] = {}
     for row in (
@@ -305,9 +309,21 @@ def coding_progress(project: Project) -> dict[str, Any]:
         .order_by("source_id")
     )
     finished_by = Counter(s["done"] for s in sources)
+    members = set(project.memberships.values_list("user__username", flat=True))
+    ordered = sorted(coders)
+    colours = project_coder_slots(project)  # the review pages' colours
     return {
         "statuses": statuses,
-        "coders": [{"coder": name, **counts} for name, counts in sorted(coders.items())],
+        "coders": [
+            {
+                "coder": name,
+                **coders[name],
+                "member": name in members,
+                "label": coder_label(name, member=name in members),
+                "colour": colours[name],
+            }
+            for name in ordered
+        ],
         "days": day_list,
         "per_day": {name: [per_day[name].get(d, 0) for d in day_list] for name in sorted(coders)},
         "sources": [
@@ -323,6 +339,12 @@ def coding_progress(project: Project) -> dict[str, Any]:
             str(k): finished_by.get(k, 0) for k in range(0, max(finished_by, default=0) + 1)
         },
     }
+
+
+def coder_label(username: str, *, member: bool) -> str:
+    """As the reliability report and the sources list's coder filter name a coder who has left:
+    "dan (former member)"."""
+    return username if member else f"{username} (former member)"
 
 
 def latest_reliability(project: Project) -> dict[str, Any]:

@@ -34,10 +34,13 @@ def rows(figure: str, events: dict[str, Any], progress: dict[str, Any]) -> Itera
         for c in events["contacts"]:
             yield [c["level"], c["label"], c["n"]]
     elif figure == "progress":
-        yield ["coder", *progress["statuses"], *[f"codings_{d}" for d in progress["days"]]]
+        # member last: "no" for a former member, whose work stays in the study
+        yield ["coder", *progress["statuses"], *[f"codings_{d}" for d in progress["days"]],
+               "member"]  # fmt: skip
         for c in progress["coders"]:
             yield [c["coder"], *[c[s] for s in progress["statuses"]],
-                   *progress["per_day"].get(c["coder"], [])]  # fmt: skip
+                   *progress["per_day"].get(c["coder"], []),
+                   "yes" if c["member"] else "no"]  # fmt: skip
     elif figure == "sources":
         yield ["source_id", "title", "coders_assigned", "coders_done"]
         for s in progress["sources"]:

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from coding.models import Activity, Coding, DatePrec
+from coding.models import Activity, Assignment, Coding, DatePrec, Project
 from coding.models.codings import NOTE_MAX_LENGTH, DyadType, Setting
+from coding.reliability.training import training_q
 from coding.review.fields import FORUM_MAX_LENGTH, PRECISION_TO_PREC
 from coding.review.grouping import COMPARED_FIELDS, Group, comparable, sides
 from config.converters import parse_id
@@ -47,11 +48,39 @@ class CoderColour:
     colour: int  # index into the palette
 
 
-def coder_colours(groups: list[Group]) -> dict[int, CoderColour]:
-    """One colour per coder on this source (by username, so it is stable from page to page)."""
+def project_coder_slots(project: Project) -> dict[str, int]:
+    """Each coder's colour in the project, an index into the palette (--coder-0 … in app.css):
+    everyone with an assignment or a coding outside the training sources, former members too,
+    numbered by username. The dashboard's charts and every review page use it, so a coder
+    keeps one colour across the project's pages."""
+    assigned = Assignment.objects.filter(source__project=project).exclude(training_q())
+    coded = Coding.objects.filter(source__project=project).exclude(training_q())
+    names = set(assigned.values_list("coder__username", flat=True)) | set(
+        coded.values_list("coder__username", flat=True)
+    )
+    return {name: i % PALETTE_SIZE for i, name in enumerate(sorted(names))}
+
+
+def coder_colours(
+    groups: list[Group], slots: dict[str, int] | None = None
+) -> dict[int, CoderColour]:
+    """One colour per coder on this source: their colour in the project (`slots`), unless a
+    coder before them on this source has it already (projects of more than eight coders),
+    then the next colour free here, so the coders of one source never share a colour while
+    the palette lasts."""
     coders = {c.coder_id: c.coder.get_username() for g in groups for c in g.codings}
     ordered = sorted(coders.items(), key=lambda item: item[1])
-    return {pk: CoderColour(name, i % PALETTE_SIZE) for i, (pk, name) in enumerate(ordered)}
+    slots = slots or {}
+    taken: set[int] = set()
+    colours = {}
+    for i, (pk, name) in enumerate(ordered):
+        slot = slots.get(name, i % PALETTE_SIZE)
+        if slot in taken and len(taken) < PALETTE_SIZE:
+            slot = next(s for s in itertools.count(slot) if s % PALETTE_SIZE not in taken)
+            slot %= PALETTE_SIZE
+        taken.add(slot)
+        colours[pk] = CoderColour(name, slot)
+    return colours
 
 
 def segments(
@@ -373,5 +402,5 @@ __all__ = [
     "COLUMNS", "FIELD_LABELS", "FIELD_NAMES", "CoderColour", "Segment", "bound_values",
     "coder_colours", "comparable", "differing_names", "edit_choices", "edit_fields",
     "error_dict", "event_form_values", "failed_group", "field_label", "field_name",
-    "form_errors", "form_values", "group_rows", "segments",
+    "form_errors", "form_values", "group_rows", "project_coder_slots", "segments",
 ]  # fmt: skip

@@ -34,6 +34,7 @@ from coding.review.page import (
     form_errors,
     form_values,
     group_rows,
+    project_coder_slots,
     segments,
 )
 from coding.review.queue import review_queue
@@ -70,7 +71,7 @@ def _review_page(request, project, me, source, *, failed=None, status=200) -> Ht
     refused, whose group's form comes back as the PI filled it in, with the errors beside the
     fields (and its "more actions" open when the error is in them)."""
     groups = groups_for_source(source)
-    colours = coder_colours(groups)
+    colours = coder_colours(groups, project_coder_slots(project))
     choices = edit_choices(project)
     target = failed_group(groups, failed[0]) if failed else None
     items = []

@@ -8,6 +8,7 @@
 // Content-Security-Policy refuses) are never used.
 
 import { axisTooltip, itemColor, safeColor, tip, tooltipNode } from "./chart-tooltips.js";
+import { coderColor } from "./colors.js";
 
 // A dyad as every page writes it: "RUS → PRK", or "CHN – RUS" (undirected: alphabetical).
 function dyadLabel(kind, a, b) {
@@ -197,8 +198,10 @@ function progressOption() {
     grid: { left: 40, right: 20, top: 30, bottom: 50 },
     xAxis: { type: "category", data: progress.days },
     yAxis: { type: "value", minInterval: 1 },
-    series: Object.entries(progress.per_day).map(([coder, counts]) => ({
-      type: "bar", name: coder, data: counts, barMaxWidth: 28 })),
+    // one colour per coder, the review page's (colors.js); former members named as such
+    series: progress.coders.map((c) => ({
+      type: "bar", name: c.label, data: progress.per_day[c.coder] || [], barMaxWidth: 28,
+      itemStyle: { color: coderColor(c.colour) } })),
   };
 }
 

@@ -188,6 +188,8 @@ def test_edge_events_lists_quotes_and_sources(project, world):
 
 def test_coding_progress(project):
     a, b = UserFactory(username="ann"), UserFactory(username="bob")
+    for user in (a, b):
+        MembershipFactory(project=project, user=user, role=Role.CODER)
     s1, s2, s3 = (SourceFactory(project=project) for _ in range(3))
     AssignmentFactory(source=s1, coder=a, status="done")
     AssignmentFactory(source=s2, coder=a, status="done")
@@ -199,9 +201,11 @@ def test_coding_progress(project):
     CodingFactory(source=s1, coder=b)
     p = dashboard.coding_progress(project)
     assert p["coders"] == [
-        {"coder": "ann", "not_started": 0, "in_progress": 1, "done": 2},
-        {"coder": "bob", "not_started": 1, "in_progress": 0, "done": 1},
-    ]
+        {"coder": "ann", "not_started": 0, "in_progress": 1, "done": 2, "member": True,
+         "label": "ann", "colour": 0},
+        {"coder": "bob", "not_started": 1, "in_progress": 0, "done": 1, "member": True,
+         "label": "bob", "colour": 1},
+    ]  # fmt: skip
     assert len(p["days"]) == 1
     assert p["per_day"] == {"ann": [2], "bob": [1]}
     assert {s["id"]: s["done"] for s in p["sources"]} == {s1.pk: 2, s2.pk: 1, s3.pk: 0}
@@ -331,6 +335,12 @@ def test_pi_page_embeds_the_figures(project, pi, world, client_for):
     assert 'id="dashboard-events" type="application/json"' in html
     assert "vendor/echarts-6.1.0/echarts.min.js" in html
     assert f'href="/projects/{project.slug}/dashboard/"' in html  # nav link
+    # the multilateral event is drawn in the timeline; only undated ones are left out
+    totals = response.context["events"]["totals"]
+    assert (
+        f"5 match the filters, 1 of them multilateral; {totals['undated']} without a date "
+        f"{'is' if totals['undated'] == 1 else 'are'} left out of the timeline."
+    ) in html
 
 
 def test_page_escapes_data(project, pi, client_for):
