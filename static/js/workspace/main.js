@@ -754,17 +754,28 @@ function segmentsOf(key) {
   return [...reader.querySelectorAll(".seg.hl")].filter((s) => s.dataset.ids.split(" ").includes(key));
 }
 
-// Scroll the passage into view unless it is already whole in the window.
+// The part of the window where the text can be seen: all of it beside the docked panel; in a
+// narrow window (app.css) between the find bar stuck at the top and the panel's sheet at the
+// bottom, which must not cover the passage being coded.
+const toolbar = document.querySelector(".ws-toolbar");
+function textView() {
+  let top = 0, bottom = window.innerHeight;
+  if (getComputedStyle(toolbar).position === "sticky") top = toolbar.offsetHeight; // once stuck at the top
+  if (form.isOpen && getComputedStyle(formEl).position === "fixed") bottom = formEl.getBoundingClientRect().top;
+  return { top, bottom };
+}
+
+// Scroll the passage into view unless it is already whole in the part of the window left to it.
 function reveal(key) {
   const segs = segmentsOf(key);
   if (!segs.length) return;
   const top = segs[0].getBoundingClientRect().top, bottom = segs[segs.length - 1].getBoundingClientRect().bottom;
-  if (top >= 0 && bottom <= window.innerHeight) return;
-  if (bottom - top < window.innerHeight * 0.8) {
-    window.scrollBy({ top: (top + bottom) / 2 - window.innerHeight / 2, behavior: "instant" });
-  } else {
-    segs[0].scrollIntoView({ block: "start", behavior: "instant" });
-  }
+  const view = textView();
+  if (top >= view.top && bottom <= view.bottom) return;
+  const room = view.bottom - view.top;
+  // a passage that fits is centred in the room left to it, a longer one starts at its top
+  const by = bottom - top < room * 0.8 ? (top + bottom) / 2 - (view.top + view.bottom) / 2 : top - view.top;
+  window.scrollBy({ top: by, behavior: "instant" });
   fitSide();
   drawHandles();
 }
