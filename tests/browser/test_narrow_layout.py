@@ -239,6 +239,18 @@ def test_a_long_comment_wraps_inside_its_box(page, live_server, login, long_comm
     assert fits == {"inside": True, "scroll": 0, "group": 0}, fits
     assert page_width(page) <= size["width"]
 
+    # the review queue's filter tabs: each on one line (they wrapped inside their pills)
+    page.goto(f"{live_server.url}/projects/{project.slug}/review/")
+    tabs = page.locator(".tabs a")
+    expect(tabs).to_have_count(3)
+    lines = tabs.evaluate_all(
+        """(tabs) => tabs.map((a) => { const range = document.createRange();
+             range.selectNodeContents(a);
+             return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size; })"""
+    )
+    assert lines == [1, 1, 1], lines
+    assert page_width(page) <= size["width"]
+
     page.goto(f"{live_server.url}/projects/{project.slug}/events/{event.event_id}/")
     expect(page.locator(".history q")).to_have_count(1)
     assert page_width(page) <= size["width"]
