@@ -23,7 +23,7 @@ from coding.models import (
     ReviewDecision,
 )
 from coding.models.codings import NOTE_MAX_LENGTH, TOO_LONG
-from coding.reliability.training import is_training
+from coding.reliability.training import is_training, training_event_q
 from coding.review.fields import (
     EVENT_FIELDS,
     check_fields,
@@ -134,6 +134,21 @@ def _check_group(project: Project, codings: Sequence[Coding]) -> None:
     if taken:
         raise ValidationError(
             "Some of these codings were decided already; undo that decision first."
+        )
+
+
+def is_reference(event_pk: int | None) -> bool:
+    """Whether the event rests on codings of a training source: calibration's reference."""
+    return Event.objects.filter(pk=event_pk).filter(training_event_q()).exists()
+
+
+def _refuse_if_reference(event_pk: int | None, source_id: int | None = None) -> None:
+    """A training source's reference stays as it was while the source is in the training set
+    (docs/calibration.md): the trainees' agreement is computed against it."""
+    if is_reference(event_pk) or (source_id is not None and is_training(source_id)):
+        raise ValidationError(
+            "This is the reference of a training source (calibration): it cannot change while "
+            "the source is in the training set. Remove the source from the training set first."
         )
 
 
@@ -304,6 +319,7 @@ def attach(
     if event.project_id != project.pk:
         raise ValidationError("That event is not in this project.")
     event = Event.objects.select_for_update().get(pk=event.pk)
+    _refuse_if_reference(event.pk)
     before = snapshot(event)
     _add_evidence(event, codings, None, user)
     event.save(update_fields=["last_modified"])
@@ -316,6 +332,7 @@ def attach(
 def edit_event(user, event: Event, changes: dict[str, Any], comment: str = "") -> ReviewDecision:
     """Change an approved event's fields; its event_id stays."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    _refuse_if_reference(event.pk)
     before = snapshot(event)
     base = {name: getattr(event, name) for name in EVENT_FIELDS if name != "participants"}
     base["participants"] = list(event.participants.all())
@@ -394,6 +411,7 @@ def undo(user, decision: ReviewDecision) -> ReviewDecision:
     if decision.undone_at is not None:
         raise ValidationError("This decision was undone already.")
     event_pk = (decision.after or decision.before or {}).get("pk")
+    _refuse_if_reference(event_pk, decision.source_id)
     if event_pk is not None:
         current = snapshot(Event.objects.filter(pk=event_pk).first())
         if current != decision.after:

@@ -170,8 +170,9 @@ def field_label(name: str) -> str:
 
 def display_values(coding: Coding) -> dict[str, str]:
     participants = ", ".join(a.iso3 for a in coding.participants.all())
-    if coding.dyad_type == "multilateral":
-        dyad = f"{participants or '—'} (multilateral)"
+    if coding.dyad_type == "multilateral":  # with its initiator (actor A) when one is named
+        initiator = f", initiated by {coding.side_a.iso3}" if coding.side_a else ""
+        dyad = f"{participants or '—'} (multilateral{initiator})"
     else:
         arrow = "\u2192" if coding.dyad_type == "directed" else "\u2013"
         side_a, side_b = sides(coding)  # an undirected pair as the event will have it

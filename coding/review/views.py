@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coding import access
 from coding.models import Activity, Actor, Coding, ReviewDecision
-from coding.reliability.training import training_event_q
+from coding.reliability.training import study_events, training_event_q
 from coding.review import decisions
 from coding.review.fields import EVENT_FIELDS
 from coding.review.grouping import groups_for_source
@@ -107,7 +107,9 @@ def _review_page(request, project, me, source, *, failed=None, status=200) -> Ht
             "coder_colours": sorted(colours.values(), key=lambda c: c.username),
             "groups": items,
             "field_labels": FIELD_LABELS,
-            "events": project.events.select_related("activity").order_by("-approved_at")[:200],
+            "events": study_events(project)  # a reference takes no more evidence
+            .select_related("activity")
+            .order_by("-approved_at")[:200],
             "any_agreed_open": any(g.fully_agreed and not g.decisions for g in groups),
         },
         status=status,
@@ -373,6 +375,7 @@ def _event_page(request, project, me, event, *, failed=None, status=200) -> Http
             "open": failed is not None,
             "evidence": evidence,
             "history": history,
+            "reference": decisions.is_reference(event.pk),
         },
         status=status,
     )

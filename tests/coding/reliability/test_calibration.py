@@ -239,3 +239,35 @@ def test_a_coder_in_calibration_gets_main_sample_sources_only_once_admitted(proj
         "veteran",
         coder.username,
     }
+
+
+def test_a_reference_event_cannot_be_edited_or_undone(client_for, project, pi):
+    """Undoing the approval behind a training source's reference (or editing its event) would
+    change the reference the trainees were scored against, after the fact."""
+    source = SourceFactory(project=project)
+    old = UserFactory()
+    coding = CodingFactory(source=source, coder=old)
+    DoneAssignmentFactory(source=source, coder=old)
+    decision = accept(pi, project, [coding], coding)
+    event = decision.event
+    calibration.mark_training(project, [source.pk], pi)
+    client = client_for(pi)
+    page = client.get(reverse("event-detail", args=[project.slug, event.event_id]))
+    html = page.content.decode()
+    assert 'id="reference-note"' in html
+    assert 'id="edit-event"' not in html and ">Undo</button>" not in html
+    before = (event.confidence, event.note)
+    for url, data in [
+        (reverse("event-edit", args=[project.slug, event.event_id]), {"f_confidence": "1"}),
+        (reverse("review-undo", args=[project.slug, decision.pk]), {"back": "event"}),
+    ]:
+        response = client.post(url, data, follow=True)
+        assert "reference of a training source" in response.content.decode(), url
+    event.refresh_from_db()
+    decision.refresh_from_db()
+    assert (event.confidence, event.note) == before and decision.undone_at is None
+    # out of the training set, it can change again
+    calibration.unmark_training(project, [source.pk])
+    client.post(reverse("review-undo", args=[project.slug, decision.pk]))
+    decision.refresh_from_db()
+    assert decision.undone_at is not None

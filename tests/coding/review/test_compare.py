@@ -101,3 +101,23 @@ def test_a_date_shows_with_its_precision_and_no_date_as_unknown(
     (group,) = groups_for_source(source)
     dates = [next(c for c in row["cells"] if c["name"] == "date") for row in group_rows(group)]
     assert [cell["value"] for cell in dates] == ["unknown", "2024-03-01 (month)"]
+
+
+def test_a_multilateral_initiator_is_shown_where_it_makes_a_difference(
+    client_for, pi, project, source, coder, coder_b, make_coding
+):
+    """One coder named an initiator (actor A, through the API), the other did not: the group
+    says actor A differs, so both rows must show it; the event page names it too."""
+    from coding.review import decisions
+
+    common = dict(dyad_type="multilateral", setting="multilateral", side_b=None,
+                  participants=["CHN", "IRN", "RUS"])  # fmt: skip
+    a = make_coding(source, coder, 0, 20, side_a="CHN", **common)
+    b = make_coding(source, coder_b, 0, 20, side_a=None, **common)
+    client = client_for(pi)
+    html = client.get(reverse("review-source", args=[project.slug, source.pk])).content.decode()
+    assert "CHN, IRN, RUS (multilateral, initiated by CHN)" in html
+    assert "CHN, IRN, RUS (multilateral)" in html
+    event = decisions.accept(pi, project, [a, b], a).event
+    page = client.get(reverse("event-detail", args=[project.slug, event.event_id]))
+    assert "Multilateral, initiated by China (CHN)" in page.content.decode()
