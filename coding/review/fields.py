@@ -172,7 +172,16 @@ def parse_fields(project: Project, raw: dict[str, Any], base: dict[str, Any]) ->
                         errors[name] = problem
                     else:
                         fields[name] = day
-    if "event_date" in raw and "event_date_end" not in raw and "event_date" not in errors:
+    # The latest date follows from the date and its precision unless the PI gave one: when it
+    # is left empty, or left as it was while the date or the precision changed.
+    end_given = raw.get("event_date_end") not in (None, "")
+    moved = any(fields.get(k) != base.get(k) for k in ("event_date", "date_prec"))
+    end_kept = fields.get("event_date_end") == base.get("event_date_end")
+    if (
+        "event_date" not in errors
+        and "event_date_end" not in errors
+        and (("event_date" in raw and not end_given) or (moved and end_kept))
+    ):
         fields["event_date"], fields["event_date_end"] = date_range(
             fields.get("event_date"), fields.get("date_prec")
         )

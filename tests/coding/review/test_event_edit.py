@@ -1,6 +1,7 @@
 """An event's page: a refused "Edit this event" comes back as the PI filled it in (400), each
 error under its field named by its label, nothing saved; a valid edit is saved as before."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -132,3 +133,27 @@ def test_a_date_and_its_precision_go_together(
     assert response.status_code == 302
     event.refresh_from_db()
     assert (event.event_date, event.event_date_end, event.date_prec) == (None, None, None)
+
+
+def test_the_latest_date_follows_the_date_and_precision_unless_given(
+    client_for, pi, project, event
+):
+    """The form always posts the latest date: left empty, or left as it was while the date or
+    the precision changed, it is worked out as an approval works it out (a month: its last
+    day); typed in, it is kept."""
+    url = reverse("event-edit", args=[project.slug, event.event_id])
+    client = client_for(pi)
+
+    def edit(**changes):
+        assert client.post(url, form(event, **changes)).status_code == 302
+        event.refresh_from_db()
+        return event.event_date, event.event_date_end, event.date_prec
+
+    june, june_end = dt.date(2024, 6, 1), dt.date(2024, 6, 30)
+    assert edit(f_event_date="2024-06-01", f_event_date_end="", f_date_prec="4") == (
+        june, june_end, 4,
+    )  # fmt: skip
+    assert edit(f_date_prec="5") == (dt.date(2024, 1, 1), dt.date(2024, 12, 31), 5)
+    assert edit(f_event_date="2024-06-03", f_event_date_end="2024-06-05", f_date_prec="2") == (
+        dt.date(2024, 6, 3), dt.date(2024, 6, 5), 2,
+    )  # fmt: skip
