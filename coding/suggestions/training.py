@@ -14,12 +14,14 @@ import random
 import time
 from collections import defaultdict
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
 from coding.detection.codebooks import detector_for_codebook
 from coding.models import Coding, ModelStatus, Project, SuggestionModel
+from coding.models.codings import DyadType
+from coding.reliability.training import training_q
 from coding.suggestions.evaluation import Coded, evaluate
 from coding.suggestions.examples import Labelled, propose, training_examples
 from coding.suggestions.model import PassageClassifier
@@ -35,9 +37,28 @@ STEPS = ("collecting approved codings", "scoring on held-out sources", "training
 model_ready = Signal()
 
 
+def _approved(project: Project):
+    """Codings whose labels the PI approved: evidence of an approved event that agrees with it
+    on area, activity and dyad (its sides, in either order for an undirected pair; a
+    multilateral coding's participants are not compared). A coding the PI overruled is
+    evidence too, with labels the PI decided against: the model must not learn them. Training
+    sources (calibration references) are not the study's."""
+    event = "evidence__event__"
+    agrees = Q(
+        **{f"{event}area": F("area"), f"{event}activity": F("activity"),
+           f"{event}dyad_type": F("dyad_type")}
+    ) & (
+        Q(dyad_type=DyadType.MULTILATERAL)
+        | Q(**{f"{event}side_a": F("side_a"), f"{event}side_b": F("side_b")})
+        | Q(dyad_type=DyadType.UNDIRECTED,
+            **{f"{event}side_a": F("side_b"), f"{event}side_b": F("side_a")})
+    )  # fmt: skip
+    return Coding.objects.filter(agrees, source__project=project).exclude(training_q())
+
+
 def approved_codings(project: Project):
     return (
-        Coding.objects.filter(source__project=project, evidence__isnull=False)
+        _approved(project)
         .select_related("activity", "area", "side_a", "side_b")
         .prefetch_related("participants")
         .order_by("source_id", "start")
@@ -45,7 +66,7 @@ def approved_codings(project: Project):
 
 
 def approvals_count(project: Project) -> int:
-    return Coding.objects.filter(source__project=project, evidence__isnull=False).count()
+    return _approved(project).count()
 
 
 def held_out(source_id: int) -> bool:
