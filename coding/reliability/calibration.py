@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from coding.models import (
@@ -71,6 +71,7 @@ class CoderProgress:
     done: int
     total: int
     variables: list[VariableAgreement] = field(default_factory=list)
+    done_ids: list[int] = field(default_factory=list)  # the finished sources, to compare
 
     @property
     def complete(self) -> bool:
@@ -159,6 +160,14 @@ def start_round(project: Project, coder_id: int, by) -> CalibrationRound:
     sources = training_source_ids(project)
     if not sources:
         raise CalibrationError("Mark some adjudicated sources as training sources first.")
+    built = sorted(reference_builders(project).get(coder_id, ()))
+    if built:
+        raise CalibrationError(
+            f"{member.user.get_username()} coded training source(s) "
+            f"{', '.join(f'#{s}' for s in built)} before they became training sources: their "
+            "codings are part of the reference they would be compared with. Give the training "
+            "set to a coder who has not coded them."
+        )
     round_, _ = CalibrationRound.objects.get_or_create(
         project=project, coder_id=coder_id, defaults={"started_by": by}
     )
@@ -167,6 +176,17 @@ def start_round(project: Project, coder_id: int, by) -> CalibrationRound:
         ignore_conflicts=True,
     )
     return round_
+
+
+def reference_builders(project: Project) -> dict[int, set[int]]:
+    """Coders who coded a training source before it became one (their codings went into its
+    review, and so into its reference): coder id -> those sources."""
+    builders: dict[int, set[int]] = defaultdict(set)
+    for coder_id, source_id in Coding.objects.filter(
+        source__training__project=project, created_at__lt=F("source__training__added_at")
+    ).values_list("coder_id", "source_id"):
+        builders[coder_id].add(source_id)
+    return builders
 
 
 def admit(project: Project, coder_id: int, by) -> CalibrationRound:
@@ -274,6 +294,7 @@ def overview(project: Project) -> list[CoderProgress]:
                 done=len(done),
                 total=total,
                 variables=variables,
+                done_ids=done,
             )
         )
     return rows
@@ -310,7 +331,10 @@ def comparison(project: Project, coder_id: int, source_id: int) -> dict:
                 ],
             }
         )
-    codings = []
+    # Each coding beside the reference events on its passage (an event's evidence overlapping
+    # it), each event beside the coder's codings on its passages: a ✓ says the same value is
+    # there, not merely somewhere in the source; nothing there to compare is said so.
+    own = []
     for c in (
         Coding.objects.filter(coder_id=coder_id, source_id=source_id)
         .select_related("side_a", "side_b", "area", "activity")
@@ -319,8 +343,8 @@ def comparison(project: Project, coder_id: int, source_id: int) -> dict:
     ):
         dyad = dyad_key(c.dyad_type, _iso(c.side_a), _iso(c.side_b),
                         [p.iso3 for p in c.participants.all()])  # fmt: skip
-        codings.append(_side(c, dyad, reference))
-    events = []
+        own.append((c, _values(c, dyad), [(c.start, c.end)]))
+    reference_events = []
     for e in (
         Event.objects.filter(project=project, evidence__coding__source_id=source_id)
         .distinct()
@@ -331,26 +355,45 @@ def comparison(project: Project, coder_id: int, source_id: int) -> dict:
         dyad = dyad_key(e.dyad_type, _iso(e.side_a), _iso(e.side_b),
                         [p.iso3 for p in e.participants.all()])  # fmt: skip
         evidence = sorted(e.evidence.all(), key=lambda x: (not x.primary, x.coding_id))
-        row = _side(e, dyad, {v: mine[v] for v in NOMINAL_VARIABLES})
-        row["quote"] = evidence[0].coding.quote if evidence else ""
-        events.append(row)
+        here = [x.coding for x in evidence if x.coding.source_id == source_id]
+        spans = [(c.start, c.end) for c in here]
+        quote = evidence[0].coding.quote if evidence else ""
+        reference_events.append((e, _values(e, dyad), spans, quote))
+    codings = [
+        _side(c, values, [v for _, v, s, _ in reference_events if _overlap(spans, s)])
+        for c, values, spans in own
+    ]
+    events = [
+        {**_side(e, values, [v for _, v, s in own if _overlap(spans, s)]), "quote": quote}
+        for e, values, spans, quote in reference_events
+    ]
     return {"variables": variables, "codings": codings, "events": events}
+
+
+def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    return any(s < e2 and s2 < e for s, e in a for s2, e2 in b)
+
+
+def _values(item, dyad: str) -> dict[str, str]:
+    return {"dyad": dyad, "area": item.area.slug, "activity": item.activity.slug}
 
 
 def _iso(actor) -> str | None:
     return actor.iso3 if actor is not None else None
 
 
-def _side(item, dyad: str, other: dict[str, set[str]]) -> dict:
-    """One coding or event with, per variable, whether the other side has the same value."""
-    values = {"dyad": dyad, "area": item.area.slug, "activity": item.activity.slug}
+def _side(item, values: dict[str, str], there: list[dict[str, str]]) -> dict:
+    """One coding or event with, per variable, whether one of `there` (what the other side
+    coded on the same passage) has the same value; `matches` is None when there is nothing."""
     return {
         "quote": getattr(item, "quote", ""),
-        "dyad": dyad_label(dyad),
+        "dyad": dyad_label(values["dyad"]),
         "area": item.area.label,
         "activity": item.activity.label,
         "confidence": item.confidence,
-        "matches": {v: values[v] in other[v] for v in NOMINAL_VARIABLES},
+        "matches": {v: any(t[v] == values[v] for t in there) for v in NOMINAL_VARIABLES}
+        if there
+        else None,
     }
 
 
@@ -363,12 +406,16 @@ def _labels(project: Project) -> dict[str, dict[str, str]]:
 
 
 def trainees_and_candidates(project: Project) -> list[tuple[int, str]]:
-    """Coders of the project (id, username), for the PI's "start a round" choice."""
-    return list(
-        Membership.objects.filter(project=project, role=Role.CODER)
+    """Coders of the project (id, username) for the PI's "start a round" choice: not those
+    whose own codings are part of the reference (`reference_builders`)."""
+    builders = reference_builders(project)
+    return [
+        (pk, name)
+        for pk, name in Membership.objects.filter(project=project, role=Role.CODER)
         .order_by("user__username")
         .values_list("user_id", "user__username")
-    )
+        if pk not in builders
+    ]
 
 
 def adjudicated_sources(project: Project):

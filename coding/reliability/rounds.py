@@ -142,6 +142,8 @@ def calibration_comparison(request: HttpRequest, slug: str, pk: int) -> HttpResp
             "me": me,
             "source": assignment.source,
             "coder": assignment.coder,
+            # a PI looking at a coder's comparison reads their name where the coder reads "you"
+            "who": "You" if coder_id == request.user.pk else assignment.coder.get_username(),
             "comparison": calibration.comparison(project, coder_id, pk),
             "variables": variables,
             "threshold": project.calibration_threshold,

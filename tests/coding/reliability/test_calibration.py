@@ -17,6 +17,7 @@ from tests.factories import (
     CodingFactory,
     DoneAssignmentFactory,
     EventEvidenceFactory,
+    MembershipFactory,
     SourceFactory,
     UserFactory,
 )
@@ -271,3 +272,54 @@ def test_a_reference_event_cannot_be_edited_or_undone(client_for, project, pi):
     client.post(reverse("review-undo", args=[project.slug, decision.pk]))
     decision.refresh_from_db()
     assert decision.undone_at is not None
+
+
+def test_a_coder_whose_codings_built_the_reference_gets_no_round(client_for, project, pi, coder):
+    """coder coded the source in the study before it became a training source: compared with
+    a reference made of their own codings, they would pass at once (and leave the main sample
+    until admitted). Not offered, and refused by name."""
+    source = SourceFactory(project=project)
+    coding = CodingFactory(source=source, coder=coder)
+    DoneAssignmentFactory(source=source, coder=coder)
+    accept(pi, project, [coding], coding)
+    calibration.mark_training(project, [source.pk], pi)
+    other = UserFactory(username="newcomer")
+    MembershipFactory(project=project, user=other, role="coder")
+    client = client_for(pi)
+    page = client.get(url(project)).content.decode()
+    assert f'<option value="{other.pk}">newcomer</option>' in page
+    assert f'<option value="{coder.pk}">' not in page
+    response = client.post(url(project), {"action": "start", "coder": coder.pk})
+    assert response.status_code == 400
+    assert f"coded training source(s) #{source.pk} before they became" in response.content.decode()
+    assert not CalibrationRound.objects.filter(coder=coder).exists()
+    assert client.post(url(project), {"action": "start", "coder": other.pk}).status_code == 302
+
+
+def test_the_comparison_matches_codings_with_the_events_on_their_passage(
+    client_for, project, pi, coder, setup
+):
+    """The reference event sits on 0-20. A coding there with another activity is ✗ on area
+    and activity; a coding on a passage without an event is not ✓ for holding the event's
+    values elsewhere: it says no event is there. The PI reads the coder's name where the coder
+    reads "you", and reaches the comparison from the overview."""
+    source = setup[0]
+    here = CodingFactory(source=source, coder=coder, activity=other_activity(project))
+    CodingFactory(source=source, coder=coder, start=40, end=60)  # the reference's values, elsewhere
+    mark_done(Assignment.objects.get(source=source, coder=coder))
+    comparison = calibration.comparison(project, coder.pk, source.pk)
+    by_quote = {c["quote"]: c for c in comparison["codings"]}
+    on_event = by_quote[here.quote]
+    assert on_event["matches"] == {"dyad": True, "area": False, "activity": False}
+    elsewhere = next(c for q, c in by_quote.items() if q != here.quote)
+    assert elsewhere["matches"] is None  # not "✓ everything": no event on its passage
+    (event,) = comparison["events"]
+    assert event["matches"] == {"dyad": True, "area": False, "activity": False}
+
+    html = client_for(coder).get(url(project, "calibration-comparison", pk=source.pk)).content
+    assert "✗ no reference event on this passage" in html.decode()
+    overview = client_for(pi).get(url(project)).content.decode()
+    link = url(project, "calibration-comparison", pk=source.pk) + f"?coder={coder.pk}"
+    assert f'href="{link}"' in overview
+    page = client_for(pi).get(link).content.decode()
+    assert f"<th>{coder.username}</th><th>Reference</th>" in page and "<th>You</th>" not in page
