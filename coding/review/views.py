@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coding import access
 from coding.models import Activity, Actor, Coding, ReviewDecision
-from coding.reliability.training import study_events, training_event_q
+from coding.reliability.training import is_training, study_events, training_event_q
 from coding.review import decisions
 from coding.review.fields import EVENT_FIELDS
 from coding.review.grouping import groups_for_source
@@ -63,6 +63,13 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 def review_source(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, me = access.project_for(request.user, slug, pi=True)
     source = get_object_or_404(project.sources, pk=pk)
+    if is_training(source.pk):  # out of the review: every decision on it would be refused
+        references = project.events.filter(evidence__coding__source=source).distinct()
+        return render(
+            request,
+            "coding/review/training_source.html",
+            {"project": project, "me": me, "source": source, "references": references},
+        )
     return _review_page(request, project, me, source)
 
 

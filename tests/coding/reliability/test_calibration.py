@@ -323,3 +323,14 @@ def test_the_comparison_matches_codings_with_the_events_on_their_passage(
     assert f'href="{link}"' in overview
     page = client_for(pi).get(link).content.decode()
     assert f"<th>{coder.username}</th><th>Reference</th>" in page and "<th>You</th>" not in page
+
+
+def test_a_training_source_s_review_page_offers_no_decision(client_for, project, pi, setup):
+    """Every decision on it would be refused: the page says why and links its reference."""
+    source = setup[0]
+    response = client_for(pi).get(reverse("review-source", args=[project.slug, source.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="training-source"' in html and 'name="action"' not in html
+    event = project.events.get(evidence__coding__source=source)
+    assert reverse("event-detail", args=[project.slug, event.event_id]) in html
