@@ -54,6 +54,16 @@ def set_member(project: Project, user, role: str, *, can_ingest: bool = False) -
     return member
 
 
+def member_label(username: str, role: str | None) -> str:
+    """A coder as the pages list them, whose work outlives their membership: "alice",
+    "dan (former member)" (`role` None), "eve (now PI)"."""
+    if role is None:
+        return f"{username} (former member)"
+    if role != Role.CODER:
+        return f"{username} (now {Role(role).name})"
+    return username
+
+
 @dataclass(frozen=True)
 class RemovalSummary:
     """What removing a member leaves behind, for the PI to read before confirming."""

@@ -23,10 +23,11 @@ from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast, Substr, TruncDate, TruncMonth
 from django.urls import reverse
 
-from coding.models import Activity, Actor, Area, Assignment, Coding, Event, Project
+from coding.models import Activity, Actor, Area, Assignment, Coding, Event, Project, Role
 from coding.models.assignments import AssignmentStatus
 from coding.models.codebook import ContactLevel
 from coding.models.codings import DyadType
+from coding.projects import member_label
 from coding.reliability import jobs as reliability_jobs
 from coding.reliability.data import Filters as ReliabilityFilters
 from coding.reliability.report import N_RESAMPLES, SEED
@@ -319,7 +320,7 @@ def coding_progress(project: Project) -> dict[str, Any]:
                 "coder": name,
                 **coders[name],
                 "member": name in members,
-                "label": coder_label(name, member=name in members),
+                "label": member_label(name, Role.CODER if name in members else None),
                 "colour": colours[name],
             }
             for name in ordered
@@ -339,12 +340,6 @@ def coding_progress(project: Project) -> dict[str, Any]:
             str(k): finished_by.get(k, 0) for k in range(0, max(finished_by, default=0) + 1)
         },
     }
-
-
-def coder_label(username: str, *, member: bool) -> str:
-    """As the reliability report and the sources list's coder filter name a coder who has left:
-    "dan (former member)"."""
-    return username if member else f"{username} (former member)"
 
 
 def latest_reliability(project: Project) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from coding.fields import ModelIdsField
 from coding.models import Assignment, Codebook, Membership, Project, Role
 from coding.models.assignments import AssignmentStatus
+from coding.projects import member_label
 from coding.reliability.data import Filters
 from coding.reliability.training import training_q
 from config.converters import parse_id
@@ -48,12 +49,7 @@ def report_coders(project: Project):
 
 def coder_label(user, role: str | None) -> str:
     """A coder as the filter lists them: "alice", "dan (former member)", "eve (now PI)"."""
-    name = user.get_username()
-    if role is None:
-        return f"{name} (former member)"
-    if role != Role.CODER:
-        return f"{name} (now {Role(role).name})"
-    return name
+    return member_label(user.get_username(), role)
 
 
 class ReliabilityFilterForm(forms.Form):
