@@ -3,7 +3,7 @@
 import { ApiError, NetworkError, send } from "./api.js";
 import { CodingForm } from "./form.js";
 import { pointToUnit, rangeOf, render } from "./highlights.js";
-import { isHighSurrogate, isLowSurrogate, OffsetMap } from "./offsets.js";
+import { clusterAt, OffsetMap } from "./offsets.js";
 import { PendingQueue, Retrier } from "./queue.js";
 import { find, select, selectedSpan, stepSpan, trimSpan } from "./selection.js";
 
@@ -181,13 +181,10 @@ function edgeRect(edge) {
   return { left: (edge === "start") === rtl ? box.right : box.left, top: box.top, height: box.height };
 }
 
-// The first unit of the character at unit `u`, and the unit after it (one outside the BMP is two).
-function charStart(u) {
-  return u > 0 && isLowSurrogate(text.charCodeAt(u)) && isHighSurrogate(text.charCodeAt(u - 1)) ? u - 1 : u;
-}
-function charEnd(u) {
-  return isHighSurrogate(text.charCodeAt(u)) && isLowSurrogate(text.charCodeAt(u + 1)) ? u + 2 : u + 1;
-}
+// The first unit of the character at unit `u`, and the unit after it: a character as the reader
+// sees it, a grapheme cluster (a flag is four units, 👍🏽 four, q̃ two; offsets.js).
+function charStart(u) { return u >= 0 && u < text.length ? clusterAt(text, u)[0] : u; }
+function charEnd(u) { return u >= 0 && u < text.length ? clusterAt(text, u)[1] : u + 1; }
 
 // The box of the character starting at `u` as drawn (`which`: its first box, or -1 its last), or null.
 function charBox(u, which = 0) {
@@ -256,8 +253,9 @@ for (const h of handles) {
     const unit = unitAt(e.clientX, e.clientY);
     for (const x of handles) x.style.visibility = "";
     if (unit === null) return;
-    const span = h.dataset.edge === "start" ? trimSpan(text, Math.min(unit, draft.e - 1), draft.e)
-      : trimSpan(text, draft.s, Math.max(unit, draft.s + 1));
+    // dragged past the other edge, the span keeps one whole character (a flag is four units)
+    const span = h.dataset.edge === "start" ? trimSpan(text, Math.min(unit, charStart(draft.e - 1)), draft.e)
+      : trimSpan(text, draft.s, Math.max(unit, charEnd(draft.s)));
     if (span && (span[0] !== draft.s || span[1] !== draft.e)) moveDraft(span);
   });
   h.addEventListener("pointerup", (e) => { h.releasePointerCapture(e.pointerId); h.classList.remove("dragging"); });

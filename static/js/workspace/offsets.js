@@ -43,3 +43,25 @@ export class OffsetMap {
 
 export function toPoints(text, units) { return new OffsetMap(text).toPoints(units); }
 export function toUnits(text, points) { return new OffsetMap(text).toUnits(points); }
+
+// Grapheme clusters: what a reader takes for one character. A flag is two regional indicators,
+// 👍🏽 an emoji and a skin tone, 👨‍👩‍👧 three emoji joined by zero-width joiners, q̃ a letter and a
+// combining mark (NFC has no single code point for it), 1️⃣ a digit and two marks. A span's edges
+// stand between clusters, never inside one. A cluster never holds a line break, so only the
+// line around a position is segmented.
+const graphemes = typeof Intl !== "undefined" && Intl.Segmenter
+  ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+// The cluster holding UTF-16 unit `u` (0 <= u < text.length) as [start, end) in UTF-16 units.
+// Without Intl.Segmenter, a surrogate pair at least stays whole.
+export function clusterAt(text, u) {
+  if (!graphemes) {
+    const s = u > 0 && isLowSurrogate(text.charCodeAt(u)) && isHighSurrogate(text.charCodeAt(u - 1)) ? u - 1 : u;
+    return [s, isHighSurrogate(text.charCodeAt(s)) && isLowSurrogate(text.charCodeAt(s + 1)) ? s + 2 : s + 1];
+  }
+  if (text[u] === "\n") return [u, u + 1];
+  const lo = u > 0 ? text.lastIndexOf("\n", u - 1) + 1 : 0;
+  const hi = text.indexOf("\n", u);
+  const { index, segment } = graphemes.segment(text.slice(lo, hi < 0 ? text.length : hi)).containing(u - lo);
+  return [lo + index, lo + index + segment.length];
+}

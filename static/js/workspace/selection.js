@@ -1,16 +1,21 @@
 // The current selection as a UTF-16 span of the text, trimmed of leading and trailing
 // whitespace (the server trims the same way and has the last word).
 import { pointToUnit, rangeOf } from "./highlights.js";
-import { isLowSurrogate } from "./offsets.js";
+import { clusterAt } from "./offsets.js";
 
 const SPACE = /\s/;
 
+// Every edge of a span passes through here (a selection, a find, a key, a handle), so here it is
+// widened to whole grapheme clusters (offsets.js): a flag, an emoji with its skin tone or a
+// letter with its combining mark is never cut in two, and a span holds at least one of them.
 export function trimSpan(text, s, e) {
   while (s < e && SPACE.test(text[s])) s++;
   while (e > s && SPACE.test(text[e - 1])) e--;
-  // Never split a character outside the BMP (an emoji is two UTF-16 units).
-  if (s > 0 && isLowSurrogate(text.charCodeAt(s))) s--;
-  if (e < text.length && isLowSurrogate(text.charCodeAt(e))) e++;
+  if (s >= e) return null;
+  s = clusterAt(text, s)[0];
+  e = clusterAt(text, e - 1)[1];
+  // a combining mark on a space (rare): the server would trim that space and cut the cluster
+  if (SPACE.test(text[s])) s = clusterAt(text, s)[1];
   return s < e ? [s, e] : null;
 }
 
