@@ -47,6 +47,7 @@ def workspace_data(project, me, source, my_status: str | None) -> dict:
             "is_pi": me.is_pi,
             "assignment": my_status,
             "can_code": me.is_pi or my_status is not None,
+            "training": training,  # done, it stays done: the coder has seen the reference
         },
         "coders": coders,
         "codebook": {

@@ -46,7 +46,7 @@ def study(db):
 def test_a_new_coder_completes_a_round_and_the_pi_admits_them(
     page, live_server, login, screenshot, study
 ):
-    project, _source, trainee = study
+    project, source, trainee = study
     start = TEXT.index(PASSAGE)
     login("newcoder")
     page.goto(f"{live_server.url}/projects/{project.slug}/calibration/")
@@ -64,6 +64,11 @@ def test_a_new_coder_completes_a_round_and_the_pi_admits_them(
     expect(page.locator("#calibration-mine")).to_contain_text("✓ CHN \u2013 RUS")
     expect(page.locator("#calibration-agreement")).to_contain_text("100%")
     screenshot("calibration-comparison")
+    # back in the workspace, the done training source offers no Reopen (it would be refused)
+    page.goto(f"{live_server.url}/projects/{project.slug}/sources/{source.pk}/code/")
+    expect(page.locator("#reader[data-ready]")).to_have_count(1)
+    expect(page.locator("#assignment-status")).to_have_text("Done")
+    expect(page.locator("#reopen")).to_be_hidden()
 
     page.context.clear_cookies()
     login("pi")

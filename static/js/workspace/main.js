@@ -320,7 +320,7 @@ function drawStatus() {
   badge.textContent = me.assignment ? labels[me.assignment] : (me.is_pi ? "PI" : "");
   badge.className = `badge assign-${me.assignment || "pi"}`;
   document.getElementById("mark-done").hidden = !me.assignment || me.assignment === "done";
-  document.getElementById("reopen").hidden = me.assignment !== "done";
+  document.getElementById("reopen").hidden = me.assignment !== "done" || me.training;
 }
 
 function showBanner(message) {
@@ -711,6 +711,7 @@ window.addEventListener("scroll", () => {
 
 function locked() {
   if (!me.can_code) return "You may read this source but it is not assigned to you.";
+  if (me.assignment === "done" && me.training) return "You marked this training source as done: you have seen the reference, so it stays as you coded it.";
   if (me.assignment === "done") return "You marked this source as done — reopen it to change codings.";
   return null;
 }
