@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -55,7 +55,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project, me = access.project_for(request.user, slug)
     codebook = project.codebook
-    areas = codebook.areas.annotate(activity_count=Count("activities"))
+    areas = codebook.areas.annotate(  # what a coder can choose, as the workspace offers it
+        activity_count=Count("activities", filter=Q(activities__enabled=True)),
+        disabled_count=Count("activities", filter=Q(activities__enabled=False)),
+    )
     members = project.memberships.select_related("user").order_by("role", "user__username")
     return render(
         request,

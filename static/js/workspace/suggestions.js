@@ -17,7 +17,9 @@ let current = 0;
 
 function dyadText(s) {
   if (s.dyad_type === "multilateral") return s.participants.join(", ");
-  return `${s.side_a} ${s.dyad_type === "directed" ? "→" : "–"} ${s.side_b}`;
+  if (s.dyad_type === "directed") return `${s.side_a} → ${s.side_b}`;
+  const [x, y] = [s.side_a, s.side_b].sort(); // an undirected pair reads alphabetically everywhere
+  return `${x} – ${y}`;
 }
 
 // A DOM range over the reader's segments for code points [start, end), or null.
