@@ -7,10 +7,22 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from coding.fields import ModelIdsField
-from coding.models import Assignment, Project
+from coding.models import Assignment, Project, Role
+from coding.projects import member_label
 from sources.fetching.decode import ENCODING_CHOICES
-from sources.inputs import InputError, ItemSpec, csv_url_specs, file_specs, paste_spec, url_specs
-from sources.models import Source
+from sources.inputs import (
+    EMAIL_SUFFIXES,
+    HTML_SUFFIXES,
+    PDF_SUFFIXES,
+    TEXT_SUFFIXES,
+    InputError,
+    ItemSpec,
+    csv_url_specs,
+    paste_spec,
+    typed_file_specs,
+    url_specs,
+)
+from sources.models import ItemKind, Source
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -67,21 +79,18 @@ class AddSourcesForm(forms.Form):
             if data.get("csv_file"):
                 upload = data["csv_file"]
                 specs += csv_url_specs(upload.read(), upload.name)
-            for field, suffixes in [
-                ("html_files", (".html", ".htm", ".xhtml")),
-                ("text_files", (".txt", ".md", ".markdown")),
-                ("pdf_files", (".pdf",)),
-                ("email_files", (".eml", ".mbox")),
+            # a file of another type in a field becomes a failed item of its own
+            for field, suffixes, kind in [
+                ("html_files", HTML_SUFFIXES, ItemKind.HTML),
+                ("text_files", TEXT_SUFFIXES, ItemKind.TEXT),
+                ("pdf_files", PDF_SUFFIXES, ItemKind.PDF),
+                ("email_files", EMAIL_SUFFIXES, ItemKind.EMAIL),
             ]:
                 for upload in data.get(field) or []:
-                    if not upload.name.lower().endswith(suffixes):
-                        raise InputError(f"{upload.name}: expected {', '.join(suffixes)}")
-                    specs += file_specs(upload.name, upload.read())
+                    specs += typed_file_specs(upload.name, upload.read(), suffixes, kind)
             if data.get("zip_file"):
                 upload = data["zip_file"]
-                if not upload.name.lower().endswith(".zip"):
-                    raise InputError(f"{upload.name}: expected a .zip file")
-                specs += file_specs(upload.name, upload.read())
+                specs += typed_file_specs(upload.name, upload.read(), (".zip",), ItemKind.TEXT)
             if data.get("paste_text") or data.get("paste_title"):
                 title_refused = "paste_title" in self.errors  # too long, say: said already
                 if not title_refused and not (data.get("paste_title") or "").strip():
@@ -226,8 +235,8 @@ class SourceFilterForm(forms.Form):
             .objects.filter(Q(pk__in=members) | Q(pk__in=assigned))
             .order_by("username")
         )
-        field.label_from_instance = lambda user: (
-            user.get_username() if user.pk in members else f"{user.get_username()} (former member)"
+        field.label_from_instance = lambda user: member_label(
+            user.get_username(), Role.CODER if user.pk in members else None
         )
 
 

@@ -122,6 +122,21 @@ def file_specs(name: str, data: bytes) -> list[ItemSpec]:
     return [_member_spec(name, data)]
 
 
+def typed_file_specs(
+    name: str, data: bytes, suffixes: tuple[str, ...], kind: str
+) -> list[ItemSpec]:
+    """A file from a field that takes only `suffixes` (the form's HTML, text, PDF, e-mail and
+    zip fields): one with another suffix becomes a failed item of its own, "unsupported file
+    type (.docx); expected ...", as an unreadable file given to the API or the command does,
+    and the rest of the submission goes ahead. (Inside a zip such members are skipped.)"""
+    if name.lower().endswith(suffixes):
+        return file_specs(name, data)
+    suffix = PurePosixPath(name).suffix.lower() or "without extension"
+    expected = ", ".join(suffixes)
+    error = f"unsupported file type ({suffix}); expected {expected}"
+    return [ItemSpec(_kind_for(name.lower()) or kind, name[:2000], error=error)]
+
+
 def mbox_specs(name: str, data: bytes) -> list[ItemSpec]:
     """One e-mail item per message of an mbox file."""
     try:

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from sources.fetching.decode import ENCODING_CHOICES
-from sources.jobs.outcomes import shown_reason, shown_source_id
+from sources.jobs.outcomes import held_candidates, shown_reason, shown_source_id
 from sources.models import IngestItem, IngestJob, Source
 
 
@@ -47,6 +47,12 @@ class IngestItemSerializer(serializers.ModelSerializer):
 
     reason = serializers.SerializerMethodField()
     source_id = serializers.SerializerMethodField()
+    candidates = serializers.SerializerMethodField(
+        help_text="a held item's encodings to choose from, best first (the ones its reason names)"
+    )
+
+    def get_candidates(self, item: IngestItem) -> list[str]:
+        return held_candidates(item)
 
     def get_reason(self, item: IngestItem) -> str:
         return shown_reason(item, self.context.get("visible_sources", set()))
@@ -117,14 +123,21 @@ class IngestJobCreateSerializer(serializers.Serializer):
         default=list,
         help_text="HTML (.html, .htm, .xhtml), text (.txt, .md), PDF (.pdf), e-mail (.eml, "
         ".mbox) or .zip files of them; "
-        "multipart/form-data, the field repeated once per file. An empty file becomes a "
-        "failed item of its own (“empty file”).",
+        "multipart/form-data, the field repeated once per file. An empty file, or one of "
+        "another type, becomes a failed item of its own (“empty file”, “unsupported file "
+        "type (.docx)”) and the rest goes ahead.",
     )
 
     def validate(self, data):
         if not data["urls"] and not data["texts"] and not data["files"]:
             raise serializers.ValidationError("Give at least one URL, text or file.")
         return data
+
+
+class ItemPositionSerializer(serializers.Serializer):
+    """Which item of the job (its `position`)."""
+
+    position = serializers.IntegerField(min_value=0)
 
 
 class EncodingChoiceSerializer(serializers.Serializer):

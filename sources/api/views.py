@@ -18,6 +18,7 @@ from sources.api.serializers import (
     IngestJobCreateSerializer,
     IngestJobDetailSerializer,
     IngestJobSerializer,
+    ItemPositionSerializer,
     SourceSerializer,
     SourceSummarySerializer,
 )
@@ -25,6 +26,7 @@ from sources.inputs import InputError, ItemSpec, file_specs, paste_spec
 from sources.jobs.access import project_for_ingest, visible_jobs
 from sources.jobs.ingest import BrokerUnavailable, create_job, release_held_item, retry_failed
 from sources.jobs.outcomes import visible_source_ids
+from sources.jobs.stopping import cancel_job, discard_held_item
 from sources.listing import filtered_sources
 from sources.models import IngestItem, IngestJob, ItemKind, ItemStatus, Source
 
@@ -151,6 +153,34 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(IngestItemSerializer(item).data)
+
+    @extend_schema(request=ItemPositionSerializer, responses={200: IngestItemSerializer})
+    @action(detail=True, methods=["post"], url_path="discard-item")
+    def discard_item(self, request, *args, **kwargs):
+        """Discard a held item (status "held") instead of choosing its encoding: it fails,
+        "discarded by <user>", is not retried, and the job closes if nothing else is left.
+        409 if the item is not held."""
+        job = self.get_object()
+        serializer = ItemPositionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = get_object_or_404(job.items.all(), position=serializer.validated_data["position"])
+        if not discard_held_item(item, request.user):
+            return Response(
+                {"detail": "This item is not waiting for an encoding."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(IngestItemSerializer(item).data)
+
+    @extend_schema(request=None, responses={200: IngestJobSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        """Cancel the job: its items not started yet (pending or held) fail, "cancelled by
+        <user>", not to be retried; running ones finish. `cancelled` says how many (0: none
+        was left)."""
+        job = self.get_object()
+        cancelled = cancel_job(job, request.user)
+        job.refresh_from_db()
+        return Response({**IngestJobSerializer(job).data, "cancelled": cancelled})
 
     def retrieve(self, request, *args, **kwargs):
         project, me = project_for_ingest(request.user, self.kwargs["project_slug"])

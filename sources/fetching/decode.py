@@ -97,10 +97,15 @@ class EncodingUnsure(IngestError):
     """No encoding is clearly right: a person must choose (see `candidates`)."""
 
     def __init__(self, candidates: list[str]) -> None:
-        names = ", ".join(encoding_label(c) for c in candidates[:4])
-        super().__init__(f"encoding unsure ({names}): choose one and check the text")
+        super().__init__(unsure_reason(candidates))
         self.candidates = candidates
         self.body: bytes | None = None  # the bytes in question, set by whoever holds them
+
+
+def unsure_reason(candidates: list[str]) -> str:
+    """Why an item is held, naming every candidate (in the order offered)."""
+    names = ", ".join(encoding_label(c) for c in candidates)
+    return f"encoding unsure ({names}): choose one and check the text"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ An item is unfinished while it is pending, running or held (waiting for an encod
 its outcome is still to come, and will be counted by the worker that records it, so a job
 with such an item stays open and the counts here leave it out of `done` and `failed`.
 
-Both functions lock the job's row first (as `retry_failed` does) and only then read its items:
+The functions lock the job's row first (as `retry_failed` does) and only then read its items:
 an outcome being recorded meanwhile waits for the lock to count itself, and once the lock is
 held the items are read as committed, so the counts written match the items exactly.
 """
@@ -98,3 +98,26 @@ def reopen_if_closed(job_pk: int) -> bool:
             finished_at=None,
         )
     return True
+
+
+def count_after_failing(job_pk: int) -> bool:
+    """Count the job from its items after some were failed outside a worker, and close it if
+    none is unfinished (an item discarded, a job cancelled: `sources.jobs.stopping`).
+
+    Call it in the transaction that failed them, after the UPDATE of the items (items, then
+    the job: the order workers and `release_held_item` lock them in). Under the job's row
+    lock the items are read as committed plus this transaction's own changes; a worker
+    recording an outcome meanwhile waits for the lock and then adds its own item to the
+    counts written here, so each item is counted once. True if it closed the job.
+    """
+    with transaction.atomic():
+        job = IngestJob.objects.select_for_update().filter(pk=job_pk).values("status").first()
+        if job is None:
+            return False
+        counts = item_counts(job_pk)
+        changes = {"total": counts.total, "done": counts.done, "failed": counts.failed}
+        closes = job["status"] in OPEN and not counts.unfinished
+        if closes:
+            changes.update(status=JobStatus.DONE, finished_at=timezone.now())
+        IngestJob.objects.filter(pk=job_pk).update(**changes)
+    return closes

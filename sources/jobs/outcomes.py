@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from coding.models import Membership, Project
 from sources.access import visible_sources
+from sources.fetching.decode import unsure_reason
 from sources.models import IngestItem, ItemStatus, Source
 
 ALREADY_IN_PROJECT = "already in the project"
@@ -40,7 +41,15 @@ def hides_source(item: IngestItem, visible: set[int]) -> bool:
     return item.status == ItemStatus.DUPLICATE and item.source_id not in visible
 
 
+def held_candidates(item: IngestItem) -> list[str]:
+    """The encodings offered for a held item, best first: the one list that the job page's
+    row (its reason), the *Choose the encoding* page, the API and the command all show."""
+    return list(dict.fromkeys(item.candidates or []))
+
+
 def shown_reason(item: IngestItem, visible: set[int]) -> str:
+    if item.status == ItemStatus.HELD and item.candidates:
+        return unsure_reason(held_candidates(item))  # the stored one may name fewer
     if item.status != ItemStatus.DUPLICATE:
         return item.reason
     if item.source_id is None or item.source_id not in visible:

@@ -4,6 +4,7 @@ Whether a failure can recur is decided when it is recorded, from what failed, an
 item (`IngestItem.retryable`):
 
 * refused at submission (an unsupported, empty or too large file): no, nothing to run again;
+* discarded or cancelled by a person (`sources.jobs.stopping`): no, they chose so;
 * a URL refused for what it is (malformed, not http(s), an address the SSRF guard refuses:
   `sources.errors.RefusedInput`): no, it is refused the same way every time;
 * any other refusal of bytes the item already holds (an upload, pasted text, a page fetched

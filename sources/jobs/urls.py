@@ -10,6 +10,12 @@ urlpatterns = [
     path("projects/<slug:slug>/ingest/<id:pk>/", views.job_detail, name="ingest-job"),
     path("projects/<slug:slug>/ingest/<id:pk>/status/", views.job_status, name="ingest-job-status"),
     path("projects/<slug:slug>/ingest/<id:pk>/retry/", views.job_retry, name="ingest-job-retry"),
+    path("projects/<slug:slug>/ingest/<id:pk>/cancel/", views.job_cancel, name="ingest-job-cancel"),
+    path(
+        "projects/<slug:slug>/ingest/<id:pk>/items/<int:position>/discard/",
+        views.item_discard,
+        name="ingest-item-discard",
+    ),
     path(
         "projects/<slug:slug>/ingest/<id:pk>/items/<int:position>/encoding/",
         views.item_encoding,

@@ -14,6 +14,7 @@ from sources.errors import IngestError
 from sources.fetching.decode import encoding_label
 from sources.forms import AddSourcesForm, EncodingChoiceForm
 from sources.jobs.access import job_for, project_for_ingest, visible_jobs
+from sources.jobs.counting import OPEN
 from sources.jobs.ingest import (
     BrokerUnavailable,
     create_job,
@@ -21,8 +22,9 @@ from sources.jobs.ingest import (
     release_held_item,
     retry_failed,
 )
-from sources.jobs.outcomes import hides_source, shown_reason, visible_source_ids
+from sources.jobs.outcomes import held_candidates, hides_source, shown_reason, visible_source_ids
 from sources.jobs.retrying import retryable_failures
+from sources.jobs.stopping import NOT_STARTED, cancel_job, discard_held_item
 from sources.models import ItemStatus
 
 PREVIEW_CHARS = 1200
@@ -67,8 +69,46 @@ def job_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "sources/jobs/job_detail.html",
         {"project": project, "me": me, "job": job, "items": items,
          "duplicates": duplicates, "new": job.done - duplicates, "held": held,
-         "can_retry": retryable_failures(job).exists()},
+         "can_retry": retryable_failures(job).exists(), "can_cancel": can_cancel(job)},
     )  # fmt: skip
+
+
+def can_cancel(job) -> bool:
+    """An open job with an item not started yet (pending or held)."""
+    return job.status in OPEN and job.items.filter(status__in=NOT_STARTED).exists()
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The job page's "Cancel the job": items not started fail, running ones finish."""
+    project, me = project_for_ingest(request.user, slug)
+    job = job_for(project, me, pk)
+    cancelled = cancel_job(job, request.user)
+    if cancelled:
+        running = job.items.filter(status=ItemStatus.RUNNING).count()
+        then = f" {running} running item{'s' if running != 1 else ''} will finish." * bool(running)
+        messages.success(
+            request, f"{cancelled} item{'s' if cancelled != 1 else ''} cancelled.{then}"
+        )
+    else:
+        messages.info(request, "Nothing left to cancel: every item has started or finished.")
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def item_discard(request: HttpRequest, slug: str, pk: int, position: int) -> HttpResponse:
+    """Discard a held item: it fails ("discarded by <user>") and its job may close."""
+    project, me = project_for_ingest(request.user, slug)
+    job = job_for(project, me, pk)
+    item = get_object_or_404(job.items.all(), position=position)
+    if discard_held_item(item, request.user):
+        said = f"“{item.label}” discarded: it counts as failed and is not retried."
+        messages.success(request, said)
+    else:
+        messages.info(request, "This item is not waiting for an encoding any more.")
+    return redirect(job)
 
 
 @login_required
@@ -118,8 +158,8 @@ def item_encoding(request: HttpRequest, slug: str, pk: int, position: int) -> Ht
             messages.success(request, f"Ingesting “{item.label}” as {encoding_label(encoding)}.")
             return redirect(job)
     else:
-        form = EncodingChoiceForm(initial={"encoding": (item.candidates or [""])[0]})
-    shown = list(item.candidates or [])
+        form = EncodingChoiceForm(initial={"encoding": (held_candidates(item) or [""])[0]})
+    shown = held_candidates(item)
     asked = request.GET.get("encoding", "")
     if asked and asked not in shown and asked in dict(form.fields["encoding"].choices):
         shown.insert(0, asked)
@@ -171,6 +211,11 @@ def job_items(job, me) -> list[dict]:
             )
             if item.status == ItemStatus.HELD
             else None,
+            "discard_url": reverse(
+                "ingest-item-discard", args=[job.project.slug, job.pk, item.position]
+            )
+            if item.status == ItemStatus.HELD
+            else None,
         }
         for item in items
     ]
@@ -191,6 +236,8 @@ def job_state(job, me) -> dict:
         "remaining": job.remaining,
         "finished": job.status in ("done", "failed"),
         "queue_error": job.queue_error,
+        "can_cancel": job.status in OPEN
+        and bool(counts.get(ItemStatus.PENDING) or counts.get(ItemStatus.HELD)),
         "counts": {status: counts.get(status, 0) for status in ItemStatus.values},
         "items": items,
     }

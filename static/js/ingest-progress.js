@@ -29,12 +29,33 @@ function renderOutcome(cell, item) {
     cell.append(reason, " ");
   }
   if (item.choice_url) {
+    const actions = document.createElement("span");
+    actions.className = "own-span item-actions";
     const link = document.createElement("a");
     link.className = "button";
     link.href = item.choice_url;
     link.textContent = "Choose the encoding";
-    cell.append(link);
+    actions.append(link);
+    if (item.discard_url) actions.append(discardForm(item.discard_url));
+    cell.append(actions);
   }
+}
+
+// A held item's "Discard" (a plain POST form, as the server renders it)
+function discardForm(url) {
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = url;
+  form.className = "discard-item";
+  const token = document.createElement("input");
+  token.type = "hidden";
+  token.name = "csrfmiddlewaretoken";
+  token.value = document.getElementById("job")?.dataset.csrf ?? "";
+  const button = document.createElement("button");
+  button.type = "submit";
+  button.textContent = "Discard";
+  form.append(token, button);
+  return form;
 }
 
 function render(job, state) {
@@ -54,6 +75,8 @@ function render(job, state) {
   job.dataset.status = state.status;
   const queueError = job.querySelector('[data-field="queue_error"]');
   if (queueError) queueError.hidden = !state.queue_error || state.remaining === 0;
+  // nothing left to cancel (a display: flex form ignores `hidden`): the button goes
+  if (!state.can_cancel) job.querySelector(".cancel-job")?.remove();
   for (const item of state.items) {
     const row = document.querySelector(`#items tr[data-position="${item.position}"]`);
     if (!row || (row.className === `item-${item.status}` && item.status !== "running")) continue;
@@ -81,3 +104,10 @@ async function poll(job) {
 
 const job = document.getElementById("job");
 if (job) poll(job);
+
+// Cancelling cannot be undone (cancelled items are not retried): ask first
+document.querySelector(".cancel-job")?.addEventListener("submit", (event) => {
+  if (!window.confirm("Cancel the items that have not started? They will not be retried.")) {
+    event.preventDefault();
+  }
+});

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from coding.models import Project
-from sources.fetching.decode import ENCODING_CHOICES
+from sources.fetching.decode import ENCODING_CHOICES, unsure_reason
 from sources.inputs import FILE_SUFFIXES, InputError, ItemSpec, file_specs
 from sources.jobs.ingest import (
     BrokerUnavailable,
@@ -15,7 +15,7 @@ from sources.jobs.ingest import (
     release_held_item,
     run_job,
 )
-from sources.jobs.outcomes import duplicate_reason
+from sources.jobs.outcomes import duplicate_reason, held_candidates
 from sources.models import ItemKind, ItemStatus
 
 WANTED = (*FILE_SUFFIXES, ".zip")
@@ -136,9 +136,10 @@ class Command(BaseCommand):
             if item.status == ItemStatus.OK:
                 self.stdout.write(f"  added      {item.label} → #{item.source_id}")
             elif item.status == ItemStatus.HELD:
-                choices = ", ".join(item.candidates)
+                offered = held_candidates(item)
+                choices, reason = ", ".join(offered), unsure_reason(offered)
                 self.stdout.write(
-                    f"  held       {item.label}: {item.reason} — look at the text and run "
+                    f"  held       {item.label}: {reason} — look at the text and run "
                     f"again with --job {job.pk} --encoding CODEC (one of {choices})"
                 )
             elif item.status == ItemStatus.DUPLICATE:

@@ -134,7 +134,7 @@ def test_pi_adds_urls_files_and_paste_in_one_job(
         ({}, "Nothing to add"),
         ({"csv_file": SimpleUploadedFile("l.csv", b"link\nhttps://x.example/")}, "column named"),
         ({"zip_file": SimpleUploadedFile("a.zip", b"not a zip")}, "not a zip file"),
-        ({"html_files": [SimpleUploadedFile("a.pdf", b"%PDF")]}, "expected .html"),
+        # a file of another type is a failed item of its own (test_wrong_type_files.py)
         ({"paste_text": "Body without a title"}, "Give the pasted text a title"),
     ],
 )
