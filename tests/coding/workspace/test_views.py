@@ -76,6 +76,7 @@ def test_coder_gets_only_own_codings_and_escaped_text(client_for, project, coder
     assert data["source"]["text"] == source.text
     assert data["me"] == {
         "username": "coder-a", "is_pi": False, "assignment": "not_started", "can_code": True,
+        "training": False,
     }  # fmt: skip
     assert data["coders"] == []
     assert {a["slug"] for a in data["codebook"]["areas"]} == {"contacts", "preparations_for_war"}
