@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 
-from coding.models import Assignment, Codebook, Coding, Event, Membership, Project, Role
+from coding.models import Assignment, Codebook, Coding, Membership, Project, Role
 from coding.models.assignments import AssignmentStatus
+from coding.reliability.training import study_events
 
 User = get_user_model()
 
@@ -111,7 +112,8 @@ def removal_summary(project: Project, member: Membership) -> RemovalSummary:
         not_started=by_status.get(AssignmentStatus.NOT_STARTED, 0),
         in_progress=by_status.get(AssignmentStatus.IN_PROGRESS, 0),
         done=by_status.get(AssignmentStatus.DONE, 0),
-        approved_events=Event.objects.filter(project=project, evidence__coding__coder=user)
+        approved_events=study_events(project)  # not calibration's references
+        .filter(evidence__coding__coder=user)
         .distinct()
         .count(),
         refusal=refusal,

@@ -134,10 +134,38 @@ def mark_training(project: Project, source_ids: list[int], user) -> int:
     return len(own - existing)
 
 
+@transaction.atomic
 def unmark_training(project: Project, source_ids: list[int]) -> int:
+    """Put training sources back into the study, unless trainees have been given them: their
+    assignments and codings (made after the source became a training source, having seen the
+    references of the others) would enter the review, the reliability figures and the queue
+    as the study's."""
     if not source_ids:
         raise CalibrationError("Choose at least one training source to remove.")
-    deleted, _ = TrainingSource.objects.filter(project=project, source_id__in=source_ids).delete()
+    training = TrainingSource.objects.select_for_update().filter(
+        project=project, source_id__in=source_ids
+    )
+    since = F("source__training__added_at")
+    given = sorted(
+        set(
+            Assignment.objects.filter(
+                source__in=training.values("source_id"), assigned_at__gte=since
+            ).values_list("source_id", flat=True)
+        )
+        | set(
+            Coding.objects.filter(
+                source__in=training.values("source_id"), created_at__gte=since
+            ).values_list("source_id", flat=True)
+        )
+    )
+    if given:
+        raise CalibrationError(
+            "Trainees have been given these training sources: "
+            + ", ".join(f"#{s}" for s in given)
+            + ". Their work on them would enter the study as coders' work, so they stay in the "
+            "training set."
+        )
+    deleted, _ = training.delete()
     return deleted
 
 

@@ -58,6 +58,12 @@ def test_removal_summary_counts_their_work_here(project, pi, dan):
     assert (summary.assignments, summary.open_assignments) == (4, 2)
     assert summary.approved_events == 2
     assert summary.refusal == ""
+    # a calibration reference is not one of the study's approved events
+    from coding.models import Coding, TrainingSource
+
+    first = Coding.objects.filter(coder=dan.user, evidence__isnull=False).first().source
+    TrainingSource.objects.create(project=project, source=first, added_by=pi)
+    assert removal_summary(project, dan).approved_events == 1
 
 
 def test_removal_summary_of_the_last_pi_says_why_it_is_refused(project, pi):

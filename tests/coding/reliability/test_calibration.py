@@ -220,9 +220,15 @@ def test_training_sources_are_excluded_from_reliability_events_queue_and_export(
     # and bulk assignment (the reliability sample) skips training sources
     result = assign([source], [UserFactory(), UserFactory()], reliability_share=1.0)
     assert result.created == 0
-    # unmarked, the source is back in the study
-    calibration.unmark_training(project, [source.pk])
-    assert [s.id for s in load_codings(project, Filters()).sources] == [source.pk]
+    # the trainees' work would enter the study with it: it stays in the training set
+    with pytest.raises(calibration.CalibrationError, match=f"#{source.pk}"):
+        calibration.unmark_training(project, [source.pk])
+    assert load_codings(project, Filters()).sources == [] and review_queue(project) == []
+    # a training source no trainee has been given goes back into the study
+    (spare,) = adjudicated(project, pi, 1)
+    calibration.mark_training(project, [spare.pk], pi)
+    assert calibration.unmark_training(project, [spare.pk]) == 1
+    assert study_events(project).filter(evidence__coding__source=spare).count() == 1
 
 
 def test_a_coder_in_calibration_gets_main_sample_sources_only_once_admitted(project, pi, coder):
@@ -318,11 +324,13 @@ def test_the_comparison_matches_codings_with_the_events_on_their_passage(
 
     html = client_for(coder).get(url(project, "calibration-comparison", pk=source.pk)).content
     assert "✗ no reference event on this passage" in html.decode()
+    assert "Your codings beside the reference" in html.decode()
     overview = client_for(pi).get(url(project)).content.decode()
     link = url(project, "calibration-comparison", pk=source.pk) + f"?coder={coder.pk}"
     assert f'href="{link}"' in overview
     page = client_for(pi).get(link).content.decode()
     assert f"<th>{coder.username}</th><th>Reference</th>" in page and "<th>You</th>" not in page
+    assert f"that {coder.username} or the reference used" in page and " you " not in page
 
 
 def test_a_training_source_s_review_page_offers_no_decision(client_for, project, pi, setup):
