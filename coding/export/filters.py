@@ -39,17 +39,22 @@ class EventFilter(django_filters.FilterSet):
         help_text="Two ISO3 codes: CHN-RUS (both take part, either side or as participants) or "
         "RUS>PRK (a directed event: side A is RUS and side B is PRK).",
     )
-    area = django_filters.CharFilter(field_name="area__slug", help_text="Area slug.")
-    activity = django_filters.CharFilter(field_name="activity__slug", help_text="Activity slug.")
+    area = django_filters.CharFilter(field_name="area__slug", label="Area", help_text="Area slug.")
+    activity = django_filters.CharFilter(
+        field_name="activity__slug", label="Activity", help_text="Activity slug."
+    )
     since = django_filters.DateFilter(
-        field_name="event_date", lookup_expr="gte", help_text="Events on or after (yyyy-mm-dd)."
-    )
+        field_name="event_date", lookup_expr="gte", label="Since",
+        help_text="Events on or after (yyyy-mm-dd).",
+    )  # fmt: skip
     until = django_filters.DateFilter(
-        field_name="event_date", lookup_expr="lte", help_text="Events on or before (yyyy-mm-dd)."
-    )
+        field_name="event_date", lookup_expr="lte", label="Until",
+        help_text="Events on or before (yyyy-mm-dd).",
+    )  # fmt: skip
     min_confidence = django_filters.NumberFilter(
-        field_name="confidence", lookup_expr="gte", help_text="Minimum confidence (1-3)."
-    )
+        field_name="confidence", lookup_expr="gte", label="Minimum confidence",
+        help_text="Minimum confidence (1-3).",
+    )  # fmt: skip
 
     class Meta:
         model = Event

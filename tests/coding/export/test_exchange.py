@@ -121,3 +121,4 @@ def test_download_views_serve_the_files(client_for, pi, project, dataset):
     assert bad.status_code == 400 and b"since" in bad.content
     page = client.get(reverse("export", args=[project.slug]) + "?min_confidence=x")
     assert page.status_code == 400 and b"filter-errors" in page.content
+    assert "<li>Minimum confidence: Enter a number.</li>" in page.content.decode()  # its label
