@@ -84,7 +84,8 @@ class ReliabilityFilterForm(forms.Form):
         self.fields["codebook"].queryset = (
             Codebook.objects.filter(pk=project.codebook_id) | used
         ).distinct()
-        self.fields["sources"].queryset = project.sources.order_by("title")
+        # training sources count in no figure (coding.reliability.training): not offered
+        self.fields["sources"].queryset = project.sources.exclude(training_q("")).order_by("title")
         self.fields["sources"].widget.attrs["size"] = 6
 
     def clean(self) -> dict:

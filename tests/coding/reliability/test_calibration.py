@@ -342,3 +342,14 @@ def test_a_training_source_s_review_page_offers_no_decision(client_for, project,
     assert 'id="training-source"' in html and 'name="action"' not in html
     event = project.events.get(evidence__coding__source=source)
     assert reverse("event-detail", args=[project.slug, event.event_id]) in html
+
+
+def test_the_reliability_page_does_not_offer_training_sources(client_for, project, pi, setup):
+    """Chosen, a training source gave "0 sources" with a misleading reason: not offered, and a
+    bookmarked id of one is refused by name."""
+    page = client_for(pi).get(reverse("reliability", args=[project.slug]))
+    choices = {int(pk) for pk, _ in page.context["form"].fields["sources"].choices if pk}
+    assert not choices & {s.pk for s in setup}
+    response = client_for(pi).get(reverse("reliability", args=[project.slug]),
+                                  {"sources": [setup[0].pk]})  # fmt: skip
+    assert response.status_code == 400
