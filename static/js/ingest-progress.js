@@ -105,9 +105,13 @@ async function poll(job) {
 const job = document.getElementById("job");
 if (job) poll(job);
 
-// Cancelling cannot be undone (cancelled items are not retried): ask first
-document.querySelector(".cancel-job")?.addEventListener("submit", (event) => {
-  if (!window.confirm("Cancel the items that have not started? They will not be retried.")) {
-    event.preventDefault();
-  }
+// Cancelling and discarding cannot be undone (the items are not retried): ask first. Rows the
+// script draws later carry discard forms too, so the question is asked for any form submitted.
+const QUESTIONS = {
+  "cancel-job": "Cancel the items that have not started? They will not be retried.",
+  "discard-item": "Discard this item? Its file is not stored and will not be retried.",
+};
+document.addEventListener("submit", (event) => {
+  const question = QUESTIONS[[...event.target.classList].find((c) => c in QUESTIONS)];
+  if (question && !window.confirm(question)) event.preventDefault();
 });
