@@ -13,14 +13,14 @@ from unittest import mock
 
 import pytest
 
-from sources.inputs import file_specs, paste_spec
+from sources.inputs import paste_spec
 from sources.jobs import ingest
 from sources.jobs.counting import item_counts
 from sources.jobs.ingest import create_job, ingest_item, release_held_item, run_item
 from sources.jobs.stopping import cancel_job, discard_held_item
 from sources.jobs.sweeper import sweep
 from sources.models import IngestItem, IngestJob, ItemStatus, JobStatus
-from tests.sources.jobs.test_held_counts import LETTER, NOTE, PAGE
+from tests.sources.jobs.held_job import counts, held_job
 
 pytestmark = pytest.mark.django_db
 
@@ -36,22 +36,7 @@ def sent(monkeypatch):
 
 @pytest.fixture
 def job(project, pi) -> IngestJob:
-    specs = [
-        *file_specs("visit.html", PAGE),
-        *file_specs("letter.txt", LETTER),
-        *file_specs("note.txt", NOTE),
-    ]
-    job = create_job(project, pi, specs, enqueue=False)
-    for item in job.items.order_by("position"):
-        ingest_item(item)
-    statuses = list(job.items.order_by("position").values_list("status", flat=True))
-    assert statuses == [ItemStatus.OK, ItemStatus.OK, ItemStatus.HELD]
-    return job
-
-
-def counts(job: IngestJob) -> tuple[str, int, int, int]:
-    job.refresh_from_db()
-    return job.status, job.total, job.done, job.failed
+    return held_job(project, pi)
 
 
 def assert_counts_match_items(job: IngestJob) -> None:

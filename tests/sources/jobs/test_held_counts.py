@@ -10,22 +10,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from sources.inputs import file_specs
 from sources.jobs import ingest
-from sources.jobs.ingest import create_job, ingest_item, release_held_item
+from sources.jobs.ingest import ingest_item, release_held_item
 from sources.jobs.sweeper import sweep
 from sources.models import IngestItem, IngestJob, ItemStatus, JobStatus
-from tests.sources.fetching.encoding_corpus import TEXTS
+from tests.sources.jobs.held_job import counts, held_job
 
 pytestmark = pytest.mark.django_db
-
-RU = TEXTS["ru"]
-PAGE = (
-    '<html><head><meta charset="windows-1251"><title>Визит в Пхеньян</title></head>'
-    f"<body><article><p>{RU}</p></article></body></html>"
-).encode("koi8_r")  # declared windows-1251, written in KOI8-R
-LETTER = ("Письмо из Москвы\n\n" + RU[::-1]).encode("cp1251")
-NOTE = "Привет".encode("cp1251")  # six letters: windows-1251 or another script, unsure
 
 
 @pytest.fixture
@@ -37,22 +28,7 @@ def sent(monkeypatch):
 
 @pytest.fixture
 def job(project, pi, sent) -> IngestJob:
-    specs = [
-        *file_specs("visit.html", PAGE),
-        *file_specs("letter.txt", LETTER),
-        *file_specs("note.txt", NOTE),
-    ]
-    job = create_job(project, pi, specs, enqueue=False)
-    for item in job.items.order_by("position"):
-        ingest_item(item)
-    statuses = list(job.items.order_by("position").values_list("status", flat=True))
-    assert statuses == [ItemStatus.OK, ItemStatus.OK, ItemStatus.HELD]
-    return job
-
-
-def counts(job: IngestJob) -> tuple[str, int, int, int]:
-    job.refresh_from_db()
-    return job.status, job.total, job.done, job.failed
+    return held_job(project, pi)
 
 
 def choose(job: IngestJob) -> IngestItem:
