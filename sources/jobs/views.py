@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -87,10 +88,10 @@ def job_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cancelled = cancel_job(job, request.user)
     if cancelled:
         running = job.items.filter(status=ItemStatus.RUNNING).count()
-        then = f" {running} running item{'s' if running != 1 else ''} will finish." * bool(running)
-        messages.success(
-            request, f"{cancelled} item{'s' if cancelled != 1 else ''} cancelled.{then}"
-        )
+        then = ""
+        if running:
+            then = f" {running} running item{pluralize(running)} will finish."
+        messages.success(request, f"{cancelled} item{pluralize(cancelled)} cancelled.{then}")
     else:
         messages.info(request, "Nothing left to cancel: every item has started or finished.")
     return redirect(job)
