@@ -55,9 +55,9 @@ def project_coder_slots(project: Project) -> dict[str, int]:
     keeps one colour across the project's pages."""
     assigned = Assignment.objects.filter(source__project=project).exclude(training_q())
     coded = Coding.objects.filter(source__project=project).exclude(training_q())
-    names = set(assigned.values_list("coder__username", flat=True)) | set(
-        coded.values_list("coder__username", flat=True)
-    )
+    names = set(  # one row per coder from the database, not one per coding
+        assigned.values_list("coder__username", flat=True).order_by().distinct()
+    ) | set(coded.values_list("coder__username", flat=True).order_by().distinct())
     return {name: i % PALETTE_SIZE for i, name in enumerate(sorted(names))}
 
 
