@@ -172,8 +172,7 @@ def _looks_garbled(text: str) -> bool:
     odd = sum(
         1
         for ch in sample
-        if unicodedata.category(ch) in ("Cn", "Co", "Cs")
-        or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+        if ch not in "\t\n\r\f\v" and unicodedata.category(ch) in ("Cn", "Co", "Cs", "Cc")
     )
     return odd > max(2, len(sample) // 100)
 
