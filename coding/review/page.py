@@ -8,9 +8,11 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
-from coding.models import Activity, Assignment, Coding, DatePrec, Project
+from coding.models import Activity, Assignment, Coding, DatePrec, Membership, Project, Role
 from coding.models.codings import NOTE_MAX_LENGTH, DyadType, Setting
+from coding.projects import member_label
 from coding.reliability.training import training_q
 from coding.review.fields import FORUM_MAX_LENGTH, PRECISION_TO_PREC
 from coding.review.grouping import COMPARED_FIELDS, Group, comparable, sides
@@ -46,6 +48,37 @@ def text_direction(text: str) -> str:
 class CoderColour:
     username: str
     colour: int  # index into the palette
+    mark: str = ""  # "(former member)", "(now PI)" or "": see coder_marks
+
+    @property
+    def label(self) -> str:
+        """As text, where no markup can go (a select's options): "dan (former member)"."""
+        return f"{self.username} {self.mark}" if self.mark else self.username
+
+
+def coder_marks(project: Project, coders: dict[int, str]) -> dict[int, str]:
+    """What follows each coder's name on the review pages (`coders`: user id → username),
+    as the dashboard and the reliability report name them (`coding.projects.member_label`):
+    "(former member)" for someone no longer a member, whose codings stay in the study,
+    "(now PI)" for a coder who became a PI, "" for a coder. A PI who never had an
+    assignment here is the reviewer, whose codings are their own ("Add as my own coding"),
+    not a former coder's: unmarked. One query, however many coders."""
+    if not coders:
+        return {}
+    assigned = Assignment.objects.filter(source__project=project, coder_id=OuterRef("user_id"))
+    roles = {
+        user_id: role if was_coder else Role.CODER  # a member who never coded: unmarked
+        for user_id, role, was_coder in Membership.objects.filter(
+            project=project, user_id__in=list(coders)
+        )
+        .annotate(was_coder=Exists(assigned))
+        .values_list("user_id", "role", "was_coder")
+    }
+    marks = {}
+    for pk, name in coders.items():
+        label = member_label(name, roles.get(pk))
+        marks[pk] = label[len(name) :].strip()
+    return marks
 
 
 def project_coder_slots(project: Project) -> dict[str, int]:
@@ -62,12 +95,14 @@ def project_coder_slots(project: Project) -> dict[str, int]:
 
 
 def coder_colours(
-    groups: list[Group], slots: dict[str, int] | None = None
+    groups: list[Group],
+    slots: dict[str, int] | None = None,
+    marks: dict[int, str] | None = None,
 ) -> dict[int, CoderColour]:
     """One colour per coder on this source: their colour in the project (`slots`), unless a
     coder before them on this source has it already (projects of more than eight coders),
     then the next colour free here, so the coders of one source never share a colour while
-    the palette lasts."""
+    the palette lasts. `marks`: what follows a coder's name (`coder_marks`)."""
     coders = {c.coder_id: c.coder.get_username() for g in groups for c in g.codings}
     ordered = sorted(coders.items(), key=lambda item: item[1])
     slots = slots or {}
@@ -79,7 +114,7 @@ def coder_colours(
             slot = next(s for s in itertools.count(slot) if s % PALETTE_SIZE not in taken)
             slot %= PALETTE_SIZE
         taken.add(slot)
-        colours[pk] = CoderColour(name, slot)
+        colours[pk] = CoderColour(name, slot, (marks or {}).get(pk, ""))
     return colours
 
 
@@ -195,17 +230,19 @@ def group_rows(
     colours: dict[int, CoderColour] | None = None,
     picks: dict[str, str] | None = None,
 ) -> list[dict]:
-    """Per coding: its coder (and colour), quote and each column, marked when the group
-    disagrees on it. `picks`: the merge choice per column (`merge_<column>`: a coding's pk) the
-    PI had made when the form comes back with an error; by default the first coding's."""
+    """Per coding: its coder (`CoderColour`: colour, and mark of a former member), quote and
+    each column, marked when the group disagrees on it. `picks`: the merge choice per column
+    (`merge_<column>`: a coding's pk) the PI had made when the form comes back with an error;
+    by default the first coding's."""
     rows = []
     for number, coding in enumerate(group.codings):
         values = display_values(coding)
-        colour = colours[coding.coder_id].colour if colours else 0
+        coder = colours[coding.coder_id] if colours else CoderColour(coding.coder.username, 0)
         rows.append(
             {
                 "coding": coding,
-                "colour": colour,
+                "colour": coder.colour,
+                "coder": coder,
                 "cells": [
                     {
                         "name": name,
@@ -401,7 +438,7 @@ def event_form_values(event) -> dict[str, str]:
 
 __all__ = [
     "COLUMNS", "FIELD_LABELS", "FIELD_NAMES", "CoderColour", "Segment", "bound_values",
-    "coder_colours", "comparable", "differing_names", "edit_choices", "edit_fields",
+    "coder_colours", "coder_marks", "comparable", "differing_names", "edit_choices", "edit_fields",
     "error_dict", "event_form_values", "failed_group", "field_label", "field_name",
     "form_errors", "form_values", "group_rows", "project_coder_slots", "segments",
 ]  # fmt: skip

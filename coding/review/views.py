@@ -24,6 +24,7 @@ from coding.review.page import (
     FIELD_LABELS,
     bound_values,
     coder_colours,
+    coder_marks,
     differing_names,
     edit_choices,
     edit_fields,
@@ -78,7 +79,8 @@ def _review_page(request, project, me, source, *, failed=None, status=200) -> Ht
     refused, whose group's form comes back as the PI filled it in, with the errors beside the
     fields (and its "more actions" open when the error is in them)."""
     groups = groups_for_source(source)
-    colours = coder_colours(groups, project_coder_slots(project))
+    coders = {c.coder_id: c.coder.get_username() for g in groups for c in g.codings}
+    colours = coder_colours(groups, project_coder_slots(project), coder_marks(project, coders))
     choices = edit_choices(project)
     target = failed_group(groups, failed[0]) if failed else None
     items = []
@@ -339,9 +341,16 @@ def _event_page(request, project, me, event, *, failed=None, status=200) -> Http
         .prefetch_related(Prefetch("participants", queryset=Actor.objects.order_by("iso3")))
         .get(pk=event.pk)
     )
-    evidence = event.evidence.select_related("coding__source", "coding__coder").order_by(
-        "coding__source_id", "-primary", "coding_id"
+    evidence = list(
+        event.evidence.select_related("coding__source", "coding__coder").order_by(
+            "coding__source_id", "-primary", "coding_id"
+        )
     )
+    marks = coder_marks(
+        project, {e.coding.coder_id: e.coding.coder.get_username() for e in evidence}
+    )
+    for item in evidence:  # "dan (former member)", as on the review page
+        item.coder_mark = marks[item.coding.coder_id]
     history = event.decisions.select_related("decided_by", "undone_by").order_by("decided_at")
     values = event_form_values(event)
     errors, other = {}, []
