@@ -3,7 +3,8 @@
 A zip can claim small sizes and inflate to gigabytes, hold thousands of entries, or name
 members "../../etc/passwd". We never write members to disk (names are only labels), check
 the declared sizes and counts before reading anything, then count the bytes actually
-inflated while reading, so a lying header cannot get past the limits either.
+inflated while reading, so a lying header cannot get past the limits either. Members of
+types we do not read are listed, not read, so that the user is told about them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 import lzma
 import zipfile
 import zlib
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from sources.errors import IngestError
@@ -39,8 +40,16 @@ def member_label(info: zipfile.ZipInfo) -> str:
     return name.replace("\\", "/")
 
 
-def _skipped(label: str, allowed_suffixes: tuple[str, ...]) -> bool:
-    """Directories, macOS/hidden files, unsafe names and unwanted types are skipped."""
+# files an operating system or an office suite leaves beside the user's own: never articles
+_SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
+# a browser's "Save page as… (complete)" puts a page's images, style sheets and scripts in
+# a folder named after it: "report.html" + "report_files/"
+_SAVED_PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+_SAVED_PAGE_FOLDER = "_files"
+
+
+def _noise(label: str) -> bool:
+    """Directories, macOS/hidden/system files and unsafe names: skipped without a word."""
     if label.endswith("/"):
         return True
     parts = PurePosixPath(label).parts
@@ -50,21 +59,50 @@ def _skipped(label: str, allowed_suffixes: tuple[str, ...]) -> bool:
         return True  # traversal, hidden files, AppleDouble "._x.html"
     if parts[0] == "__MACOSX":
         return True
-    return not label.lower().endswith(allowed_suffixes)
+    name = parts[-1].lower()
+    return name in _SYSTEM_FILES or name.startswith("~$")  # ~$: an Office lock file
 
 
-def iter_zip_members(
+def _saved_page_folders(labels: list[str]) -> set[str]:
+    """The "<page>_files" folders (lower-cased paths) of the saved pages among `labels`."""
+    folders = set()
+    for label in labels:
+        lower = label.lower()
+        for suffix in _SAVED_PAGE_SUFFIXES:
+            if lower.endswith(suffix):
+                folders.add(lower[: -len(suffix)] + _SAVED_PAGE_FOLDER)
+    return folders
+
+
+def _in_saved_page_folder(label: str, folders: set[str]) -> bool:
+    parents = PurePosixPath(label.lower()).parents
+    return any(str(parent) in folders for parent in parents)
+
+
+@dataclass(frozen=True)
+class ZipContents:
+    """What an archive holds: its wanted members, read, and the labels of the members of
+    other types it holds (not read), both in archive order."""
+
+    members: list[tuple[str, bytes]] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+
+def read_zip(
     data: bytes,
     *,
     max_files: int = 500,
     max_total_uncompressed: int = 100 * MB,
     max_member: int = 20 * MB,
     allowed_suffixes: tuple[str, ...] = (".html", ".htm", ".txt", ".md"),
-) -> Iterator[tuple[str, bytes]]:
-    """Yield (label, content) for each wanted member, in archive order.
+) -> ZipContents:
+    """Read the wanted members of a zip and list those of other types.
 
-    Every limit on declared sizes is checked before the first member is yielded, so a zip
-    is refused as a whole rather than half ingested. Other entries are skipped silently.
+    Every limit (on the wanted members: `max_files` counts only them) is checked on declared
+    sizes before the first member is read, so a zip is refused as a whole rather than half
+    ingested. Directories, hidden, macOS and system files, unsafe names, and the images and
+    style sheets of a saved page ("page.html" + "page_files/") are skipped without a word;
+    any other member is listed in `unsupported`, never read. A zip with neither is refused.
     """
     if not data:
         raise IngestError("empty file")
@@ -74,15 +112,21 @@ def iter_zip_members(
         raise IngestError("not a zip file") from None
     suffixes = tuple(s.lower() for s in allowed_suffixes)
     with archive:
-        members = []
+        entries = []
         for info in archive.infolist():
             label = member_label(info)
-            if info.is_dir() or _skipped(label, suffixes):
-                continue
-            members.append((label, info))
-            if len(members) > max_files:
-                raise IngestError(f"zip has too many files (max {max_files})")
-        if not members:
+            if not info.is_dir() and not _noise(label):
+                entries.append((label, info))
+        page_folders = _saved_page_folders([label for label, _ in entries])
+        members, unsupported = [], []
+        for label, info in entries:
+            if label.lower().endswith(suffixes):
+                members.append((label, info))
+                if len(members) > max_files:
+                    raise IngestError(f"zip has too many files (max {max_files})")
+            elif not _in_saved_page_folder(label, page_folders):
+                unsupported.append(label)
+        if not members and not unsupported:
             raise IngestError(f"zip has no {', '.join(suffixes)} files")
         declared_total = 0
         for label, info in members:
@@ -98,13 +142,15 @@ def iter_zip_members(
             if declared_total > max_total_uncompressed:
                 raise IngestError(f"zip expands beyond {_mb(max_total_uncompressed)}")
 
+        read = []
         total = 0
         for label, info in members:
             content = _read_member(archive, info, label, max_member)
             total += len(content)
             if total > max_total_uncompressed:
                 raise IngestError(f"zip expands beyond {_mb(max_total_uncompressed)}")
-            yield label, content
+            read.append((label, content))
+        return ZipContents(read, unsupported)
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, limit: int) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -101,6 +102,11 @@ class AddSourcesForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
         if not specs and not self.errors:
             raise forms.ValidationError("Nothing to add: fill in at least one section.")
+        if len(specs) > settings.INGEST_MAX_ITEMS:
+            raise forms.ValidationError(
+                f"At most {settings.INGEST_MAX_ITEMS:,} items per job, and this adds "
+                f"{len(specs):,}: add them in several jobs."
+            )
         self.specs = specs
         return data
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.conf import settings
 
-from sources.archive import iter_zip_members
+from sources.archive import read_zip
 from sources.errors import IngestError
 from sources.extraction.newsletter import message_subject, split_mbox
 from sources.fetching.decode import decode_text_file
@@ -25,6 +26,9 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 PDF_SUFFIXES = (".pdf",)
 EMAIL_SUFFIXES = (".eml", ".mbox")
 FILE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES + PDF_SUFFIXES + EMAIL_SUFFIXES
+ZIP_MEMBER_SUFFIXES = tuple(s for s in FILE_SUFFIXES if s != ".mbox")  # what a zip's members may be
+# members of other types in one zip listed one item each; the rest share one summary item
+MAX_UNSUPPORTED_LISTED = 50
 
 
 class InputError(ValueError):
@@ -103,18 +107,17 @@ def file_specs(name: str, data: bytes) -> list[ItemSpec]:
         if len(data) > settings.INGEST_MAX_UPLOAD_BYTES:
             raise InputError(f"{name}: the zip file is too large.")
         try:
-            return [
-                _member_spec(label, content)
-                for label, content in iter_zip_members(
-                    data,
-                    max_files=settings.INGEST_ZIP_MAX_FILES,
-                    max_total_uncompressed=settings.INGEST_ZIP_MAX_TOTAL_BYTES,
-                    max_member=settings.INGEST_MAX_BYTES,
-                    allowed_suffixes=FILE_SUFFIXES[:-1],  # not .mbox
-                )
-            ]
+            contents = read_zip(
+                data,
+                max_files=settings.INGEST_ZIP_MAX_FILES,
+                max_total_uncompressed=settings.INGEST_ZIP_MAX_TOTAL_BYTES,
+                max_member=settings.INGEST_MAX_BYTES,
+                allowed_suffixes=ZIP_MEMBER_SUFFIXES,
+            )
         except IngestError as exc:
             raise InputError(f"{name}: {exc.reason}") from None
+        members = [_member_spec(label, content) for label, content in contents.members]
+        return members + unsupported_member_specs(name, contents.unsupported)
     if len(data) > settings.INGEST_MAX_BYTES:
         return [ItemSpec(_kind_for(lower) or ItemKind.HTML, name, error="too large")]
     if lower.endswith(".mbox"):
@@ -128,13 +131,52 @@ def typed_file_specs(
     """A file from a field that takes only `suffixes` (the form's HTML, text, PDF, e-mail and
     zip fields): one with another suffix becomes a failed item of its own, "unsupported file
     type (.docx); expected ...", as an unreadable file given to the API or the command does,
-    and the rest of the submission goes ahead. (Inside a zip such members are skipped.)"""
+    and the rest of the submission goes ahead (inside a zip: `unsupported_member_specs`)."""
     if name.lower().endswith(suffixes):
         return file_specs(name, data)
     suffix = PurePosixPath(name).suffix.lower() or "without extension"
     expected = ", ".join(suffixes)
     error = f"unsupported file type ({suffix}); expected {expected}"
     return [ItemSpec(_kind_for(name.lower()) or kind, name[:2000], error=error)]
+
+
+def unsupported_member_specs(archive: str, labels: list[str]) -> list[ItemSpec]:
+    """Failed items for the members of a zip whose type is not read ("archive.zip: a.png",
+    "not a supported type: .png; supported: ..."), so the user sees what of the archive did
+    not go in. The first MAX_UNSUPPORTED_LISTED get an item each; any beyond share one item
+    that counts them by type, so a saved site of thousands of images makes no thousands of
+    items (the zip's wanted members are capped by INGEST_ZIP_MAX_FILES; these are never read).
+    """
+    specs = [
+        ItemSpec(
+            _kind_for(label.lower()) or ItemKind.TEXT,
+            f"{archive}: {label}"[:2000],
+            error=_unsupported_reason(label),
+        )
+        for label in labels[:MAX_UNSUPPORTED_LISTED]
+    ]
+    rest = labels[MAX_UNSUPPORTED_LISTED:]
+    if rest:
+        by_type = Counter(_suffix_of(label) for label in rest).most_common()
+        types = ", ".join(f"{count} {suffix}" for suffix, count in by_type[:5])
+        if len(by_type) > 5:
+            types += f" and {len(by_type) - 5} other types"
+        error = f"not supported types: {types}; supported: {', '.join(ZIP_MEMBER_SUFFIXES)}"
+        label = f"{archive}: and {len(rest)} more unsupported members"
+        specs.append(ItemSpec(ItemKind.TEXT, label[:2000], error=error[:300]))
+    return specs
+
+
+def _suffix_of(label: str) -> str:
+    return PurePosixPath(label).suffix.lower() or "no file extension"
+
+
+def _unsupported_reason(label: str) -> str:
+    suffix = _suffix_of(label)
+    supported = ", ".join(ZIP_MEMBER_SUFFIXES)
+    if suffix == ".mbox":
+        return f"an .mbox is not read inside a zip: upload it on its own; supported: {supported}"
+    return f"not a supported type: {suffix}; supported: {supported}"[:300]
 
 
 def mbox_specs(name: str, data: bytes) -> list[ItemSpec]:

@@ -1,4 +1,4 @@
-"""iter_zip_members: limits, bombs, skipped entries and labels."""
+"""read_zip: limits, bombs, skipped entries and labels."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from sources.archive import iter_zip_members, member_label
+from sources.archive import ZipContents, member_label, read_zip
 from sources.errors import IngestError
 
 HTML = b"<html><body><p>Joint exercise report.</p></body></html>"
@@ -26,7 +26,7 @@ def make_zip(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED)
 
 def reason_of(data: bytes, **limits) -> str:
     with pytest.raises(IngestError) as info:
-        list(iter_zip_members(data, **limits))
+        read_zip(data, **limits)
     return info.value.reason
 
 
@@ -37,7 +37,7 @@ def test_yields_wanted_members_in_order() -> None:
         "notes/READ ME.md": b"# Notes\n\ntext",
         "upper.HTML": HTML,
     })  # fmt: skip
-    assert list(iter_zip_members(data)) == [
+    assert read_zip(data).members == [
         ("b/second.htm", HTML),
         ("a.txt", "Визит в Пхеньян".encode()),
         ("notes/READ ME.md", b"# Notes\n\ntext"),
@@ -61,18 +61,20 @@ def test_skips_directories_hidden_macos_traversal_and_other_types() -> None:
         "photo.jpg": b"\xff\xd8\xff",
         "nested.zip": b"PK\x05\x06" + b"\x00" * 18,
     })  # fmt: skip
-    assert [name for name, _ in iter_zip_members(data)] == ["articles/ok.html"]
+    assert [name for name, _ in read_zip(data).members] == ["articles/ok.html"]
 
 
-def test_only_unwanted_files() -> None:
+def test_only_unwanted_files_are_listed_and_only_noise_is_refused() -> None:
     data = make_zip({"photo.jpg": b"\xff\xd8\xff", "dir/": b""})
-    assert reason_of(data) == "zip has no .html, .htm, .txt, .md files"
+    assert read_zip(data) == ZipContents(members=[], unsupported=["photo.jpg"])
+    noise = make_zip({"dir/": b"", ".DS_Store": b"x", "__MACOSX/._a.html": b"x"})
+    assert reason_of(noise) == "zip has no .html, .htm, .txt, .md files"
 
 
 def test_too_many_files_is_refused_before_reading() -> None:
     data = make_zip({f"a{i}.html": HTML for i in range(501)})
     assert reason_of(data) == "zip has too many files (max 500)"
-    assert len(list(iter_zip_members(make_zip({f"a{i}.html": HTML for i in range(500)})))) == 500
+    assert len(read_zip(make_zip({f"a{i}.html": HTML for i in range(500)})).members) == 500
 
 
 def test_declared_member_size_over_the_limit() -> None:
@@ -94,7 +96,7 @@ def test_compression_ratio_abuse_is_refused() -> None:
 def test_total_declared_size_over_the_limit() -> None:
     data = make_zip({f"part{i}.txt": os.urandom(400_000) for i in range(3)})
     assert reason_of(data, max_total_uncompressed=1024 * 1024) == "zip expands beyond 1 MB"
-    assert len(list(iter_zip_members(data, max_total_uncompressed=2 * 1024 * 1024))) == 3
+    assert len(read_zip(data, max_total_uncompressed=2 * 1024 * 1024).members) == 3
 
 
 def lie_about_size(data: bytes, name: bytes, size: int) -> bytes:
@@ -121,7 +123,7 @@ def test_member_that_inflates_past_its_declared_size_is_stopped() -> None:
     tracemalloc.start()
     try:
         with pytest.raises(IngestError) as info:
-            list(iter_zip_members(data))
+            read_zip(data)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -162,9 +164,9 @@ def test_utf8_names_without_the_utf8_flag_are_decoded() -> None:
     info.flag_bits = 0
     assert member_label(info) == "статья.html"
     flagged = make_zip({"доклад.html": HTML})
-    assert [name for name, _ in iter_zip_members(flagged)] == ["доклад.html"]
+    assert [name for name, _ in read_zip(flagged).members] == ["доклад.html"]
 
 
 def test_stored_members_work_too() -> None:
     data = make_zip({"a.html": HTML}, compression=zipfile.ZIP_STORED)
-    assert list(iter_zip_members(data)) == [("a.html", HTML)]
+    assert read_zip(data).members == [("a.html", HTML)]

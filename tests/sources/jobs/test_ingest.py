@@ -341,9 +341,12 @@ def test_zip_members_become_items(project, pi):
         }
     )
     specs = file_specs("batch.zip", data)
-    labels = ["a/one.txt", "page.html", "report.pdf", "two.md"]
-    assert sorted(s.label for s in specs) == labels
-    items = run(project, pi, *specs)
+    ok = [s for s in specs if not s.error]
+    assert sorted(s.label for s in ok) == ["a/one.txt", "page.html", "report.pdf", "two.md"]
+    [refused] = [s for s in specs if s.error]
+    assert refused.label == "batch.zip: skip.docx"
+    assert refused.error.startswith("not a supported type: .docx; supported: .html")
+    items = run(project, pi, *ok)
     assert [i.status for i in items] == [ItemStatus.OK] * 4, [i.reason for i in items]
 
 

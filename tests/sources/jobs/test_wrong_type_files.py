@@ -105,9 +105,12 @@ def test_the_right_files_of_a_field_still_go_in(client_for, project, pi):
     assert add(client_for(pi), project, data).status_code == 302
     job = IngestJob.objects.get()
     statuses = dict(job.items.values_list("label", "status"))
-    # inside a zip other types are skipped, as before (sources.archive): a saved web page's
-    # images and style sheets are no items
-    assert statuses == {"a.md": ItemStatus.PENDING, "in.txt": ItemStatus.PENDING}
+    # inside a zip a member of another type is a failed item of its own (sources.archive)
+    assert statuses == {
+        "a.md": ItemStatus.PENDING,
+        "in.txt": ItemStatus.PENDING,
+        "bundle.zip: notes.docx": ItemStatus.FAILED,
+    }
 
 
 def test_a_damaged_zip_is_still_a_form_error_not_a_500(client_for, project, pi):
@@ -131,3 +134,16 @@ def test_the_api_makes_a_wrong_file_a_failed_item_too(project, pi):
     assert not docx.retryable
     assert job.items.get(label="a.txt").status == ItemStatus.PENDING
     assert response.json()["failed"] == 1 and response.json()["total"] == 2
+
+
+def test_more_items_than_a_job_takes_is_a_form_error_not_a_500(client_for, project, pi, settings):
+    """The form did not check the job's limit: create_job refused it with a ValueError (500)."""
+    settings.INGEST_MAX_ITEMS = 3
+    urls = "\n".join(f"https://a.example/{n}" for n in range(3))
+    response = add(client_for(pi), project, {"urls": urls, "text_files": [upload("a.txt")]})
+    assert response.status_code == 200
+    assert "At most 3 items per job, and this adds 4: add them in several jobs." in (
+        response.content.decode()
+    )
+    assert not IngestJob.objects.exists()
+    assert add(client_for(pi), project, {"urls": urls}).status_code == 302  # at the limit
