@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from coding.models import (
     Assignment,
@@ -39,7 +40,11 @@ from coding.reliability.data import (
     load_adjudication,
     load_reference,
 )
+from coding.reliability.report import alpha_text
 from coding.reliability.stats import alpha, percent_agreement
+
+SOURCE_NAME_CHARS = 80
+"""Titles longer than this are shortened (with …) where a message names sources."""
 
 
 class CalibrationError(ValueError):
@@ -53,10 +58,16 @@ class VariableAgreement:
     percent: float | None
     units: int
     passed: bool
+    threshold: float = 0.80  # the project's pass mark, which ``passed`` was decided against
 
     @property
     def alpha_text(self) -> str:
-        return "undefined" if self.alpha is None else f"{self.alpha:.3f}"
+        """As the report prints alphas (``report.alpha_text``), against the pass mark: an alpha
+        just below it never shows as the mark itself beside a failing check (0.79996, not
+        0.800)."""
+        if self.alpha is None:
+            return "undefined"
+        return alpha_text(self.alpha, (self.threshold,))
 
     @property
     def percent_text(self) -> str:
@@ -103,6 +114,19 @@ def adjudicated_source_ids(project: Project) -> set[int]:
     return set(reference) - set(still_open)
 
 
+def source_name(pk: int, title: str) -> str:
+    """A source as a PI reads it in a message: “Title” (#12), a long title shortened. Plain
+    text: the page escapes it (titles come from ingested documents)."""
+    return f"“{Truncator(title).chars(SOURCE_NAME_CHARS)}” (#{pk})"
+
+
+def source_names(project: Project, source_ids) -> str:
+    """These sources of the project named as ``source_name`` does, in order of id, joined by
+    commas (one query for the titles)."""
+    titles = project.sources.filter(pk__in=source_ids).order_by("pk").values_list("pk", "title")
+    return ", ".join(source_name(pk, title) for pk, title in titles)
+
+
 def training_source_ids(project: Project) -> list[int]:
     return list(project.training_sources.values_list("source_id", flat=True))
 
@@ -123,7 +147,8 @@ def mark_training(project: Project, source_ids: list[int], user) -> int:
         raise CalibrationError(
             "Only sources whose review is finished (every group of codings approved or "
             "rejected) can be training sources; these are not: "
-            + ", ".join(str(x) for x in sorted(missing))
+            + source_names(project, missing)
+            + "."
         )
     TrainingSource.objects.bulk_create(
         [
@@ -161,7 +186,7 @@ def unmark_training(project: Project, source_ids: list[int]) -> int:
     if given:
         raise CalibrationError(
             "Trainees have been given these training sources: "
-            + ", ".join(f"#{s}" for s in given)
+            + source_names(project, given)
             + ". Their work on them would enter the study as coders' work, so they stay in the "
             "training set."
         )
@@ -172,6 +197,10 @@ def unmark_training(project: Project, source_ids: list[int]) -> int:
 def set_threshold(project: Project, threshold: float) -> None:
     if not 0.0 <= threshold <= 1.0:
         raise CalibrationError("The threshold is an alpha between 0 and 1.")
+    if round(threshold, 2) != threshold:  # the pages show it with two decimals
+        raise CalibrationError(
+            f"The threshold takes at most two decimals (0.80, 0.75), not {threshold}."
+        )
     project.calibration_threshold = threshold
     project.save(update_fields=["calibration_threshold"])
 
@@ -192,7 +221,7 @@ def start_round(project: Project, coder_id: int, by) -> CalibrationRound:
     if built:
         raise CalibrationError(
             f"{member.user.get_username()} coded training source(s) "
-            f"{', '.join(f'#{s}' for s in built)} before they became training sources: their "
+            f"{source_names(project, built)} before they became training sources: their "
             "codings are part of the reference they would be compared with. Give the training "
             "set to a coder who has not coded them."
         )
@@ -295,7 +324,9 @@ def agreement(
         passed = (value is not None and value >= threshold) or (
             value is None and percent is not None and percent == 1.0
         )
-        result.append(VariableAgreement(variable, value, percent, len(coder_row), passed))
+        result.append(
+            VariableAgreement(variable, value, percent, len(coder_row), passed, threshold)
+        )
     return result
 
 

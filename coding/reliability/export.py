@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from coding.export import cells
-from coding.reliability.report import MINIMUMS
+from coding.reliability.report import MINIMUMS, alpha_text
 
 if TYPE_CHECKING:  # matplotlib (~70 MiB) loads with the first plot, not with every web process
     from matplotlib.backends.backend_pdf import PdfPages
@@ -202,7 +202,7 @@ def methods_paragraph(report: dict[str, Any], markdown: bool = True) -> str:
     by_view: dict[str, list[str]] = {}
     for row in defined:
         symbol = a_u if row["view"] == "unitizing" else a
-        text = f"{row['variable']} {symbol} = {row['alpha']:.3f}"
+        text = f"{row['variable']} {symbol} = {alpha_text(row['alpha'])}"
         if row["low"] is not None:
             text += f" ({ci} CI {row['low']:.3f} to {row['high']:.3f}, {row['units']} units)"
         by_view.setdefault(row["view"], []).append(text)

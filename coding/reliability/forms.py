@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from coding.fields import ModelIdsField
-from coding.models import Assignment, Codebook, Membership, Project, Role
+from coding.models import Assignment, Codebook, Coding, Membership, Project, Role
 from coding.models.assignments import AssignmentStatus
 from coding.projects import member_label
 from coding.reliability.data import Filters
@@ -37,14 +37,28 @@ class CodebookField(forms.ModelChoiceField):
 
 def report_coders(project: Project):
     """Everyone whose codings can be in the project's report: its coders, and whoever marked
-    a (non-training) source of it done, a former member or a coder who became a PI too."""
+    a (non-training) source of it done, a former member or a coder who became a PI too.
+
+    Training sources count in no figure (``coding.reliability.training``), so a coder whose
+    only assignments and codings are on training sources (a trainee in calibration) is not
+    offered: filtering by them could only ever give an empty report. A coder with no work yet
+    stays listed (members who code)."""
     members = Membership.objects.filter(project=project, role=Role.CODER).values("user_id")
-    done = (
-        Assignment.objects.filter(source__project=project, status=AssignmentStatus.DONE)
-        .exclude(training_q())
-        .values("coder_id")
+    assignments = Assignment.objects.filter(source__project=project)
+    codings = Coding.objects.filter(source__project=project)
+    in_study = Q(pk__in=assignments.exclude(training_q()).values("coder_id")) | Q(
+        pk__in=codings.exclude(training_q()).values("coder_id")
     )
-    return get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=done)).order_by("username")
+    in_training = Q(pk__in=assignments.filter(training_q()).values("coder_id")) | Q(
+        pk__in=codings.filter(training_q()).values("coder_id")
+    )
+    only_training = in_training & ~in_study
+    done = assignments.filter(status=AssignmentStatus.DONE).exclude(training_q()).values("coder_id")
+    return (
+        get_user_model()
+        .objects.filter((Q(pk__in=members) & ~only_training) | Q(pk__in=done))
+        .order_by("username")
+    )
 
 
 def coder_label(user, role: str | None) -> str:

@@ -72,6 +72,17 @@ def _q_key(minimum: float) -> str:
     return f"{minimum:.3f}"
 
 
+def alpha_text(alpha: float, minimums: tuple[float, ...] = MINIMUMS) -> str:
+    """``alpha`` with 3 decimals, or as many more as it takes for a value just below a minimum
+    not to print as the minimum itself: 0.6665 is "0.6665", not "0.667" (for text that says
+    the alpha is below 0.667). Rounding never lifts a value at or above a minimum below it."""
+    for digits in range(3, 16):
+        text = f"{alpha:.{digits}f}"
+        if not any(alpha < m <= float(text) for m in minimums):
+            return text
+    return repr(alpha)  # the shortest text that reads back as this very float
+
+
 def as_array(data: list[list[Any]]) -> np.ndarray:
     """A coders x units table as floats (NaN missing): values become their rank among the
     distinct values, which changes no nominal or ordinal statistic and spares every statistic
@@ -420,7 +431,7 @@ def _warnings(rows: list[dict[str, Any]]) -> list[str]:
             warnings.append(f"{name}: alpha is undefined ({row['note']}).")
             continue
         if row["alpha"] < MINIMUMS[0]:
-            warnings.append(f"{name}: alpha = {row['alpha']:.3f} is below {MINIMUMS[0]}.")
+            warnings.append(f"{name}: alpha = {alpha_text(row['alpha'])} is below {MINIMUMS[0]}.")
         if row["view"] != "unitizing" and row["units"] < MIN_PAIRABLE_UNITS:
             warnings.append(
                 f"{name}: only {row['units']} pairable unit(s) (fewer than {MIN_PAIRABLE_UNITS})."

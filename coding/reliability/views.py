@@ -9,13 +9,25 @@ from django.shortcuts import render
 from coding import access
 from coding.reliability import export, jobs
 from coding.reliability.forms import ReliabilityFilterForm
-from coding.reliability.report import VIEW_TITLES
+from coding.reliability.report import MINIMUMS, VIEW_TITLES, alpha_text
 from coding.screening.agreement import screening_agreement
 from coding.suggestions.report import suggestions_summary
 
 
 def _form(request: HttpRequest, project) -> ReliabilityFilterForm:
     return ReliabilityFilterForm(project, request.GET or {})
+
+
+def _shown(rows: list[dict]) -> list[dict]:
+    """Copies of these alpha rows (the cached report stays as it is) with the alpha as the page
+    shows it, ``alpha_text``, and whether the page marks the row below the lower minimum: an
+    alpha of 0.6665 shows as "0.6665", not as "0.667" in a row marked below 0.667."""
+    shown = []
+    for row in rows:
+        value = row.get("alpha")
+        shown.append({**row, "alpha_text": "" if value is None else alpha_text(value),
+                      "below_minimum": value is not None and value < MINIMUMS[0]})  # fmt: skip
+    return shown
 
 
 @login_required
@@ -53,6 +65,11 @@ def reliability_page(request: HttpRequest, slug: str) -> HttpResponse:
                         if r["view"] == "presence" and r["category"] is None},
         }  # fmt: skip
         context["formats"] = list(export.FORMATS)
+        context["rows"] = _shown(report["rows"])
+        context["reference_rows"] = {
+            variable: _shown(entries)
+            for variable, entries in context["reference"].get("rows", {}).items()
+        }
     return render(request, "coding/reliability/page.html", context)
 
 

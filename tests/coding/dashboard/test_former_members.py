@@ -102,7 +102,10 @@ def test_a_source_of_some_coders_keeps_their_project_colours(client_for, project
     legend = client_for(pi).get(reverse("review-source", args=[project.slug, other.pk]))
     html = legend.content.decode()
     assert '<span class="swatch coder-bg-1"></span>carol</li>' in html
-    assert '<span class="swatch coder-bg-2"></span>dan</li>' in html
+    assert (
+        '<span class="swatch coder-bg-2"></span>dan <span class="muted">(former member)</span></li>'
+        in html
+    )
 
 
 def test_coders_of_one_source_never_share_a_colour_while_the_palette_lasts(project, pi):

@@ -4,6 +4,7 @@ admission, per role; training sources stay out of the study's figures."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from coding.models import Activity, Assignment, CalibrationRound, TrainingSource
 from coding.reliability import calibration
@@ -146,6 +147,8 @@ def test_threshold_decides_and_bad_input_is_a_400(client_for, project, pi, coder
     assert not client.get(url(project)).context["rows"][0].passed
     for data in ({"action": "threshold", "threshold": "x"},
                  {"action": "threshold", "threshold": "2"}, {"action": "admit", "coder": "abc"},
+                 {"action": "threshold", "threshold": "0.805"},  # shown as 0.81 beside 0.806
+                 {"action": "threshold", "threshold": "nan"},
                  {"action": "mark", "source": ["99999"]}, {"action": "mark"},
                  {"action": "unmark"},  # nothing ticked: said so, not "0 sources removed"
                  {"action": "nonsense"}, {"action": "start", "coder": pi.pk}):  # fmt: skip
@@ -297,7 +300,10 @@ def test_a_coder_whose_codings_built_the_reference_gets_no_round(client_for, pro
     assert f'<option value="{coder.pk}">' not in page
     response = client.post(url(project), {"action": "start", "coder": coder.pk})
     assert response.status_code == 400
-    assert f"coded training source(s) #{source.pk} before they became" in response.content.decode()
+    assert (
+        escape(f"coded training source(s) “{source.title}” (#{source.pk}) before they became")
+        in response.content.decode()
+    )
     assert not CalibrationRound.objects.filter(coder=coder).exists()
     assert client.post(url(project), {"action": "start", "coder": other.pk}).status_code == 302
 
