@@ -190,12 +190,36 @@ function contactsOption() {
   };
 }
 
+// the grid's bottom over a one-line legend at the chart's foot (the axis's labels above it)
+const LEGEND_LINE_BOTTOM = 50;
+
+// A legend that wraps (legend.bottom: 0, not paged) takes the height its lines need: the grid's
+// bottom follows it and the chart's box grows by as much, so the bars keep their height.
+function fitLegend(name) {
+  const chart = charts[name];
+  const el = chart.getDom();
+  const legend = chart.getModel().getComponent("legend");
+  const view = legend && chart.getViewOfComponentModel(legend);
+  if (!view) return;
+  el.dataset.baseHeight ||= String(el.clientHeight);
+  // the legend's lines, and above them room for the axis's labels (as one line leaves)
+  const bottom = Math.max(LEGEND_LINE_BOTTOM, Math.ceil(view.group.getBoundingRect().height) + 26);
+  const extra = bottom - LEGEND_LINE_BOTTOM;
+  if (options[name].grid.bottom === bottom) return;
+  options[name].grid.bottom = bottom; // the SVG download draws the same
+  el.style.height = `${Number(el.dataset.baseHeight) + extra}px`;
+  chart.resize();
+  chart.setOption({ grid: { bottom } });
+}
+
 function progressOption() {
   return {
     toolbox,
     tooltip: tip(axisTooltip, { trigger: "axis" }),
-    legend: { bottom: 0, type: "scroll" },  // one line, paged when narrow: never over the axis
-    grid: { left: 40, right: 20, top: 30, bottom: 50 },
+    // every name whole, "dan (former member)" too: the legend wraps onto as many lines as it
+    // needs (not paged, nothing cut) and fitLegend makes room for them under the axis
+    legend: { bottom: 0 },
+    grid: { left: 40, right: 20, top: 30, bottom: LEGEND_LINE_BOTTOM },
     xAxis: { type: "category", data: progress.days },
     yAxis: { type: "value", minInterval: 1 },
     // one colour per coder, the review page's (colors.js); former members named as such
@@ -230,7 +254,11 @@ for (const [name, build] of Object.entries(builders)) {
   charts[name] = echarts.init(el, null, { renderer: "canvas" });
   charts[name].setOption(options[name]);
 }
-window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+fitLegend("progress");
+window.addEventListener("resize", () => {
+  Object.values(charts).forEach((c) => c.resize());
+  fitLegend("progress");
+});
 
 // SVG download: draw the same option once more with the SVG renderer, off screen
 document.querySelectorAll("[data-svg]").forEach((button) => {
