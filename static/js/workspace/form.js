@@ -76,6 +76,7 @@ export class CodingForm {
     $(el, "#cf-precision").addEventListener("change", () => this._precision());
     $(el, "#cf-direction").addEventListener("change", () => { this.directionTouched = true; });
     for (const r of el.querySelectorAll("input[name=mode]")) r.addEventListener("change", () => this._mode());
+    $(el, "#cf-participants").addEventListener("change", () => this._initiators());
     el.addEventListener("keydown", (e) => this._key(e));
   }
 
@@ -134,6 +135,18 @@ export class CodingForm {
     $(this.el, ".cf-multi").hidden = !multi;
   }
 
+  // "Initiated by" (side A of a multilateral coding) offers only the participants now ticked:
+  // unticking the chosen initiator clears it, so the server's rule (A is a participant) holds.
+  _initiators(selected = $(this.el, "#cf-initiator").value) {
+    const sel = $(this.el, "#cf-initiator");
+    const ticked = new Set([...this.el.querySelectorAll("input[name=participants]:checked")].map((b) => b.value));
+    sel.replaceChildren(option("", "— nobody in particular —"));
+    for (const a of this.cb.actors) {
+      if (ticked.has(String(a.id))) sel.append(option(a.id, `${a.iso3} · ${a.name}`));
+    }
+    sel.value = ticked.has(String(selected ?? "")) ? String(selected) : "";
+  }
+
   _precision() {
     const unknown = $(this.el, "#cf-precision").value === "unknown";
     const date = $(this.el, "#cf-date");
@@ -150,6 +163,7 @@ export class CodingForm {
     const parts = new Set((values.participants || []).map(String));
     for (const box of this.el.querySelectorAll("input[name=participants]")) box.checked = parts.has(box.value);
     $(this.el, "#cf-forum").value = values.forum || "";
+    this._initiators(multi ? values.side_a : "");  // a multilateral coding's side A: its initiator
     this._mode();
   }
 
@@ -222,9 +236,10 @@ export class CodingForm {
     const data = {};
     if (multi) {
       data.dyad_type = "multilateral";
-      data.side_a = null;
-      data.side_b = null;
       data.participants = [...el.querySelectorAll("input[name=participants]:checked")].map((b) => Number(b.value));
+      const initiator = num($(el, "#cf-initiator").value);  // side A = the initiator (formats.md)
+      data.side_a = data.participants.includes(initiator) ? initiator : null;
+      data.side_b = null;
       data.forum = $(el, "#cf-forum").value.trim();
     } else {
       const a = num($(el, "#cf-side-a").value), b = num($(el, "#cf-side-b").value);

@@ -113,7 +113,8 @@ function colorOf(c) { return (areas.get(c.area) || {}).color || "#888888"; }
 function dyadText(c) {
   const iso = (id) => (actors.get(id) || { iso3: "?" }).iso3;
   if (c.dyad_type === "multilateral") {
-    return (c.participants || []).map(iso).join(", ") + (c.forum ? ` @ ${c.forum}` : "");
+    return (c.participants || []).map(iso).join(", ") + (c.forum ? ` @ ${c.forum}` : "")
+      + (c.side_a != null ? `, initiated by ${iso(c.side_a)}` : "");
   }
   return `${iso(c.side_a)} ${c.dyad_type === "directed" ? "→" : "–"} ${iso(c.side_b)}`;
 }
