@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -32,8 +34,20 @@ def dashboard_page(request: HttpRequest, slug: str) -> HttpResponse:
             for f in tables.FIGURES
         },
         edge_url=reverse("dashboard-edge", args=[slug]),
+        export_link=export_link(slug, filters),
     )
     return render(request, "coding/dashboard/page.html", context)
+
+
+def export_link(slug: str, filters: figures.EventFilters) -> str:
+    """The export page for the events the dashboard shows: the same filters under the export's
+    names (`since`/`until` for the dashboard's From/To; both take the event's date)."""
+    params = {
+        "since": filters.date_from, "until": filters.date_to, "area": filters.area,
+        "activity": filters.activity, "min_confidence": filters.min_confidence,
+    }  # fmt: skip
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse("export", args=[slug]) + (f"?{query}" if query else "")
 
 
 @login_required

@@ -423,3 +423,34 @@ def test_the_network_and_the_matrix_name_an_undirected_pair_the_same_way(project
     assert undirected
     for edge in undirected:
         assert f"{edge['source']} \u2013 {edge['target']}" in figures["matrix"]["dyads"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "date_from=2024-01-15",
+        "date_from=2024-01-01&date_to=2024-01-31&min_confidence=1",
+        "area=preparations_for_war&activity=military_exercises",
+        "activity=heads_of_state&min_confidence=3",
+    ],
+)
+def test_the_export_link_counts_the_events_the_dashboard_shows(
+    client_for, project, pi, world, query
+):
+    """The dashboard's From/To are the export's since/until: its link carries every filter, so
+    the export page counts and downloads the same events the dashboard drew."""
+    client = client_for(pi)
+    page = client.get(f"/projects/{project.slug}/dashboard/?{query}")
+    shown = page.context["events"]["totals"]["n"]
+    link = page.context["export_link"]
+    assert f'<a href="{escape(link)}" id="dashboard-export">' in page.content.decode()
+    export = client.get(link)
+    assert export.status_code == 200, export.content.decode()
+    assert export.context["count"] == shown
+
+
+def test_no_export_link_when_no_event_matches(client_for, project, pi, world):
+    page = client_for(pi).get(f"/projects/{project.slug}/dashboard/?date_from=2030-01-01")
+    assert page.context["events"]["totals"]["n"] == 0
+    assert 'id="dashboard-export"' not in page.content.decode()
