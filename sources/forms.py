@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -23,6 +22,7 @@ from sources.inputs import (
     typed_file_specs,
     url_specs,
 )
+from sources.jobs.ingest import too_many_items
 from sources.models import ItemKind, Source
 
 
@@ -102,11 +102,8 @@ class AddSourcesForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
         if not specs and not self.errors:
             raise forms.ValidationError("Nothing to add: fill in at least one section.")
-        if len(specs) > settings.INGEST_MAX_ITEMS:
-            raise forms.ValidationError(
-                f"At most {settings.INGEST_MAX_ITEMS:,} items per job, and this adds "
-                f"{len(specs):,}: add them in several jobs."
-            )
+        if too_many := too_many_items(specs):
+            raise forms.ValidationError(too_many)
         self.specs = specs
         return data
 

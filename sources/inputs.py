@@ -27,8 +27,8 @@ PDF_SUFFIXES = (".pdf",)
 EMAIL_SUFFIXES = (".eml", ".mbox")
 FILE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES + PDF_SUFFIXES + EMAIL_SUFFIXES
 ZIP_MEMBER_SUFFIXES = tuple(s for s in FILE_SUFFIXES if s != ".mbox")  # what a zip's members may be
-# members of other types in one zip listed one item each; the rest share one summary item
-MAX_UNSUPPORTED_LISTED = 50
+# the members of other types of one zip named in their failed item's label (the rest counted)
+NAMED_UNSUPPORTED = 20
 
 
 class InputError(ValueError):
@@ -141,42 +141,35 @@ def typed_file_specs(
 
 
 def unsupported_member_specs(archive: str, labels: list[str]) -> list[ItemSpec]:
-    """Failed items for the members of a zip whose type is not read ("archive.zip: a.png",
-    "not a supported type: .png; supported: ..."), so the user sees what of the archive did
-    not go in. The first MAX_UNSUPPORTED_LISTED get an item each; any beyond share one item
-    that counts them by type, so a saved site of thousands of images makes no thousands of
-    items (the zip's wanted members are capped by INGEST_ZIP_MAX_FILES; these are never read).
-    """
-    specs = [
-        ItemSpec(
-            _kind_for(label.lower()) or ItemKind.TEXT,
-            f"{archive}: {label}"[:2000],
-            error=_unsupported_reason(label),
-        )
-        for label in labels[:MAX_UNSUPPORTED_LISTED]
-    ]
-    rest = labels[MAX_UNSUPPORTED_LISTED:]
-    if rest:
-        by_type = Counter(_suffix_of(label) for label in rest).most_common()
+    """One failed item for the members of a zip whose type is not read, so the user sees what
+    of the archive did not go in: "archive.zip: photos/map.png", "not a supported type: .png;
+    supported: ..." for one; "archive.zip: 63 members not read: a.jpg, b.png, ... and 43
+    more", with their types counted, for several. One item however many: a saved site's
+    thousands of images neither swamp the job's items nor make it look like a failed job
+    (the zip's articles are capped by INGEST_ZIP_MAX_FILES; these are never read)."""
+    if not labels:
+        return []
+    supported = ", ".join(ZIP_MEMBER_SUFFIXES)
+    if len(labels) == 1:
+        label = labels[0]
+        error = f"not a supported type: {_suffix_of(label)}; supported: {supported}"
+    else:
+        names = ", ".join(labels[:NAMED_UNSUPPORTED])
+        if len(labels) > NAMED_UNSUPPORTED:
+            names += f" and {len(labels) - NAMED_UNSUPPORTED} more"
+        label = f"{len(labels)} members not read: {names}"
+        by_type = Counter(_suffix_of(name) for name in labels).most_common()
         types = ", ".join(f"{count} {suffix}" for suffix, count in by_type[:5])
         if len(by_type) > 5:
             types += f" and {len(by_type) - 5} other types"
-        error = f"not supported types: {types}; supported: {', '.join(ZIP_MEMBER_SUFFIXES)}"
-        label = f"{archive}: and {len(rest)} more unsupported members"
-        specs.append(ItemSpec(ItemKind.TEXT, label[:2000], error=error[:300]))
-    return specs
+        error = f"not supported types: {types}; supported: {supported}"
+    if any(_suffix_of(name) == ".mbox" for name in labels):
+        error = f"an .mbox is read on its own, not inside a zip; {error}"
+    return [ItemSpec(ItemKind.TEXT, f"{archive}: {label}"[:2000], error=error[:300])]
 
 
 def _suffix_of(label: str) -> str:
     return PurePosixPath(label).suffix.lower() or "no file extension"
-
-
-def _unsupported_reason(label: str) -> str:
-    suffix = _suffix_of(label)
-    supported = ", ".join(ZIP_MEMBER_SUFFIXES)
-    if suffix == ".mbox":
-        return f"an .mbox is not read inside a zip: upload it on its own; supported: {supported}"
-    return f"not a supported type: {suffix}; supported: {supported}"[:300]
 
 
 def mbox_specs(name: str, data: bytes) -> list[ItemSpec]:

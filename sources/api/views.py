@@ -1,6 +1,5 @@
 """Sources and ingestion jobs over the API: thin views over sources.listing and sources.jobs."""
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +23,13 @@ from sources.api.serializers import (
 )
 from sources.inputs import InputError, ItemSpec, file_specs, paste_spec
 from sources.jobs.access import project_for_ingest, visible_jobs
-from sources.jobs.ingest import BrokerUnavailable, create_job, release_held_item, retry_failed
+from sources.jobs.ingest import (
+    BrokerUnavailable,
+    create_job,
+    release_held_item,
+    retry_failed,
+    too_many_items,
+)
 from sources.jobs.outcomes import visible_source_ids
 from sources.jobs.stopping import cancel_job, discard_held_item
 from sources.listing import filtered_sources
@@ -115,8 +120,8 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise ValidationError({"files": [str(exc)]}) from None
         if not specs:
             raise ValidationError({"urls": ["Give at least one URL, text or file."]})
-        if len(specs) > settings.INGEST_MAX_ITEMS:
-            raise ValidationError({"urls": [f"At most {settings.INGEST_MAX_ITEMS} items."]})
+        if too_many := too_many_items(specs):
+            raise ValidationError({"urls": [too_many]})
         try:
             job = create_job(project, request.user, specs, kind="api")
         except BrokerUnavailable as exc:

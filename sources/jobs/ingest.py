@@ -101,6 +101,17 @@ class BrokerUnavailable(Exception):
         )
 
 
+def too_many_items(specs: list) -> str | None:
+    """Why these items are more than one job takes (INGEST_MAX_ITEMS), or None: the form's and
+    the API's message."""
+    if len(specs) <= settings.INGEST_MAX_ITEMS:
+        return None
+    return (
+        f"At most {settings.INGEST_MAX_ITEMS:,} items per job, and this adds {len(specs):,}: "
+        "add them in several jobs."
+    )
+
+
 def create_job(
     project: Project,
     user,
@@ -118,8 +129,8 @@ def create_job(
     """
     if not specs:
         raise ValueError("a job needs at least one item")
-    if len(specs) > settings.INGEST_MAX_ITEMS:
-        raise ValueError(f"at most {settings.INGEST_MAX_ITEMS} items per job")
+    if too_many := too_many_items(specs):
+        raise ValueError(too_many)
     now = timezone.now()
     with transaction.atomic():
         job = IngestJob.objects.create(project=project, created_by=user, kind=kind, feed=feed)

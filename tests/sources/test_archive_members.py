@@ -1,5 +1,5 @@
-"""Members of a zip whose type is not read become failed items named after the archive and the
-member, so the user sees what of the archive did not go in (docs/ingestion.md, "What happens
+"""Members of a zip whose type is not read become one failed item named after the archive that
+names them, so the user sees what of the archive did not go in (docs/ingestion.md, "What happens
 to an item"); directories, hidden, macOS and system files and a saved page's own folder stay
 silent, and the other members go in as before."""
 
@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from coding.models import Role
 from sources.archive import read_zip
 from sources.errors import IngestError
-from sources.inputs import MAX_UNSUPPORTED_LISTED, ZIP_MEMBER_SUFFIXES, file_specs
+from sources.inputs import NAMED_UNSUPPORTED, ZIP_MEMBER_SUFFIXES, file_specs
 from sources.jobs import ingest
 from sources.jobs.ingest import ingest_item, retry_failed
 from sources.jobs.sweeper import sweep
@@ -37,6 +37,14 @@ def zipped(members: dict[str, bytes]) -> bytes:
 
 def unsupported(suffix: str) -> str:
     return f"not a supported type: {suffix}; supported: {SUPPORTED}"
+
+
+REFUSED_LABEL = (
+    "archive.zip: 4 members not read: photos/map.png, notes.docx, tools/setup.exe, README"
+)
+REFUSED_REASON = (
+    f"not supported types: 1 .png, 1 .docx, 1 .exe, 1 no file extension; supported: {SUPPORTED}"
+)
 
 
 MIXED = {
@@ -116,40 +124,46 @@ def test_unsupported_members_do_not_count_towards_the_file_cap_nor_are_read() ->
     assert info.value.reason == "zip has too many files (max 2)"
 
 
-def test_file_specs_name_each_unsupported_member_after_the_archive() -> None:
-    specs = file_specs("archive.zip", zipped(MIXED | {"letters.mbox": b"From x\n", "in.zip": b""}))
+def test_file_specs_name_the_unsupported_members_in_one_item_after_the_archive() -> None:
+    specs = file_specs("archive.zip", zipped(MIXED | {"in.zip": b""}))
     assert [(s.label, s.error) for s in specs] == [
         ("articles/visit.txt", None),
-        ("archive.zip: photos/map.png", unsupported(".png")),
-        ("archive.zip: notes.docx", unsupported(".docx")),
-        ("archive.zip: tools/setup.exe", unsupported(".exe")),
-        ("archive.zip: README", unsupported("no file extension")),
         (
-            "archive.zip: letters.mbox",
-            f"an .mbox is not read inside a zip: upload it on its own; supported: {SUPPORTED}",
+            "archive.zip: 5 members not read: photos/map.png, notes.docx, tools/setup.exe, "
+            "README, in.zip",
+            "not supported types: 1 .png, 1 .docx, 1 .exe, 1 no file extension, 1 .zip; "
+            f"supported: {SUPPORTED}",
         ),
-        ("archive.zip: in.zip", unsupported(".zip")),
     ]
-    assert all(s.payload is None for s in specs[1:])
+    assert specs[1].payload is None
 
 
-def test_thousands_of_unsupported_members_make_one_summary_item_beyond_the_listed() -> None:
+def test_one_unsupported_member_is_named_with_its_type() -> None:
+    specs = file_specs("archive.zip", zipped({"a.txt": TEXT, "photos/map.png": b"png"}))
+    assert [(s.label, s.error) for s in specs] == [
+        ("a.txt", None),
+        ("archive.zip: photos/map.png", unsupported(".png")),
+    ]
+    [mbox] = file_specs("mail.zip", zipped({"a.txt": TEXT, "letters.mbox": b"From x\n"}))[1:]
+    assert mbox.error == f"an .mbox is read on its own, not inside a zip; {unsupported('.mbox')}"
+
+
+def test_thousands_of_unsupported_members_make_one_item_naming_the_first() -> None:
     members = {"a.txt": TEXT}
     members |= {f"site/img{i}.png": b"png" for i in range(1800)}
     members |= {f"site/s{i}.css": b"p{}" for i in range(150)}
     members |= {f"bin/t{i}.exe": b"MZ" for i in range(20)}
+    members |= {f"x.{suffix}": b"x" for suffix in ("a1", "a2", "a3", "a4")}
     specs = file_specs("site.zip", zipped(members))
-    assert len(specs) == 1 + MAX_UNSUPPORTED_LISTED + 1
-    assert specs[0].label == "a.txt" and specs[0].error is None
-    listed = specs[1:-1]
-    assert [s.label for s in listed] == [f"site.zip: site/img{i}.png" for i in range(50)]
-    summary = specs[-1]
-    assert summary.label == "site.zip: and 1920 more unsupported members"
-    assert (
-        summary.error
-        == f"not supported types: 1750 .png, 150 .css, 20 .exe; supported: {SUPPORTED}"
+    assert len(specs) == 2 and specs[0].label == "a.txt" and specs[0].error is None
+    refused = specs[1]
+    named = ", ".join(f"site/img{i}.png" for i in range(NAMED_UNSUPPORTED))
+    assert refused.label == f"site.zip: 1974 members not read: {named} and 1954 more"
+    assert refused.error == (
+        "not supported types: 1800 .png, 150 .css, 20 .exe, 1 .a1, 1 .a2 and 2 other types; "
+        f"supported: {SUPPORTED}"
     )
-    assert summary.payload is None and len(summary.error) <= 300
+    assert refused.payload is None and len(refused.error) <= 300
 
 
 # --- the job --------------------------------------------------------------------------------
@@ -168,12 +182,9 @@ def test_unsupported_members_are_failed_items_of_the_job_and_the_rest_goes_in(
     assert items_of(job) == [
         ("https://a.example/1", ItemStatus.PENDING, ""),
         ("articles/visit.txt", ItemStatus.PENDING, ""),
-        ("archive.zip: photos/map.png", ItemStatus.FAILED, unsupported(".png")),
-        ("archive.zip: notes.docx", ItemStatus.FAILED, unsupported(".docx")),
-        ("archive.zip: tools/setup.exe", ItemStatus.FAILED, unsupported(".exe")),
-        ("archive.zip: README", ItemStatus.FAILED, unsupported("no file extension")),
+        (REFUSED_LABEL, ItemStatus.FAILED, REFUSED_REASON),
     ]
-    assert (job.total, job.done, job.failed, job.status) == (6, 0, 4, JobStatus.QUEUED)
+    assert (job.total, job.done, job.failed, job.status) == (3, 0, 1, JobStatus.QUEUED)
     refused = job.items.filter(status=ItemStatus.FAILED)
     assert not any(item.retryable or item.payload_compressed for item in refused)
     assert all(item.finished_at for item in refused)
@@ -182,14 +193,14 @@ def test_unsupported_members_are_failed_items_of_the_job_and_the_rest_goes_in(
     assert retry_failed(job) == 0  # the same member would be refused the same way
 
     page = client_for(pi).get(job.get_absolute_url()).content.decode()
-    assert "archive.zip: photos/map.png" in page
-    assert f'<span class="reason">{unsupported(".png")}</span>' in page
-    assert '<span data-field="failed">4</span> failed' in page
+    assert REFUSED_LABEL in page
+    assert f'<span class="reason">{REFUSED_REASON}</span>' in page
+    assert '<span data-field="failed">1</span> failed' in page
 
     text_item = job.items.get(label="articles/visit.txt")
     ingest_item(text_item)
     job.refresh_from_db()
-    assert (job.status, job.done, job.failed, job.remaining) == (JobStatus.RUNNING, 1, 4, 1)
+    assert (job.status, job.done, job.failed, job.remaining) == (JobStatus.RUNNING, 1, 1, 1)
     assert job.items.get(pk=text_item.pk).status == ItemStatus.OK
 
 
@@ -205,25 +216,25 @@ def test_the_job_finishes_exactly_once(project, pi, sent):
         format="multipart",
     )
     assert answer.status_code == 201, answer.content
-    assert (answer.json()["total"], answer.json()["failed"]) == (3, 2)
+    assert (answer.json()["total"], answer.json()["failed"]) == (2, 1)
     job = IngestJob.objects.get()
     item = job.items.get(label="a.txt")
     ingest_item(item)
     job.refresh_from_db()
     finished = job.finished_at
-    assert (job.status, job.done, job.failed, job.remaining) == (JobStatus.DONE, 1, 2, 0)
+    assert (job.status, job.done, job.failed, job.remaining) == (JobStatus.DONE, 1, 1, 0)
     assert finished is not None
     ingest_item(job.items.get(pk=item.pk))  # delivered twice
     sweep()
     job.refresh_from_db()
-    assert (job.status, job.done, job.failed, job.finished_at) == (JobStatus.DONE, 1, 2, finished)
+    assert (job.status, job.done, job.failed, job.finished_at) == (JobStatus.DONE, 1, 1, finished)
 
     detail = client.get(f"/api/projects/{project.slug}/ingest-jobs/{job.pk}/").json()
-    assert (detail["done"], detail["failed"]) == (1, 2)
+    assert (detail["done"], detail["failed"]) == (1, 1)
     rows = {row["label"]: row for row in detail["items"]}
-    assert rows["archive.zip: photos/map.png"]["status"] == ItemStatus.FAILED
-    assert rows["archive.zip: photos/map.png"]["reason"] == unsupported(".png")
-    assert rows["archive.zip: notes.docx"]["reason"] == unsupported(".docx")
+    refused = rows["archive.zip: 2 members not read: photos/map.png, notes.docx"]
+    assert refused["status"] == ItemStatus.FAILED
+    assert refused["reason"] == f"not supported types: 1 .png, 1 .docx; supported: {SUPPORTED}"
 
 
 @pytest.mark.django_db
@@ -235,13 +246,16 @@ def test_a_zip_of_only_unsupported_members_is_a_job_of_failed_items(client_for, 
     assert response.status_code == 302
     job = IngestJob.objects.get()
     assert items_of(job) == [
-        ("archive.zip: photos/map.png", ItemStatus.FAILED, unsupported(".png")),
-        ("archive.zip: notes.docx", ItemStatus.FAILED, unsupported(".docx")),
+        (
+            "archive.zip: 2 members not read: photos/map.png, notes.docx",
+            ItemStatus.FAILED,
+            f"not supported types: 1 .png, 1 .docx; supported: {SUPPORTED}",
+        ),
     ]
-    assert (job.status, job.total, job.done, job.failed) == (JobStatus.DONE, 2, 0, 2)
+    assert (job.status, job.total, job.done, job.failed) == (JobStatus.DONE, 1, 0, 1)
     assert job.finished_at is not None and sent == []
     status = client_for(uploader).get(reverse("ingest-job-status", args=[project.slug, job.pk]))
-    assert status.status_code == 200 and status.json()["failed"] == 2
+    assert status.status_code == 200 and status.json()["failed"] == 1
 
 
 @pytest.mark.django_db
@@ -250,10 +264,11 @@ def test_thousands_of_unsupported_members_make_a_bounded_job(client_for, project
     response = add_zip(client_for(pi), project, "site.zip", zipped(members))
     assert response.status_code == 302
     job = IngestJob.objects.get()
-    assert (job.total, job.failed) == (MAX_UNSUPPORTED_LISTED + 2, MAX_UNSUPPORTED_LISTED + 1)
+    assert (job.total, job.failed) == (2, 1)
     last = job.items.order_by("position").last()
-    assert (last.label, last.status) == ("site.zip: and 2950 more unsupported members", "failed")
-    assert last.reason.startswith("not supported types: 2950 .png; supported: .html")
+    assert last.label.startswith("site.zip: 3000 members not read: img/0.png, img/1.png, ")
+    assert last.label.endswith(" and 2980 more") and last.status == ItemStatus.FAILED
+    assert last.reason.startswith("not supported types: 3000 .png; supported: .html")
 
 
 @pytest.mark.django_db

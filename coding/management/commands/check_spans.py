@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "List codings whose start or end falls inside a grapheme cluster (half a flag, an emoji "
         "without its modifier, a letter without its combining mark); --repair widens them to "
-        "whole clusters, recorded in each coding's history."
+        "whole clusters, recorded in each coding's history. Exits 1 while any is left."
     )
 
     def add_arguments(self, parser):
@@ -42,7 +42,9 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         if not found:
             self.stdout.write("No coding splits a character.")
-        elif widen:
-            self.stdout.write(f"{repaired} of {found} coding(s) repaired.")
+        elif not widen:
+            raise CommandError(f"{found} coding(s) split a character; --repair widens them.")
+        elif repaired < found:
+            raise CommandError(f"{repaired} of {found} coding(s) repaired; the rest are listed.")
         else:
-            self.stdout.write(f"{found} coding(s) split a character; --repair widens them.")
+            self.stdout.write(f"{repaired} of {found} coding(s) repaired.")

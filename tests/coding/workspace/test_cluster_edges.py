@@ -108,11 +108,11 @@ def test_the_command_lists_then_repairs_one_projects_codings():
     other = CodingFactory(source=SourceFactory(text=TEXT), start=at(FLAG), end=at(FLAG) + 1)
     out = StringIO()
 
-    call_command("check_spans", "--project", source.project.slug, stdout=out)
+    with pytest.raises(CommandError, match=r"^1 coding\(s\) split a character; --repair"):
+        call_command("check_spans", "--project", source.project.slug, stdout=out)
 
     assert f"coding {coding.pk} by {coding.coder.username}" in out.getvalue()
     assert f"coding {other.pk} " not in out.getvalue()
-    assert "1 coding(s) split a character; --repair widens them." in out.getvalue()
     coding.refresh_from_db()
     assert coding.version == 1  # listing changes nothing
 
@@ -120,6 +120,9 @@ def test_the_command_lists_then_repairs_one_projects_codings():
     call_command("check_spans", "--project", source.project.slug, "--repair", stdout=out)
 
     assert "1 of 1 coding(s) repaired." in out.getvalue()
+    out = StringIO()
+    call_command("check_spans", "--project", source.project.slug, stdout=out)  # exits 0 now
+    assert "No coding splits a character." in out.getvalue()
     coding.refresh_from_db()
     assert coding.quote == FAMILY
     other.refresh_from_db()
@@ -130,3 +133,14 @@ def test_the_command_lists_then_repairs_one_projects_codings():
 def test_the_command_refuses_an_unknown_project():
     with pytest.raises(CommandError, match="No project with the slug 'nope'"):
         call_command("check_spans", "--project", "nope", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_command_fails_while_a_split_coding_is_left():
+    evidence = EventEvidenceFactory(
+        coding__source=SourceFactory(text=TEXT), coding__start=0, coding__end=at(FLAG) + 1
+    )
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"^0 of 1 coding\(s\) repaired; the rest are listed"):
+        call_command("check_spans", "--repair", stdout=out)
+    assert f"coding {evidence.coding.pk} " in out.getvalue() and "left (approved" in out.getvalue()

@@ -147,3 +147,16 @@ def test_more_items_than_a_job_takes_is_a_form_error_not_a_500(client_for, proje
     )
     assert not IngestJob.objects.exists()
     assert add(client_for(pi), project, {"urls": urls}).status_code == 302  # at the limit
+
+
+def test_the_api_refuses_more_items_than_a_job_takes_in_the_same_words(project, pi, settings):
+    settings.INGEST_MAX_ITEMS = 3
+    client = APIClient()
+    client.force_authenticate(pi)
+    urls = [f"https://a.example/{n}" for n in range(4)]
+    answer = client.post(f"/api/projects/{project.slug}/ingest-jobs/", {"urls": urls}, "json")
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "urls": ["At most 3 items per job, and this adds 4: add them in several jobs."]
+    }
+    assert not IngestJob.objects.exists()
