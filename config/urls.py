@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, register_converter
@@ -23,10 +24,12 @@ def favicon(request):
 
 urlpatterns = [  # the API first: its saves are the requests most often resolved (issue 20)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path(
+    path(  # a page for people: the anonymous are sent to log in, as on every page
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="api-schema", http_method_names=["get", "head"]
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", http_method_names=["get", "head"]
+            )
         ),
         name="api-docs",
     ),

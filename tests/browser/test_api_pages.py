@@ -4,6 +4,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import PIUserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,3 +36,18 @@ def test_the_api_pages_lead_back_to_the_app(page, live_server, login, screenshot
     screenshot("api-docs-bar")
     page.get_by_role("link", name="◆ Security-ties coder").click()
     expect(page).to_have_url(f"{live_server.url}/projects/")  # home sends on to the projects
+
+
+def test_the_browsable_api_fits_a_phone(browser, live_server):
+    """Without a viewport a phone laid the page out 980 px wide and shrank it. (Anonymous: the
+    403 page, which says how to log in, is drawn by the same template.)"""
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        page = phone.new_page()
+        page.goto(f"{live_server.url}/api/projects/")
+        expect(page.get_by_role("link", name="Log in")).to_be_visible()
+        assert page.evaluate("document.documentElement.clientWidth") == 390
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "api-phone.png"))
+    finally:
+        phone.close()

@@ -225,3 +225,13 @@ def test_the_api_root_links_to_the_api_not_to_the_pages(api, project, coder):
     }
     for url in links.values():
         assert as_user(api, coder).get(url).status_code == 200
+
+
+def test_the_anonymous_are_sent_to_log_in_from_the_api_pages(client):
+    """The documentation is a page: a redirect to the login. The browsable API answers 403 (a
+    client without credentials), with a link to log in and come back."""
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"] == "/accounts/login/?next=/api/docs/"
+    root = client.get("/api/projects/", HTTP_ACCEPT="text/html")
+    assert root.status_code == 403
+    assert '<a href="/accounts/login/?next=/api/projects/">Log in</a>' in root.content.decode()
