@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -24,6 +26,8 @@ from sources.inputs import (
 )
 from sources.jobs.ingest import too_many_items
 from sources.models import ItemKind, Source
+
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # BCP 47, loosely
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -133,6 +137,17 @@ class SourceMetadataForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 12, "dir": "auto"}),
         }
         labels = {"url": "Original URL", "canonical_url": "Canonical URL"}
+        help_texts = {"language": "A language tag: en, fa, zh-Hans, ru."}
+
+    def clean_language(self) -> str:
+        """A BCP 47 tag as the extraction and the reader's `lang` use them ("zh-Hans"), so a
+        page's `lang` and the export's language column hold a tag, not free text."""
+        tag = self.cleaned_data["language"].strip()
+        if tag and not LANGUAGE_TAG.fullmatch(tag):
+            raise forms.ValidationError(
+                f"“{tag}” is not a language tag: give one such as en, fa, zh-Hans or ru."
+            )
+        return tag
 
 
 class AssignForm(forms.Form):

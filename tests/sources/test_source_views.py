@@ -103,3 +103,20 @@ def test_a_coder_s_list_ignores_the_coder_filter(client_for, project, coder):
     html = response.content.decode()
     assert "Mine" in html and "Not mine" not in html
     assert '<option value="unassigned"' not in html  # a coder has no unassigned sources
+
+
+def test_the_language_is_a_tag_and_a_persian_title_reads_from_the_right(client_for, project, pi):
+    source = SourceFactory(project=project, title="رزمایش دریایی", text="متن خبر.", language="fa")
+    url = reverse("source-detail", args=[project.slug, source.pk])
+    client = client_for(pi)
+    assert '<h1 dir="auto">رزمایش دریایی</h1>' in client.get(url).content.decode()
+    form = {"title": source.title, "text": source.text, "language": "english!"}
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "“english!” is not a language tag" in refused.content.decode()
+    source.refresh_from_db()
+    assert source.language == "fa"
+    for tag in ("zh-Hans", "en", "fa-IR", ""):
+        assert client.post(url, {**form, "language": tag}).status_code == 302, tag
+        source.refresh_from_db()
+        assert source.language == tag
