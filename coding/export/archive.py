@@ -226,8 +226,11 @@ Filters applied: {applied}.
   shows them as text instead of running them as formulas; `events.json` and `events.xlsx`
   (string cells) keep them as they are. List columns (participants_iso3, source, source_url,
   source_date, source_headline, coders) are separated by ';' (a ';' inside a headline is
-  written ',' here; `events.json` keeps it).
-- `events.json`, `events.xlsx`: the same table; in JSON the list columns are arrays.
+  written ',' here; `events.json` keeps it). The source lists hold one item per source, in the
+  same order in each (a source without a URL, say, leaves an empty item in its place); a list
+  no source has an item for is an empty cell.
+- `events.json`, `events.xlsx`: the same table; in JSON the list columns are arrays (an empty
+  cell is `[]`).
 - `evidence.csv`: one row per coding behind an event: the quote and its offsets (Unicode code
   points into the source text, start inclusive, end exclusive), the coder, the coding's role
   (adopted: its span represents the event; supporting: it agrees with the event on dyad,

@@ -8,6 +8,11 @@ from coding.models import Activity, Codebook, DatePrec
 from coding.models.codings import DyadType, Setting
 
 LIST = {"type": "list", "delimiter": ";", "itemType": "string"}
+# the source_* lists are parallel (as GED's): the n-th item of each is the n-th source's
+PER_SOURCE = (
+    "in the same order as source_headline; empty for a source without one, and the cell "
+    "empty when no source has one"
+)
 
 
 def _events_fields(codebook: Codebook) -> list[dict[str, Any]]:
@@ -55,11 +60,15 @@ def _events_fields(codebook: Codebook) -> list[dict[str, Any]]:
         {"name": "notes", "type": "string", "description": "The PI's short summary."},
         {"name": "number_of_sources", "type": "integer",
          "description": "Distinct articles supporting the event."},
-        {"name": "source", **LIST, "description": "Outlets, ';'-separated."},
-        {"name": "source_url", **LIST, "description": "Article URLs, ';'-separated."},
-        {"name": "source_date", **LIST, "description": "Publication dates, ';'-separated."},
+        {"name": "source", **LIST,
+         "description": "Outlets, ';'-separated, one per source (" + PER_SOURCE + ")."},
+        {"name": "source_url", **LIST,
+         "description": "Article URLs, ';'-separated, one per source (" + PER_SOURCE + ")."},
+        {"name": "source_date", **LIST,
+         "description": "Publication dates, ';'-separated, one per source (" + PER_SOURCE + ")."},
         {"name": "source_headline", **LIST,
-         "description": "Headlines, ';'-separated (a ';' inside a headline is written ',')."},
+         "description": "Headlines, ';'-separated, one per source (a ';' inside a headline is "
+                        "written ',')."},
         {"name": "coders", **LIST, "description": "Coders whose codings support the event."},
         {"name": "approved_by", "type": "string", "description": "The PI who approved it."},
         {"name": "coded_date", "type": "date", "description": "Date the event was approved."},

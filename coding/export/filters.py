@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 
-from coding.models import Activity, Area, ConfidenceLevel, Event
+from coding.models import Activity, Actor, Area, ConfidenceLevel, Event
 from coding.models.codings import DyadType
 
 dyad_validator = RegexValidator(
@@ -23,11 +23,18 @@ def two_states(value: str) -> None:
 
 
 class EventFilterForm(forms.Form):
+    filterset: "EventFilter | None" = None  # set by EventFilter.form, for the checks below
+
     def clean(self) -> dict:
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", f"The end ({until}) is before the start ({since}).")
+        area, activity = data.get("area"), data.get("activity")
+        if area and activity and self.filterset is not None:  # both known: of the same area?
+            problem = self.filterset.activity_outside(area, activity)
+            if problem:
+                self.add_error("activity", problem)
         return data
 
 
@@ -62,11 +69,13 @@ class EventFilter(django_filters.FilterSet):
         form = EventFilterForm
 
     def __init__(self, *args, **kwargs) -> None:
-        """A slug or a confidence the codebook does not have is refused rather than matching
-        no event: checked against the codebooks of the events being filtered and the current
-        codebook of their project, queried only when the filter is given."""
+        """A state, slug or confidence the codebook does not have (and an activity outside the
+        area given with it) is refused rather than matching no event: checked against the
+        codebooks of the events being filtered and the current codebook of their project,
+        queried only when the filter is given."""
         super().__init__(*args, **kwargs)
         for name, check in [
+            ("dyad", self._known_actors),
             ("area", self._known_area),
             ("activity", self._known_activity),
             ("min_confidence", self._on_the_scale),
@@ -74,10 +83,43 @@ class EventFilter(django_filters.FilterSet):
             extra = self.filters[name].extra  # this instance's copy of the filter
             extra["validators"] = [*extra.get("validators", ()), check]
 
+    @property
+    def form(self) -> EventFilterForm:
+        if not hasattr(self, "_form"):
+            super().form.filterset = self  # its clean() checks area and activity together
+        return self._form
+
     def _codebooks(self, path: str = "codebook") -> Q:
         events = self.queryset
         return Q(**{f"{path}__in": events.values("codebook_id")}) | Q(
             **{f"{path}__projects__in": events.values("project_id")}
+        )
+
+    def _known_actors(self, value: str) -> None:
+        if not dyad_validator.regex.fullmatch(value):
+            return  # dyad_validator says what is wrong
+        actors = set(Actor.objects.filter(self._codebooks()).values_list("iso3", flat=True))
+        codes = dict.fromkeys((value[:3].upper(), value[4:].upper()))
+        if actors and (unknown := [f"“{code}”" for code in codes if code not in actors]):
+            raise ValidationError(
+                f"No state {' or '.join(unknown)} among the codebook's actors (give ISO3 codes "
+                f"of two of {', '.join(sorted(actors))})."
+            )
+
+    def activity_outside(self, area: str, activity: str) -> str | None:
+        """Why `activity` cannot be combined with `area` (it belongs to another area), or None."""
+        areas = sorted(
+            set(
+                Activity.objects.filter(
+                    self._codebooks("area__codebook"), slug=activity
+                ).values_list("area__slug", flat=True)
+            )
+        )
+        if not areas or area in areas:  # an unknown activity has its own error
+            return None
+        return (
+            f"The activity “{activity}” is in the area “{' / '.join(areas)}”, not “{area}”: "
+            "no event can match both (choose an activity of that area, or no area)."
         )
 
     def _known_area(self, value: str) -> None:

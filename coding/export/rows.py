@@ -165,10 +165,10 @@ def _rows(
         "confidence": confidence,
         "notes": note,
         "number_of_sources": len(sources),
-        "source": [s[8] for s in sources],
-        "source_url": [s[10] or s[9] for s in sources],
-        "source_date": [s[11].isoformat() if s[11] else "" for s in sources],
-        "source_headline": [s[12] for s in sources],
+        "source": _per_source([s[8] for s in sources]),
+        "source_url": _per_source([s[10] or s[9] for s in sources]),
+        "source_date": _per_source([s[11].isoformat() if s[11] else "" for s in sources]),
+        "source_headline": _per_source([s[12] for s in sources]),
         "coders": sorted({item[6] for item in evidence}),
         "approved_by": approver,
         "coded_date": approved_at.date().isoformat(),
@@ -194,6 +194,15 @@ def _rows(
             (*_ordered(x, y), False) for x, y in itertools.combinations(sorted(everyone.items()), 2)
         ]
     return EventRows(record, flat_row(record), rows, pairs, date.year if date else None, area)
+
+
+def _per_source(items: list[str]) -> list[str]:
+    """A source_* list: one item per source, in the sources' order, as GED's parallel source
+    lists are, so the n-th URL and date are the n-th headline's and a source without one leaves
+    an empty item in its place ("https://...;" in the CSV). When no source has one (a pasted
+    text has no outlet, URL or date), the list is empty: [] in events.json, an empty (missing)
+    cell in the CSV and XLSX, never [""] or a lone ';'."""
+    return items if any(items) else []
 
 
 def _key(actor: tuple) -> tuple:
