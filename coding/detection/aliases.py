@@ -158,9 +158,14 @@ def clean_aliases(aliases: Mapping[str, Iterable[str]] | None) -> dict[str, list
     return cleaned
 
 
+# a semicolon as Latin, Persian/Arabic (U+061B) and Chinese (U+FF1B, full width) keyboards type it
+ALIAS_SEPARATORS = re.compile("[;\u061b\uff1b]")
+
+
 def parse_alias_lines(text: str) -> list[str]:
     """One alias a line (or separated by semicolons), as typed by a PI in a form."""
-    return [part.strip() for line in text.splitlines() for part in line.split(";") if part.strip()]
+    parts = (part.strip() for line in text.splitlines() for part in ALIAS_SEPARATORS.split(line))
+    return [part for part in parts if part]
 
 
 def _shipped_data() -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 
 from coding.detection.aliases import (
@@ -12,6 +14,19 @@ from coding.detection.aliases import (
 )
 
 MAX_ALIAS_LENGTH = 120
+# what a compound form must be: the script of the names it abbreviates (中俄 in Chinese, 북러 in
+# Korean), told by the character's Unicode name
+COMPOUND_SCRIPTS = {
+    "zh_short": (
+        "CJK UNIFIED IDEOGRAPH",
+        "A Chinese compound form is a Chinese character (中, 俄)",
+    ),
+    "ko_short": ("HANGUL SYLLABLE", "A Korean compound form is a Hangul syllable (북, 러, 중)"),
+}
+
+
+def _in_script(character: str, code: str) -> bool:
+    return unicodedata.name(character, "").startswith(COMPOUND_SCRIPTS[code][0])
 
 
 def field_name(actor_pk: int, code: str) -> str:
@@ -55,6 +70,10 @@ class AliasesForm(forms.Form):
                 if code in COMPOUND_CODES:
                     if any(len(n) != 1 for n in names):
                         self.add_error(name, "A compound form is one character (中, 俄, 북).")
+                    elif wrong := [n for n in names if not _in_script(n, code)]:
+                        self.add_error(
+                            name, f"{COMPOUND_SCRIPTS[code][1]}, not {', '.join(wrong)}."
+                        )
                     by_language[code] = names
                     continue
                 too_long = [n for n in names if len(n) > MAX_ALIAS_LENGTH]

@@ -124,3 +124,30 @@ def test_pi_saves_compound_forms_of_one_character(client_for, pi, project):
     assert response.status_code == 302
     russia.refresh_from_db()
     assert russia.aliases == {"zh_short": ["俄"], "ko_short": ["러"]}
+
+
+def test_persian_and_chinese_semicolons_separate_names(client_for, pi, project):
+    china = project.codebook.actors.get(iso3="CHN")
+    response = client_for(pi).post(
+        url(project), {f"actor_{china.pk}_fa": "پکن؛ بیجینگ", f"actor_{china.pk}_zh": "中国；中华"}
+    )
+    assert response.status_code == 302
+    china.refresh_from_db()
+    assert china.aliases == {"fa": ["پکن", "بیجینگ"], "zh": ["中国", "中华"]}
+
+
+def test_a_compound_form_is_in_its_columns_script(client_for, pi, project):
+    """The Korean column took 中 (a Chinese character), replacing 중, without a word."""
+    china = project.codebook.actors.get(iso3="CHN")
+    client = client_for(pi)
+    response = client.post(url(project), {f"actor_{china.pk}_ko_short": "中\n華"})
+    assert response.status_code == 200
+    assert "A Korean compound form is a Hangul syllable (북, 러, 중), not 中, 華." in (
+        response.content.decode()
+    )
+    response = client.post(url(project), {f"actor_{china.pk}_zh_short": "중"})
+    assert "A Chinese compound form is a Chinese character (中, 俄), not 중." in (
+        response.content.decode()
+    )
+    china.refresh_from_db()
+    assert china.aliases == {}
