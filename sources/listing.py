@@ -1,11 +1,12 @@
 """The source list's search, filters and sort, shared by the page and the API."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from coding.models import Membership, Project
 from sources.access import visible_sources
 from sources.forms import SORTS, SourceFilterForm
 from sources.models import Source
+from sources.search import matching
 
 
 def filtered_sources(
@@ -19,9 +20,7 @@ def filtered_sources(
     data = form.cleaned_data
     if data["q"]:
         q = data["q"]
-        sources = sources.filter(
-            Q(title__icontains=q) | Q(outlet__icontains=q) | Q(text__icontains=q)
-        )
+        sources = sources.filter(matching(q, "title", "outlet", "text"))
     coder = data["coder"] if me.is_pi else me.user  # a coder's form has no coder field
     status = data["status"]
     if status == "unassigned":
