@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from coding.models import Assignment, Codebook, Coding, Membership, Project, Role
 from coding.models.assignments import AssignmentStatus
@@ -63,6 +63,35 @@ def member_label(username: str, role: str | None) -> str:
     if role != Role.CODER:
         return f"{username} (now {Role(role).name})"
     return username
+
+
+def member_marks(project: Project, usernames) -> dict[str, str]:
+    """What follows each of these coders' names (`usernames`), by their membership now:
+    "(former member)", "(now PI)" or "" (as `member_label` names them, and as the review
+    pages mark them, `coding.review.page.coder_marks`: a member who never had an assignment
+    here, such as a PI coding as the reviewer, is unmarked). One query, however many coders.
+    For pages showing work that outlives a membership (cached reports too): the mark is read
+    when the page is shown, never stored with the work."""
+    names = set(usernames)
+    if not names:
+        return {}
+    assigned = Assignment.objects.filter(source__project=project, coder_id=OuterRef("user_id"))
+    roles = {
+        name: role if was_coder else Role.CODER  # a member who never coded: unmarked
+        for name, role, was_coder in Membership.objects.filter(
+            project=project, user__username__in=names
+        )
+        .annotate(was_coder=Exists(assigned))
+        .values_list("user__username", "role", "was_coder")
+    }
+    return {name: member_label(name, roles.get(name))[len(name) :].strip() for name in names}
+
+
+def marked(username: str, marks: dict[str, str]) -> str:
+    """The name as text, where no markup can go: "dan (former member)" (`marks`: from
+    `member_marks`)."""
+    mark = marks.get(username, "")
+    return f"{username} {mark}" if mark else username
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 from django.db.models import QuerySet
 
-from coding.models import Membership, Project
+from coding.models import Assignment, Membership, Project
+from coding.projects import member_marks
 from sources.access import visible_sources
 from sources.forms import SORTS, SourceFilterForm
 from sources.models import Source
@@ -33,3 +34,12 @@ def filtered_sources(
     elif coder is not None and me.is_pi:
         sources = sources.filter(assignments__coder=coder)
     return form, sources.distinct().order_by(*SORTS[data["sort"] or "date"])
+
+
+def mark_coders(project: Project, assignments: list[Assignment]) -> None:
+    """Give each assignment the mark of its coder (`coder_mark`) as the dashboard and the review
+    pages name them: "(former member)" for a coder no longer a member, whose assignments stay
+    under their name, "(now PI)", or "". One query, however many coders (`member_marks`)."""
+    marks = member_marks(project, {a.coder.get_username() for a in assignments})
+    for a in assignments:
+        a.coder_mark = marks.get(a.coder.get_username(), "")

@@ -17,7 +17,7 @@ from sources.forms import AssignForm, SourceMetadataForm
 from sources.jobs.access import can_ingest
 from sources.jobs.ingest import kept_html, reextract
 from sources.jobs.outcomes import duplicate_reason
-from sources.listing import filtered_sources
+from sources.listing import filtered_sources, mark_coders
 from sources.models import TextLockedError
 from sources.outlets import mark_line, restore_line
 
@@ -46,6 +46,9 @@ def _list_page(
         Prefetch("assignments", queryset=Assignment.objects.select_related("coder"))
     )
     page = Paginator(sources, 50).get_page(params.get("page"))
+    if me.is_pi:  # the coders of the page's sources, a former member marked (one query)
+        page.object_list = list(page.object_list)
+        mark_coders(project, [a for source in page for a in source.assignments.all()])
     query = params.copy()
     query.pop("page", None)
     context = {
@@ -130,7 +133,10 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 return redirect(source)
     elif request.method == "POST":
         access.project_for(request.user, slug, pi=True)  # 403 for coders
-    assignments = source.assignments.select_related("coder") if me.is_pi else None
+    assignments = None
+    if me.is_pi:
+        assignments = list(source.assignments.select_related("coder"))
+        mark_coders(project, assignments)
     return render(
         request,
         "sources/source_detail.html",

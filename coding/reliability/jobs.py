@@ -91,12 +91,21 @@ def fingerprint(
     return f"reliability:{project.pk}:{digest[:32]}"
 
 
-def filters_text(project: Project, filters: Filters) -> str:
-    """The filters in words, for the report's header."""
+def chosen_coders(filters: Filters) -> list[str]:
+    """The usernames of the coders the filters choose, sorted (former members too: their
+    codings stay in the report); none without a coder filter (and no query)."""
+    if not filters.coders:
+        return []
+    users = get_user_model().objects.filter(id__in=filters.coders)
+    return sorted(users.values_list("username", flat=True))
+
+
+def filters_text(project: Project, filters: Filters, coders: list[str] | None = None) -> str:
+    """The filters in words, for the report's header. ``coders``: the chosen coders as they
+    are to be named ("dan (former member)"), rather than their usernames."""
     parts = []
-    if filters.coders:  # former members too: their codings stay in the report
-        users = get_user_model().objects.filter(id__in=filters.coders)
-        parts.append("coders " + ", ".join(sorted(users.values_list("username", flat=True))))
+    if filters.coders:
+        parts.append("coders " + ", ".join(chosen_coders(filters) if coders is None else coders))
     if filters.codebook:
         parts.append(f"codebook id {filters.codebook}")
     if filters.date_from or filters.date_to:

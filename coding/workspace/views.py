@@ -15,6 +15,7 @@ from django.urls import reverse
 from coding import access
 from coding.models import Activity, Assignment
 from coding.models.codings import EARLIEST_EVENT_DATE, LATEST_EVENT_DATE, NOTE_MAX_LENGTH
+from coding.projects import marked, member_marks
 from coding.reliability.training import is_training
 from coding.workspace.queue import continue_with, queue_for, status_counts
 from coding.workspace.visibility import visible_codings
@@ -27,11 +28,15 @@ def workspace_data(project, me, source, my_status: str | None) -> dict:
         Prefetch("activities", queryset=Activity.objects.order_by("order", "label"))
     )
     codings = visible_codings(me, source.pk, context=False)
-    coders = []
+    coders, coder_labels = [], {}
     if me.is_pi:
         coders = sorted(
             Assignment.objects.filter(source=source).values_list("coder__username", flat=True)
         )
+        # the coder filter names them as the review pages do: "dan (former member)" (one query)
+        names = {*coders, *(c["coder"] for c in codings)}
+        marks = member_marks(project, names)
+        coder_labels = {name: marked(name, marks) for name in sorted(names)}
     slug = project.slug
     training = is_training(source.pk)
     return {
@@ -50,6 +55,7 @@ def workspace_data(project, me, source, my_status: str | None) -> dict:
             "training": training,  # done, it stays done: the coder has seen the reference
         },
         "coders": coders,
+        "coder_labels": coder_labels,  # username -> as the coder filter lists them
         "codebook": {
             "areas": [
                 {

@@ -937,7 +937,8 @@ if (filter) {
   for (const name of [...names].sort()) {
     const o = document.createElement("option");
     o.value = name;
-    o.textContent = name;
+    const labels = data.coder_labels || {};
+    o.textContent = Object.hasOwn(labels, name) ? labels[name] : name; // "dan (former member)"
     filter.append(o);
   }
   filter.addEventListener("change", () => { coderFilter = filter.value; draw(); });
