@@ -67,11 +67,10 @@ def member_label(username: str, role: str | None) -> str:
 
 def member_marks(project: Project, usernames) -> dict[str, str]:
     """What follows each of these coders' names (`usernames`), by their membership now:
-    "(former member)", "(now PI)" or "" (as `member_label` names them, and as the review
-    pages mark them, `coding.review.page.coder_marks`: a member who never had an assignment
-    here, such as a PI coding as the reviewer, is unmarked). One query, however many coders.
-    For pages showing work that outlives a membership (cached reports too): the mark is read
-    when the page is shown, never stored with the work."""
+    "(former member)", "(now PI)" or "" (as `member_label` names them; a member who never had
+    an assignment here, such as a PI coding as the reviewer, is unmarked). One query, however
+    many coders. For pages showing work that outlives a membership (cached reports too): the
+    mark is read when the page is shown, never stored with the work."""
     names = set(usernames)
     if not names:
         return {}

@@ -8,11 +8,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 
-from coding.models import Activity, Assignment, Coding, DatePrec, Membership, Project, Role
+from coding.models import Activity, Assignment, Coding, DatePrec, Project
 from coding.models.codings import NOTE_MAX_LENGTH, DyadType, Setting
-from coding.projects import member_label
+from coding.projects import member_marks
 from coding.reliability.training import training_q
 from coding.review.fields import FORUM_MAX_LENGTH, PRECISION_TO_PREC
 from coding.review.grouping import COMPARED_FIELDS, Group, comparable, sides
@@ -57,28 +56,10 @@ class CoderColour:
 
 
 def coder_marks(project: Project, coders: dict[int, str]) -> dict[int, str]:
-    """What follows each coder's name on the review pages (`coders`: user id → username),
-    as the dashboard and the reliability report name them (`coding.projects.member_label`):
-    "(former member)" for someone no longer a member, whose codings stay in the study,
-    "(now PI)" for a coder who became a PI, "" for a coder. A PI who never had an
-    assignment here is the reviewer, whose codings are their own ("Add as my own coding"),
-    not a former coder's: unmarked. One query, however many coders."""
-    if not coders:
-        return {}
-    assigned = Assignment.objects.filter(source__project=project, coder_id=OuterRef("user_id"))
-    roles = {
-        user_id: role if was_coder else Role.CODER  # a member who never coded: unmarked
-        for user_id, role, was_coder in Membership.objects.filter(
-            project=project, user_id__in=list(coders)
-        )
-        .annotate(was_coder=Exists(assigned))
-        .values_list("user_id", "role", "was_coder")
-    }
-    marks = {}
-    for pk, name in coders.items():
-        label = member_label(name, roles.get(pk))
-        marks[pk] = label[len(name) :].strip()
-    return marks
+    """What follows each coder's name on the review pages (`coders`: user id → username):
+    "(former member)", "(now PI)" or "", as `coding.projects.member_marks` reads them."""
+    marks = member_marks(project, coders.values())
+    return {pk: marks[name] for pk, name in coders.items()}
 
 
 def project_coder_slots(project: Project) -> dict[str, int]:
