@@ -149,12 +149,9 @@ def test_keyboard_only_coding(page, live_server, login, study):
     page.keyboard.press("Enter")
     expect(page.locator("#coding-form")).to_be_visible()
     expect(page.locator("#cf-quote")).to_have_text("Officials said")
-    page.keyboard.press("Tab")  # the focus stayed in the find box (Enter finds the next); Tab: Area
-    page.keyboard.press("Shift+Tab")  # from Area back to the dyad: actor B, direction, actor A
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # the focus stayed in the find box (Enter finds the next); Tab: Pair
+    page.keyboard.press("Tab")  # actor A, then actor B (the direction is below them)
     page.keyboard.type("C")  # China
-    page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.type("R")  # Russia
     page.keyboard.press("3")  # area shortcut: Preparations for war, focus moves to activity

@@ -90,13 +90,15 @@ def test_a_whole_article_by_keyboard_only(page, live_server, login, screenshot, 
     keys.press("Control+Shift+ArrowLeft")
     expect(quote).to_have_text("began a joint patrol 🚢")
     screenshot("workspace-keyboard-adjusted")
-    # Code: Tab into the panel, the dyad by type-ahead, area and confidence by their keys.
+    # Code: Tab into the panel (its dyad: Pair), the actors by type-ahead, area and confidence
+    # by their keys.
     keys.press("Tab")
-    assert focused_id(page) == "cf-area"
-    for _ in range(3):
-        keys.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.name + '=' + document.activeElement.value") == (
+        "mode=pair"
+    )
+    keys.press("Tab")
+    assert focused_id(page) == "cf-side-a"
     keys.type("C")
-    keys.press("Tab")
     keys.press("Tab")
     keys.type("R")
     keys.press("3")

@@ -213,6 +213,17 @@ export class CodingForm {
     (this.isReadOnly ? $(this.el, "#cf-cancel2") : $(this.el, "#cf-area")).focus({ preventScroll: true });
   }
 
+  // Tab from the find box: the panel's first field on screen, the dyad's Pair / Multilateral
+  // choice (the ticked one, where Tab enters a radio group), so the required dyad is not
+  // skipped; read-only, Cancel. Only the panel scrolls to show it (the passage stays put).
+  focusStart() {
+    if (this.isReadOnly) { this.focusFirst(); return; }
+    const first = this.el.querySelector("input[name=mode]:checked") || this.el.querySelector("input[name=mode]");
+    first.focus({ preventScroll: true });
+    const panel = this.el.getBoundingClientRect(), dyad = $(this.el, ".cf-dyad").getBoundingClientRect();
+    if (dyad.top < panel.top || dyad.bottom > panel.bottom) this.el.scrollTop += dyad.top - panel.top;
+  }
+
   get isReadOnly() { return $(this.el, "#cf-save").hidden; }
 
   // The passage as it now stands (the span can be widened or narrowed while the panel is open).

@@ -872,10 +872,10 @@ findInput.addEventListener("keydown", (e) => {
   lastFind = hit[1];
   const span = trimSpan(text, hit[0], hit[1]);
   if (!span) return;
-  openNew(span, { keepFocus: true }); // Enter again finds the next occurrence; Tab goes to the panel
+  openNew(span, { keepFocus: true }); // Enter again finds the next occurrence; Tab goes to the panel's dyad
 });
 findInput.addEventListener("keydown", (e) => {
-  if (e.key === "Tab" && !e.shiftKey && form.isOpen) { e.preventDefault(); form.focusFirst(); }
+  if (e.key === "Tab" && !e.shiftKey && form.isOpen) { e.preventDefault(); form.focusStart(); }
 });
 
 const ARROWS = { ArrowRight: 1, ArrowLeft: -1 };
