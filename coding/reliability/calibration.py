@@ -47,6 +47,10 @@ SOURCE_NAME_CHARS = 80
 """Titles longer than this are shortened (with …) where a message names sources."""
 
 
+THRESHOLD_RANGE = "The pass mark is a number between 0 and 1, such as 0.80."
+"""The one answer to a pass mark that is not a number from 0 to 1 ("abc", -0.1, 2, nan)."""
+
+
 class CalibrationError(ValueError):
     """A request the PI can correct (shown as a form error, answered with 400)."""
 
@@ -196,10 +200,10 @@ def unmark_training(project: Project, source_ids: list[int]) -> int:
 
 def set_threshold(project: Project, threshold: float) -> None:
     if not 0.0 <= threshold <= 1.0:
-        raise CalibrationError("The threshold is an alpha between 0 and 1.")
+        raise CalibrationError(THRESHOLD_RANGE)
     if round(threshold, 2) != threshold:  # the pages show it with two decimals
         raise CalibrationError(
-            f"The threshold takes at most two decimals (0.80, 0.75), not {threshold}."
+            f"The pass mark takes at most two decimals (0.80, 0.75), not {threshold}."
         )
     project.calibration_threshold = threshold
     project.save(update_fields=["calibration_threshold"])
@@ -475,6 +479,27 @@ def trainees_and_candidates(project: Project) -> list[tuple[int, str]]:
         .values_list("user_id", "user__username")
         if pk not in builders
     ]
+
+
+def no_trainee_reason(project: Project) -> str:
+    """Why no coder is offered the training set (``trainees_and_candidates`` is empty): the
+    project has no coders, or every coder's codings are part of the reference."""
+    names = list(
+        Membership.objects.filter(project=project, role=Role.CODER)
+        .order_by("user__username")
+        .values_list("user__username", flat=True)
+    )
+    if not names:
+        return (
+            "No coder can be given the training set: the project has no coders yet. Add a "
+            "coder to the project first."
+        )
+    who = "the project's only coder" if len(names) == 1 else "every coder of the project"
+    return (
+        f"No coder can be given the training set: {who} ({', '.join(names)}) coded training "
+        "sources before they became training sources, so their codings are part of the "
+        "reference they would be compared with. Add a new coder to the project first."
+    )
 
 
 def adjudicated_sources(project: Project):

@@ -100,6 +100,12 @@ def _fmt(x: float | None, digits: int = 3) -> str:
     return "n/a" if x is None else f"{x:.{digits}f}"
 
 
+def _alpha(x: float | None) -> str:
+    """An alpha cell of a table, as the methods paragraph and warnings print it
+    (``alpha_text``): 0.66667 is "0.6667", never "0.667" beside text saying it is below it."""
+    return "n/a" if x is None else alpha_text(x)
+
+
 def _ci(row: dict[str, Any]) -> str:
     """The interval, or in words why there is none (also where alpha itself is undefined)."""
     if row["low"] is None:
@@ -249,7 +255,7 @@ def to_markdown(report: dict[str, Any]) -> str:
         q = r["q"]
         lines.append(
             f"| {r['view']} | {r['variable']} | {_md_cell(r['label'])} | {r['level']} "
-            f"| {_fmt(r['alpha'])} | {_ci(r)} | {_fmt(q.get('0.667'))} | {_fmt(q.get('0.800'))} "
+            f"| {_alpha(r['alpha'])} | {_ci(r)} | {_fmt(q.get('0.667'))} | {_fmt(q.get('0.800'))} "
             f"| {r['units']} |"
         )
     warnings = report["warnings"] + report.get("category_warnings", [])
@@ -341,7 +347,7 @@ def to_latex(report: dict[str, Any]) -> str:
         q = r["q"]
         cells = [
             latex_escape(r["view"]), latex_escape(r["variable"]), latex_escape(r["label"]),
-            _fmt(r["alpha"]).replace("n/a", "--"), interval,
+            _alpha(r["alpha"]).replace("n/a", "--"), interval,
             _fmt(q.get("0.667")).replace("n/a", "--"), _fmt(q.get("0.800")).replace("n/a", "--"),
             str(r["units"]),
         ]  # fmt: skip
@@ -580,7 +586,7 @@ def pdf_table(report: dict[str, Any]) -> list[str]:
             interval = _ci(r)
         lines.append(
             f"{r['view']:<10} {r['variable']:<11} {str(r['label'])[:48]:<48} "
-            f"{_fmt(r['alpha']):>7} {interval:>17} n={r['units']}"
+            f"{_alpha(r['alpha']):>7} {interval:>17} n={r['units']}"
         )
     if markers:
         lines += ["", "No confidence interval:"]

@@ -24,6 +24,14 @@ def _ids(values: list[str]) -> list[int]:
         raise CalibrationError("Source and coder ids are numbers.") from None
 
 
+def _ticked(request: HttpRequest, action: str) -> set[int]:
+    """The sources the PI ticked in the form of ``action`` ("mark" or "unmark"), to tick them
+    again when the page comes back with an error (ids that are not numbers are dropped)."""
+    if request.method != "POST" or request.POST.get("action") != action:
+        return set()
+    return {pk for x in request.POST.getlist("source") if (pk := parse_id(x)) is not None}
+
+
 def _act(request: HttpRequest, project) -> str:
     """Apply one PI action from the page's forms; returns the message to show."""
     action = request.POST.get("action", "")
@@ -37,10 +45,16 @@ def _act(request: HttpRequest, project) -> str:
         try:
             value = float(request.POST.get("threshold", ""))
         except ValueError:
-            raise CalibrationError("The threshold is a number between 0 and 1.") from None
+            raise CalibrationError(calibration.THRESHOLD_RANGE) from None
         calibration.set_threshold(project, value)
         return f"Threshold set to {value:.2f}."
     if action in ("start", "admit"):
+        if not request.POST.get("coder", "").strip():
+            raise CalibrationError(
+                "Choose a coder to give the training set to."
+                if action == "start"
+                else "Choose a coder to admit."
+            )
         (coder_id,) = _ids([request.POST.get("coder", "")])
         if action == "start":
             calibration.start_round(project, coder_id, request.user)
@@ -67,13 +81,17 @@ def calibration_page(request: HttpRequest, slug: str) -> HttpResponse:
     training = list(
         project.sources.filter(training__isnull=False).only("id", "title").order_by("pk")
     )
+    coders = calibration.trainees_and_candidates(project)
     context = {
         "project": project,
         "me": me,
         "error": error,
         "training": training,
         "candidates": calibration.adjudicated_sources(project),
-        "coders": calibration.trainees_and_candidates(project),
+        "coders": coders,
+        "no_trainee": "" if coders else calibration.no_trainee_reason(project),
+        "ticked_mark": _ticked(request, "mark"),
+        "ticked_unmark": _ticked(request, "unmark"),
         "rows": calibration.overview(project),
         "variables": calibration.NOMINAL_VARIABLES,
     }
