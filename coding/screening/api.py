@@ -1,11 +1,16 @@
 """The screening API under /api/projects/<slug>/screening/.
 
-GET  screening/            counts (and, for PIs, agreement)
+GET  screening/            your answers and waiting count (PIs also: counts by status, agreement)
 GET  screening/queue/      your next sources to screen, most relevant first (?limit=, max 100),
                            with the detected actors as code-point spans
 GET  screening/decisions/  answers: yours (coders), everyone's (PIs)
 POST screening/decisions/  {"source": id, "relevant": true|false, "note": ""}: 201, 400 for bad
-                           input, 404 for a source not in screening, 409 when it is settled
+                           input, 404 for a source not in screening, 409 when it is settled or
+                           you already answered it
+
+Blind screening: a coder sees only their own answers and nothing that depends on another
+screener's: a decision's `status` is "answered" on a double-screened source (PIs see the real
+status, conflicts included), and the summary has no counts by status for coders.
 """
 
 from dataclasses import asdict
@@ -21,8 +26,8 @@ from coding import access
 from coding.detection.codebooks import detector_for_codebook
 from coding.models import ScreeningDecision, SourceScreening
 from coding.screening.agreement import screening_agreement
-from coding.screening.decisions import ScreeningClosed, decide, settles
-from coding.screening.queue import screening_queue, status_counts
+from coding.screening.decisions import ScreeningClosed, decide, settles, status_for_screener
+from coding.screening.queue import my_answer_counts, screening_queue, status_counts
 
 
 class DecisionInput(serializers.Serializer):
@@ -34,11 +39,16 @@ class DecisionInput(serializers.Serializer):
 class DecisionSerializer(serializers.ModelSerializer):
     source = serializers.IntegerField(source="screening.source_id")
     screener = serializers.CharField(source="screener.username")
-    status = serializers.CharField(source="screening.status")
+    status = serializers.SerializerMethodField()
 
     class Meta:
         model = ScreeningDecision
         fields = ["id", "source", "screener", "relevant", "note", "final", "decided_at", "status"]
+
+    def get_status(self, decision) -> str:
+        if self.context.get("pi"):
+            return decision.screening.status
+        return status_for_screener(decision.screening)
 
 
 class QueueItemSerializer(serializers.ModelSerializer):
@@ -62,10 +72,11 @@ class ScreeningSummaryView(APIView):
         body = {
             "screening_required": project.screening_required,
             "double_percent": project.screening_double_percent,
-            "counts": status_counts(project),
             "waiting_for_you": screening_queue(project, request.user).count(),
+            "your_answers": my_answer_counts(project, request.user),
         }
-        if me.is_pi:
+        if me.is_pi:  # statuses depend on other screeners' answers: not for coders
+            body["counts"] = status_counts(project)
             body["agreement"] = asdict(screening_agreement(project))
         return Response(body)
 
@@ -92,7 +103,8 @@ class ScreeningDecisionsView(APIView):
         )
         if not me.is_pi:
             rows = rows.filter(screener=request.user)
-        return Response(DecisionSerializer(rows.order_by("pk"), many=True).data)
+        context = {"pi": me.is_pi}
+        return Response(DecisionSerializer(rows.order_by("pk"), many=True, context=context).data)
 
     @extend_schema(request=DecisionInput, responses={201: DecisionSerializer})
     def post(self, request, project_slug: str):
@@ -117,7 +129,8 @@ class ScreeningDecisionsView(APIView):
         except ScreeningClosed as exc:
             return Response({"detail": str(exc), "code": "screened"}, status.HTTP_409_CONFLICT)
         decision.screening.refresh_from_db()
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        body = DecisionSerializer(decision, context={"pi": me.is_pi}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 urlpatterns = [

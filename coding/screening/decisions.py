@@ -1,7 +1,8 @@
 """Sending sources to screening, recording screeners' answers, and what they add up to.
 
 A source added while its project requires screening gets a SourceScreening (pending). Each
-screener answers once (an answer can be changed while the source is still open to them). A
+screener answers once, and for good: whether a screener could still change an answer would
+tell them whether another screener agreed (blind screening; a PI settles disagreements). A
 share of sources, drawn by a seeded coin per source, is screened by two people: they need two
 answers; agreeing answers settle the status, disagreeing ones make a conflict that a PI
 settles with a final answer. Only sources screened relevant (or never sent to screening) go to
@@ -19,6 +20,8 @@ from coding.detection.codebooks import detector_for_codebook
 from coding.models import Project, ScreeningDecision, ScreeningStatus, SourceScreening
 from coding.screening.relevance import relevance
 from coding.suggestions.serving import current_classifier
+
+ANSWERED = "answered"  # what screeners see of a double-screened source they answered
 
 
 class ScreeningClosed(Exception):
@@ -77,6 +80,13 @@ def rescore(project: Project) -> int:
     return len(open_items)
 
 
+def status_for_screener(screening: SourceScreening) -> str:
+    """The status a screener (not a PI) is shown beside their own answer: a single-screened
+    source's status follows from their answer (or a PI's); a double-screened one's depends on
+    the other screener, so it is just ANSWERED."""
+    return ANSWERED if screening.double else screening.status
+
+
 def status_of(decisions: list[ScreeningDecision], needed: int) -> str:
     """What the answers add up to (pure)."""
     final = [d for d in decisions if d.final]
@@ -99,18 +109,18 @@ def settles(screening: SourceScreening, *, is_pi: bool) -> bool:
 def decide(
     screening: SourceScreening, screener, relevant: bool, note: str = "", *, final: bool = False
 ) -> ScreeningDecision:
-    """Record (or change) a screener's answer and update the source's status.
+    """Record a screener's answer (a PI's final one may replace their own) and update the status.
 
     `final` is a PI settling a disagreement (always taken); ordinary answers are taken while
-    the source is pending, and a screener may change theirs while screeners disagree."""
+    the source is pending, once per screener (a second answer is refused whatever the others
+    answered, so the refusal tells a screener nothing about them)."""
     with transaction.atomic():
         screening = SourceScreening.objects.select_for_update().get(pk=screening.pk)
         decisions = list(screening.decisions.all())
         mine = next((d for d in decisions if d.screener_id == screener.pk), None)
-        open_to_me = screening.status == ScreeningStatus.PENDING or (
-            screening.status == ScreeningStatus.CONFLICT and mine is not None
-        )
-        if not final and not open_to_me:
+        if not final and mine is not None:
+            raise ScreeningClosed("You already answered this source.")
+        if not final and screening.status != ScreeningStatus.PENDING:
             raise ScreeningClosed("This source is already screened.")
         if mine is None:
             mine = ScreeningDecision(screening=screening, screener=screener)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from coding.models import Project, ScreeningStatus, SourceScreening
+from coding.models import Project, ScreeningDecision, ScreeningStatus, SourceScreening
 
 
 def screening_queue(project: Project, user) -> QuerySet[SourceScreening]:
@@ -31,3 +31,13 @@ def status_counts(project: Project) -> dict[str, int]:
     for status in rows:
         counts[status] += 1
     return counts
+
+
+def my_answer_counts(project: Project, user) -> dict[str, int]:
+    """A screener's own answers (what coders see instead of the project's statuses, which
+    depend on other screeners' answers)."""
+    rows = ScreeningDecision.objects.filter(
+        screening__source__project=project, screener=user
+    ).values_list("relevant", flat=True)
+    answers = list(rows)
+    return {"relevant": sum(answers), "not_relevant": len(answers) - sum(answers)}

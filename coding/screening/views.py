@@ -20,7 +20,7 @@ from coding.screening.decisions import (
     settles,
 )
 from coding.screening.forms import DecisionForm, ScreeningSettingsForm
-from coding.screening.queue import conflicts, screening_queue, status_counts
+from coding.screening.queue import conflicts, my_answer_counts, screening_queue, status_counts
 from config.converters import parse_id
 
 
@@ -39,7 +39,9 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "me": me,
             "form": form,
-            "counts": status_counts(project),
+            # statuses depend on other screeners' answers: coders see only their own answers
+            "counts": status_counts(project) if me.is_pi else None,
+            "mine": my_answer_counts(project, request.user),
             "waiting_for_me": screening_queue(project, request.user).count(),
             "conflicts": conflicts(project) if me.is_pi else None,
             "agreement": screening_agreement(project) if me.is_pi else None,

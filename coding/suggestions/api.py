@@ -21,7 +21,7 @@ from coding import access
 from coding.models import Assignment, Suggestion
 from coding.suggestions.retraining import retrain
 from coding.suggestions.serving import SuggestionGone, accept, dismiss, suggestions_for
-from coding.suggestions.training import current_model
+from coding.suggestions.training import TRAINED_SOURCES, current_model
 from coding.workspace.api.serializers import coding_as_api
 from coding.workspace.codings import AssignmentDone, NotAssigned
 from coding.workspace.validation import CodingInvalid
@@ -53,7 +53,14 @@ def suggestion_as_api(s: Suggestion) -> dict:
     }
 
 
-def model_as_api(run) -> dict | None:
+def evaluation_for(evaluation: dict | None, *, pi: bool) -> dict:
+    """The evaluation without the trained-on source ids (which sources have approved codings is
+    nobody's business in the API) and, for coders, without the human coders' scores."""
+    hidden = {TRAINED_SOURCES} | (set() if pi else {"coders"})
+    return {k: v for k, v in (evaluation or {}).items() if k not in hidden}
+
+
+def model_as_api(run, *, pi: bool = False) -> dict | None:
     if run is None:
         return None
     return {
@@ -68,7 +75,7 @@ def model_as_api(run) -> dict | None:
         "error": run.error,
         "created_at": run.created_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "evaluation": run.evaluation,
+        "evaluation": evaluation_for(run.evaluation, pi=pi),
     }
 
 
@@ -110,22 +117,22 @@ class SuggestionDecisionView(APIView):
 class SuggestionModelView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, project_slug: str):
-        project, _ = access.project_for(request.user, project_slug)
+        project, me = access.project_for(request.user, project_slug)
         latest = project.suggestion_models.defer("blob").first()
         return Response(
             {
                 "enabled": project.suggestions_enabled,
                 "on_reliability_sample": project.suggestions_on_reliability_sample,
                 "retrain_after": project.suggestions_retrain_after,
-                "current": model_as_api(current_model(project)),
-                "latest": model_as_api(latest),
+                "current": model_as_api(current_model(project), pi=me.is_pi),
+                "latest": model_as_api(latest, pi=me.is_pi),
             }
         )
 
     @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
     def post(self, request, project_slug: str):
         project, _ = access.project_for(request.user, project_slug, pi=True)
-        return Response(model_as_api(retrain(project)), status=status.HTTP_202_ACCEPTED)
+        return Response(model_as_api(retrain(project), pi=True), status=status.HTTP_202_ACCEPTED)
 
 
 urlpatterns = [

@@ -5,6 +5,12 @@ Suggestions are off on sources of the reliability sample (assigned to two or mor
 unless the project switches them on there, so they cannot inflate agreement. They are made
 once per source and model (stored, so accepts and dismisses can be counted) and shown to a
 coder until that coder accepts or dismisses them.
+
+Blind coding: there are never suggestions on a source whose approved codings the current model
+was trained on (they would hand a coder another coder's span and codes); training itself skips
+codings on sources other coders still code (coding.suggestions.training). A coder is never
+offered again what they accepted or dismissed (same source, span and codes, whichever model
+proposed it), nor a passage their own coding already covers with the same activity.
 """
 
 from __future__ import annotations
@@ -18,15 +24,16 @@ from coding.models import (
     Activity,
     Actor,
     Assignment,
+    Coding,
     Project,
     Role,
     Suggestion,
     SuggestionDecision,
     SuggestionModel,
 )
-from coding.suggestions.examples import propose
+from coding.suggestions.examples import MIN_OVERLAP, overlap, propose
 from coding.suggestions.model import PassageClassifier
-from coding.suggestions.training import current_model
+from coding.suggestions.training import current_model, trained_source_ids
 from coding.workspace.codings import create_coding
 
 DEFAULT_CONFIDENCE = 2  # medium: a coder raises or lowers it when they accept
@@ -75,6 +82,8 @@ def suggestions_for(project: Project, source, coder) -> tuple[list[Suggestion], 
     model = current_model(project)
     if model is None:
         return [], "No suggestion model yet: it is trained once codings are approved."
+    if source.pk in trained_source_ids(model):
+        return [], "No suggestions on a source the current model learnt from."
     made = Suggestion.objects.filter(model=model, source=source)
     if not made.exists():
         _make(project, model, source)
@@ -85,7 +94,44 @@ def suggestions_for(project: Project, source, coder) -> tuple[list[Suggestion], 
         .prefetch_related("participants")
         .order_by("start", "end")
     )
-    return list(rows), ""
+    decided = decided_keys(source, coder)
+    own = list(
+        Coding.objects.filter(source=source, coder=coder).values_list("start", "end", "activity_id")
+    )
+    return [s for s in rows if key_of(s) not in decided and not _covered(s, own)], ""
+
+
+def key_of(suggestion: Suggestion) -> tuple:
+    """What makes two suggestions the same for a coder: source, span and codes (the model
+    that proposed them does not matter)."""
+    return (
+        suggestion.source_id,
+        suggestion.start,
+        suggestion.end,
+        suggestion.area_id,
+        suggestion.activity_id,
+        suggestion.dyad_type,
+        suggestion.side_a_id,
+        suggestion.side_b_id,
+        frozenset(a.pk for a in suggestion.participants.all()),
+    )
+
+
+def decided_keys(source, coder) -> set[tuple]:
+    """The suggestions this coder already accepted or dismissed on this source, by any model."""
+    decided = Suggestion.objects.filter(source=source, decisions__coder=coder).prefetch_related(
+        "participants"
+    )
+    return {key_of(s) for s in decided}
+
+
+def _covered(suggestion: Suggestion, own: list[tuple[int, int, int]]) -> bool:
+    """Whether one of the coder's own codings already has this passage with this activity."""
+    return any(
+        activity == suggestion.activity_id
+        and overlap(start, end, suggestion.start, suggestion.end) >= MIN_OVERLAP
+        for start, end, activity in own
+    )
 
 
 def _make(project: Project, model: SuggestionModel, source) -> None:
@@ -147,8 +193,7 @@ def coding_data(suggestion: Suggestion) -> dict:
 def accept(suggestion: Suggestion, coder, membership) -> SuggestionDecision:
     """The suggestion becomes the coder's own coding (validated and stored like any other)."""
     with transaction.atomic():
-        if SuggestionDecision.objects.filter(suggestion=suggestion, coder=coder).exists():
-            raise SuggestionGone("You already accepted or dismissed this suggestion.")
+        _check_open(suggestion, coder)
         coding = create_coding(
             suggestion.source,
             coder,
@@ -160,9 +205,18 @@ def accept(suggestion: Suggestion, coder, membership) -> SuggestionDecision:
         )
 
 
+def _check_open(suggestion: Suggestion, coder) -> None:
+    """Refuse a second decision on this suggestion, or on the same one made by another model."""
+    if SuggestionDecision.objects.filter(suggestion=suggestion, coder=coder).exists() or (
+        key_of(suggestion) in decided_keys(suggestion.source, coder)
+    ):
+        raise SuggestionGone("You already accepted or dismissed this suggestion.")
+
+
 def dismiss(suggestion: Suggestion, coder) -> SuggestionDecision:
     try:
         with transaction.atomic():
+            _check_open(suggestion, coder)
             return SuggestionDecision.objects.create(
                 suggestion=suggestion, coder=coder, accepted=False
             )
@@ -171,12 +225,19 @@ def dismiss(suggestion: Suggestion, coder) -> SuggestionDecision:
 
 
 def decision_rates(project: Project) -> list[dict]:
-    """Accepted and dismissed suggestions per coder."""
+    """Accepted and dismissed suggestions per coder: a suggestion (source, span and codes)
+    counts once per coder, with their latest decision, however many models proposed it."""
     rows: dict[str, dict] = {}
-    decisions = SuggestionDecision.objects.filter(suggestion__source__project=project).values_list(
-        "coder__username", "accepted"
+    decisions = (
+        SuggestionDecision.objects.filter(suggestion__source__project=project)
+        .select_related("coder", "suggestion")
+        .prefetch_related("suggestion__participants")
+        .order_by("decided_at", "pk")
     )
-    for name, accepted in decisions:
+    latest: dict[tuple, tuple[str, bool]] = {}
+    for d in decisions:
+        latest[(d.coder_id, key_of(d.suggestion))] = (d.coder.username, d.accepted)
+    for name, accepted in latest.values():
         row = rows.setdefault(name, {"coder": name, "accepted": 0, "dismissed": 0})
         row["accepted" if accepted else "dismissed"] += 1
     for row in rows.values():

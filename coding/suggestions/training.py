@@ -14,12 +14,13 @@ import random
 import time
 from collections import defaultdict
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
 from coding.detection.codebooks import detector_for_codebook
-from coding.models import Coding, ModelStatus, Project, SuggestionModel
+from coding.models import Assignment, Coding, ModelStatus, Project, SuggestionModel
+from coding.models.assignments import AssignmentStatus
 from coding.models.codings import DyadType
 from coding.reliability.training import training_q
 from coding.suggestions.evaluation import Coded, evaluate
@@ -30,6 +31,7 @@ from sources.models import Source
 HELD_OUT_SHARE = 0.2
 MIN_HELD_OUT_SOURCES = 3
 logger = logging.getLogger(__name__)
+TRAINED_SOURCES = "trained_sources"  # key in SuggestionModel.evaluation: the sources learnt from
 STEPS = ("collecting approved codings", "scoring on held-out sources", "training", "saving")
 
 # sent when a project's new model is ready, with `project` and `model`:
@@ -42,7 +44,8 @@ def _approved(project: Project):
     on area, activity and dyad (its sides, in either order for an undirected pair; a
     multilateral coding's participants are not compared). A coding the PI overruled is
     evidence too, with labels the PI decided against: the model must not learn them. Training
-    sources (calibration references) are not the study's."""
+    sources (calibration references) are not the study's. A coding on a source that another
+    coder still codes (an open assignment) waits until that coder is done."""
     event = "evidence__event__"
     agrees = Q(
         **{f"{event}area": F("area"), f"{event}activity": F("activity"),
@@ -53,7 +56,35 @@ def _approved(project: Project):
         | Q(dyad_type=DyadType.UNDIRECTED,
             **{f"{event}side_a": F("side_b"), f"{event}side_b": F("side_a")})
     )  # fmt: skip
-    return Coding.objects.filter(agrees, source__project=project).exclude(training_q())
+    return (
+        Coding.objects.filter(agrees, source__project=project)
+        .exclude(training_q())
+        .exclude(Exists(others_still_coding()))
+    )
+
+
+def others_still_coding():
+    """Open assignments (not done) on a coding's source held by someone other than its coder:
+    while one exists, that coding is not learnt from (blind coding: nothing a coder sees on a
+    source may depend on another coder's work on it). For use in ``Exists``."""
+    return (
+        Assignment.objects.filter(source_id=OuterRef("source_id"))
+        .exclude(status=AssignmentStatus.DONE)
+        .exclude(coder_id=OuterRef("coder_id"))
+    )
+
+
+def trained_source_ids(model: SuggestionModel) -> set[int]:
+    """The sources whose approved codings `model` was trained on: no suggestions there. Models
+    trained before the ids were stored count every source with approved evidence."""
+    ids = (model.evaluation or {}).get(TRAINED_SOURCES)
+    if ids is not None:
+        return set(ids)
+    return set(
+        Coding.objects.filter(source__project_id=model.project_id, evidence__isnull=False)
+        .values_list("source_id", flat=True)
+        .distinct()
+    )
 
 
 def approved_codings(project: Project):
@@ -127,7 +158,7 @@ def train(run: SuggestionModel) -> SuggestionModel:
     _step(run, 1)
     test_ids = [pk for pk in by_source if held_out(pk)]
     train_ids = [pk for pk in by_source if not held_out(pk)]
-    evaluation: dict = {"held_out_sources": len(test_ids)}
+    evaluation: dict = {"held_out_sources": len(test_ids), TRAINED_SOURCES: sorted(by_source)}
     if len(test_ids) >= MIN_HELD_OUT_SOURCES and train_ids:
         xs, ys = examples(train_ids)
         try:
