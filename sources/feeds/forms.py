@@ -45,6 +45,8 @@ class FeedForm(forms.ModelForm):
         self.fields["interval_minutes"].widget.attrs["min"] = MIN_INTERVAL
         self.fields["interval_minutes"].widget.attrs["max"] = MAX_INTERVAL
         if self.instance.pk:
+            # editing: a feed's URL is set once (remove the feed and add the new one)
+            del self.fields["url"]
             self.initial["reliability_percent"] = round(self.instance.reliability_share * 100)
 
     def clean_url(self) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sources.errors import IngestError
-from sources.fetching.fetch import parse_target
+from sources.fetching.fetch import Target, address_class, host_is_allowed, parse_target
 from sources.models import Feed
 
 MIN_INTERVAL = 5  # minutes: at most one poll every 5 minutes
@@ -14,24 +18,67 @@ MAX_INTERVAL = 30 * 24 * 60  # a month
 
 
 def check_feed_url(project, url: str, *, feed: Feed | None = None) -> str:
-    """The URL, stripped, if the project may follow it; else a ValidationError.
+    """The URL, normalized, if the project may follow it; else a ValidationError.
 
     The URL goes through the fetcher's own parsing (http(s) only, no credentials, no
-    ambiguous hosts); its addresses are judged at every poll, as for any fetched URL.
+    ambiguous hosts) and is stored as the fetcher requests it: scheme and host in lower case,
+    default port and fragment dropped, path and query as typed. So "HTTP://Example.org:80/a#x"
+    and "http://example.org/a" are the same feed. A host written as a loopback, private,
+    link-local or otherwise non-public address, or "localhost", is refused here with the
+    fetcher's reason; a name is resolved, and its addresses judged, at every poll (an answer
+    judged now could change before the poll).
     """
-    url = url.strip()
     try:
-        parse_target(url)
+        target = parse_target(url.strip())
     except IngestError as exc:
         raise ValidationError(exc.reason) from None
-    if feed is not None and feed.pk is not None and url != feed.url:
+    _check_literal_host(target)
+    url = target.url
+    if len(url) > Feed._meta.get_field("url").max_length:
+        raise ValidationError("URL too long")
+    if feed is not None and feed.pk is not None and url != normalized_url(feed.url):
         raise ValidationError("A feed's URL cannot change: remove the feed and add the new one.")
-    others = Feed.objects.filter(project=project, url=url)
+    others = Feed.objects.filter(project=project)
     if feed is not None and feed.pk is not None:
         others = others.exclude(pk=feed.pk)
-    if others.exists():
+    # compared normalized: feeds stored before URLs were normalized count too
+    if any(normalized_url(other) == url for other in others.values_list("url", flat=True)):
         raise ValidationError("The project follows this feed already.")
     return url
+
+
+def normalized_url(url: str) -> str:
+    """The URL as the fetcher requests it (see check_feed_url), or as given if it is refused."""
+    try:
+        return parse_target(url.strip()).url
+    except IngestError:
+        return url
+
+
+def _check_literal_host(target: Target) -> None:
+    """Refuse a host that needs no DNS to be judged: an IP literal (in any spelling the
+    resolver takes, "127.1" and "2130706433" too) or localhost. Hosts allowed by
+    INGEST_ALLOW_HOSTS pass, as they do when fetched. The judgement is the fetcher's own
+    (sources.fetching.fetch.address_class); names are judged at every poll."""
+    if host_is_allowed(target.host, frozenset(settings.INGEST_ALLOW_HOSTS)):
+        return
+    name = target.host.rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):  # RFC 6761: always loopback
+        raise ValidationError("refused: loopback address")
+    try:
+        infos = socket.getaddrinfo(
+            target.host,
+            target.port,
+            type=socket.SOCK_STREAM,
+            proto=socket.IPPROTO_TCP,
+            flags=socket.AI_NUMERICHOST,  # no DNS: only a host that is an address
+        )
+    except (socket.gaierror, UnicodeError, OSError):
+        return  # a name: resolved and judged at every poll
+    for *_, sockaddr in infos:
+        cls = address_class(ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0]))
+        if cls is not None:
+            raise ValidationError(f"refused: {cls} address")
 
 
 def check_interval(minutes: int) -> int:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from coding import access
 from sources.feeds.forms import FeedForm
-from sources.feeds.subscriptions import poll_soon, resume, subscribe
+from sources.feeds.subscriptions import pause, poll_soon, resume, subscribe
 
 
 @login_required
@@ -38,17 +38,46 @@ def feed_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+def feed_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Change a feed's title, interval, coders and reliability share (its URL is set once:
+    remove the feed and add the new one)."""
+    project, me = access.project_for(request.user, slug, pi=True)
+    feed = get_object_or_404(project.feeds, pk=pk)
+    form = FeedForm(request.POST or None, instance=feed, project=project)
+    if request.method == "POST" and form.is_valid():
+        changed = form.save(commit=False)
+        # only what the form changes: a poll may be recording its outcome meanwhile
+        changed.save(update_fields=["title", "interval_minutes", "reliability_share"])
+        form.save_m2m()
+        messages.success(request, f"{changed} saved.")
+        return redirect("feed-detail", slug=project.slug, pk=feed.pk)
+    context = {"project": project, "me": me, "feed": feed, "form": form}
+    return render(request, "sources/feeds/feed_edit.html", context)
+
+
+FEED_ACTIONS = ("poll", "pause", "resume", "delete")
+
+
+@login_required
 @require_POST
 def feed_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     project, _ = access.project_for(request.user, slug, pi=True)
     feed = get_object_or_404(project.feeds, pk=pk)
+    if action not in FEED_ACTIONS:
+        raise Http404("No such feed action.")
     if action == "resume":
         resume(feed)
         messages.success(request, f"{feed} resumed: it is polled within a minute.")
+    elif action == "pause":
+        pause(feed)
+        messages.success(request, f"{feed} paused: it is not polled until you resume it.")
     elif action == "poll":
-        poll_soon(feed)
-        messages.success(request, f"{feed} is polled within a minute.")
-    elif action == "delete":
+        if feed.paused:
+            messages.error(request, f"{feed} is paused: resume it to poll it.")
+        else:
+            poll_soon(feed)
+            messages.success(request, f"{feed} is polled within a minute.")
+    else:
         feed.delete()
         messages.success(request, "Feed removed; its sources stay.")
     return redirect("feed-list", slug=project.slug)
