@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from coding import access
 from coding.forms import MemberForm, MemberRoleForm, ProjectForm
@@ -17,6 +17,7 @@ from coding.projects import (
     remove_member,
     set_member,
 )
+from config.methods import post_only
 
 
 @login_required
@@ -97,7 +98,7 @@ def codebook_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     project, _ = access.project_for(request.user, slug, pi=True)
     form = MemberForm(request.POST)
@@ -120,7 +121,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, _ = access.project_for(request.user, slug, pi=True)
     member = get_object_or_404(Membership, project=project, pk=pk)

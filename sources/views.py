@@ -5,11 +5,11 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from coding import access
 from coding.models import Assignment, Membership, Project
 from config.converters import parse_id
+from config.methods import post_only
 from sources.access import source_for
 from sources.assignments import assign
 from sources.errors import IngestError
@@ -75,7 +75,7 @@ def _list_page(
 
 
 @login_required
-@require_POST
+@post_only
 def source_assign(request: HttpRequest, slug: str) -> HttpResponse:
     project, me = access.project_for(request.user, slug, pi=True)
     form = AssignForm(project, request.POST)
@@ -156,7 +156,7 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def source_reextract(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, me = access.project_for(request.user, slug, pi=True)
     source = source_for(project, me, pk)
@@ -174,7 +174,7 @@ def source_reextract(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def source_restore_line(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Put a line removed as boilerplate back into a source that nobody has coded yet."""
     project, me = access.project_for(request.user, slug, pi=True)
@@ -194,7 +194,7 @@ def source_restore_line(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @login_required
-@require_POST
+@post_only
 def source_mark_line(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Mark a paragraph of a source as boilerplate of its outlet: future ingests drop it."""
     project, me = access.project_for(request.user, slug, pi=True)

@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from coding import access
 from coding.models import Activity, Actor, Coding, ReviewDecision
@@ -40,6 +39,7 @@ from coding.review.page import (
 )
 from coding.review.queue import review_queue
 from config.converters import parse_id
+from config.methods import post_only
 
 PREC_TO_PRECISION = {1: "day", 2: "day", 3: "day", 4: "month", 5: "year"}
 
@@ -184,7 +184,7 @@ def _own_data(project, source, post) -> dict:
 
 
 @login_required
-@require_POST
+@post_only
 def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, _me = access.project_for(request.user, slug, pi=True)
     source = get_object_or_404(project.sources, pk=pk)
@@ -267,7 +267,7 @@ def _messages(error: ValidationError) -> list[str]:
 
 
 @login_required
-@require_POST
+@post_only
 def bulk_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, _me = access.project_for(request.user, slug, pi=True)
     source = get_object_or_404(project.sources, pk=pk)
@@ -277,7 +277,7 @@ def bulk_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, _me = access.project_for(request.user, slug, pi=True)
     decision = get_object_or_404(project.review_decisions, pk=pk)
@@ -398,7 +398,7 @@ def _event_page(request, project, me, event, *, failed=None, status=200) -> Http
 
 
 @login_required
-@require_POST
+@post_only
 def event_edit(request: HttpRequest, slug: str, event_id: str) -> HttpResponse:
     """Change an approved event's fields (its event_id stays); recorded and undoable. Refused,
     the page comes back (400) with the form as the PI filled it in; nothing is saved."""

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from coding import access
 from coding.detection.codebooks import detect
@@ -22,6 +21,7 @@ from coding.screening.decisions import (
 from coding.screening.forms import DecisionForm, ScreeningSettingsForm
 from coding.screening.queue import conflicts, my_answer_counts, screening_queue, status_counts
 from config.converters import parse_id
+from config.methods import post_only
 
 
 @login_required
@@ -53,7 +53,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def send(request: HttpRequest, slug: str) -> HttpResponse:
     project, _ = access.project_for(request.user, slug, pi=True)
     action = request.POST.get("action")
@@ -103,7 +103,7 @@ def screen(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, me = access.project_for(request.user, slug)
     item = get_object_or_404(SourceScreening, source__project=project, source_id=pk)

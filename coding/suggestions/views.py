@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from coding import access
 from coding.suggestions.forms import SuggestionSettingsForm
 from coding.suggestions.report import suggestions_summary
 from coding.suggestions.retraining import retrain
+from config.methods import post_only
 
 
 @login_required
@@ -35,7 +35,7 @@ def suggestions_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def suggestions_retrain(request: HttpRequest, slug: str) -> HttpResponse:
     project, _ = access.project_for(request.user, slug, pi=True)
     retrain(project)

@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from coding import access
+from config.methods import post_only
 from sources.feeds.forms import FeedForm
 from sources.feeds.subscriptions import pause, poll_soon, resume, subscribe
 
@@ -59,7 +59,7 @@ FEED_ACTIONS = ("poll", "pause", "resume", "delete")
 
 
 @login_required
-@require_POST
+@post_only
 def feed_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     project, _ = access.project_for(request.user, slug, pi=True)
     feed = get_object_or_404(project.feeds, pk=pk)

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
+from config.methods import post_only
 from sources.errors import IngestError
 from sources.fetching.decode import encoding_label
 from sources.forms import AddSourcesForm, EncodingChoiceForm
@@ -80,7 +80,7 @@ def can_cancel(job) -> bool:
 
 
 @login_required
-@require_POST
+@post_only
 def job_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The job page's "Cancel the job": items not started fail, running ones finish."""
     project, me = project_for_ingest(request.user, slug)
@@ -98,7 +98,7 @@ def job_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only
 def item_discard(request: HttpRequest, slug: str, pk: int, position: int) -> HttpResponse:
     """Discard a held item: it fails ("discarded by <user>") and its job may close."""
     project, me = project_for_ingest(request.user, slug)
@@ -113,7 +113,7 @@ def item_discard(request: HttpRequest, slug: str, pk: int, position: int) -> Htt
 
 
 @login_required
-@require_POST
+@post_only
 def job_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The job page's "Retry failed items" button."""
     project, me = project_for_ingest(request.user, slug)
