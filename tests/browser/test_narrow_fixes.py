@@ -196,3 +196,44 @@ def test_cancel_the_job_keeps_its_label_on_one_line(page, live_server, login, sc
         assert seen["left"] >= 0 and seen["right"] <= viewport["width"], seen
         assert seen["formRight"] <= viewport["width"], seen
         assert page_width(page) <= viewport["width"]
+
+
+# --- 4. the sources list and the dashboard's progress table on a phone ------------------------
+
+
+def test_the_sources_list_scrolls_in_a_box_that_shows_it(page, live_server, login, screenshot):
+    """At 390 px only Title and Outlet showed; the date, language and coders were behind a
+    sideways scroll nothing pointed to."""
+    project = seed_demo()
+    login("pi", "pi-demo-2024")
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server.url}/projects/{project.slug}/sources/")
+        expect(page.locator("#sources tbody tr").first).to_be_visible()
+        seen = page.evaluate(
+            """() => {
+              const box = document.getElementById("sources-box");
+              return { cue: box.matches(".table-scroll.scroll-cue"),
+                       scrolls: box.scrollWidth > box.clientWidth,
+                       card: box.parentElement.matches(".card") };
+            }"""
+        )
+        assert seen["cue"] and seen["card"], seen
+        assert seen["scrolls"] == (viewport is PHONE), seen
+        assert page_width(page) <= viewport["width"]
+        screenshot(f"narrow-sources-{viewport['width']}")
+
+
+def test_a_coders_swatch_stays_beside_their_name(page, live_server, login, former_member):
+    project = former_member
+    login("pi", "pi-demo-2024")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/projects/{project.slug}/dashboard/")
+    cells = page.locator("#progress-table tbody td:first-child")
+    for index in range(cells.count()):
+        tops = cells.nth(index).evaluate(
+            "td => [td.querySelector('.swatch').getBoundingClientRect().top,"
+            " td.getBoundingClientRect().height]"
+        )
+        line = cells.nth(index).evaluate("td => parseFloat(getComputedStyle(td).lineHeight)")
+        assert tops[1] < 2 * line, cells.nth(index).inner_text()  # one line: swatch and name
