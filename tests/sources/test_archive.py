@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import struct
 import tracemalloc
@@ -12,16 +11,9 @@ import pytest
 
 from sources.archive import ZipContents, member_label, read_zip
 from sources.errors import IngestError
+from tests.sources.zips import make_zip
 
 HTML = b"<html><body><p>Joint exercise report.</p></body></html>"
-
-
-def make_zip(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def reason_of(data: bytes, **limits) -> str:

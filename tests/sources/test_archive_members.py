@@ -5,9 +5,6 @@ silent, and the other members go in as before."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -22,17 +19,10 @@ from sources.jobs.ingest import ingest_item, retry_failed
 from sources.jobs.sweeper import sweep
 from sources.models import IngestJob, ItemStatus, JobStatus
 from tests.factories import MembershipFactory, UserFactory
+from tests.sources.zips import make_zip
 
 SUPPORTED = ", ".join(ZIP_MEMBER_SUFFIXES)
 TEXT = b"Joint naval exercise in the Sea of Japan.\n\nA second paragraph."
-
-
-def zipped(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def unsupported(suffix: str) -> str:
@@ -83,14 +73,14 @@ def add_zip(client, project, name: str, data: bytes, **more):
 
 
 def test_read_zip_lists_the_members_it_does_not_read() -> None:
-    contents = read_zip(zipped(MIXED))
+    contents = read_zip(make_zip(MIXED))
     assert contents.members == [("articles/visit.txt", TEXT)]
     assert contents.unsupported == ["photos/map.png", "notes.docx", "tools/setup.exe", "README"]
 
 
 def test_a_saved_pages_own_folder_stays_silent_but_other_folders_do_not() -> None:
     contents = read_zip(
-        zipped(
+        make_zip(
             {
                 "saved/Report.html": b"<p>Report</p>",
                 "saved/Report_files/logo.png": b"png",
@@ -105,10 +95,10 @@ def test_a_saved_pages_own_folder_stays_silent_but_other_folders_do_not() -> Non
 
 
 def test_only_unsupported_members_is_no_error_but_only_noise_still_is() -> None:
-    contents = read_zip(zipped({"photos/map.png": b"png", "dir/": b""}))
+    contents = read_zip(make_zip({"photos/map.png": b"png", "dir/": b""}))
     assert (contents.members, contents.unsupported) == ([], ["photos/map.png"])
     with pytest.raises(IngestError) as info:
-        read_zip(zipped({"dir/": b"", ".DS_Store": b"x", "__MACOSX/._a.txt": b"x"}))
+        read_zip(make_zip({"dir/": b"", ".DS_Store": b"x", "__MACOSX/._a.txt": b"x"}))
     assert info.value.reason == "zip has no .html, .htm, .txt, .md files"
 
 
@@ -117,15 +107,15 @@ def test_unsupported_members_do_not_count_towards_the_file_cap_nor_are_read() ->
     members = {"a.txt": TEXT, "b.txt": TEXT}
     members |= {f"img/{i}.png": b"png" for i in range(30)}
     members["video.mp4"] = b"\0" * (3 * 1024 * 1024)  # past max_member and the bomb ratio
-    contents = read_zip(zipped(members), max_files=2, max_member=1024 * 1024)
+    contents = read_zip(make_zip(members), max_files=2, max_member=1024 * 1024)
     assert len(contents.members) == 2 and len(contents.unsupported) == 31
     with pytest.raises(IngestError) as info:  # the cap on wanted members is as before
-        read_zip(zipped(members | {"c.txt": TEXT}), max_files=2)
+        read_zip(make_zip(members | {"c.txt": TEXT}), max_files=2)
     assert info.value.reason == "zip has too many files (max 2)"
 
 
 def test_file_specs_name_the_unsupported_members_in_one_item_after_the_archive() -> None:
-    specs = file_specs("archive.zip", zipped(MIXED | {"in.zip": b""}))
+    specs = file_specs("archive.zip", make_zip(MIXED | {"in.zip": b""}))
     assert [(s.label, s.error) for s in specs] == [
         ("articles/visit.txt", None),
         (
@@ -139,12 +129,12 @@ def test_file_specs_name_the_unsupported_members_in_one_item_after_the_archive()
 
 
 def test_one_unsupported_member_is_named_with_its_type() -> None:
-    specs = file_specs("archive.zip", zipped({"a.txt": TEXT, "photos/map.png": b"png"}))
+    specs = file_specs("archive.zip", make_zip({"a.txt": TEXT, "photos/map.png": b"png"}))
     assert [(s.label, s.error) for s in specs] == [
         ("a.txt", None),
         ("archive.zip: photos/map.png", unsupported(".png")),
     ]
-    [mbox] = file_specs("mail.zip", zipped({"a.txt": TEXT, "letters.mbox": b"From x\n"}))[1:]
+    [mbox] = file_specs("mail.zip", make_zip({"a.txt": TEXT, "letters.mbox": b"From x\n"}))[1:]
     assert mbox.error == f"an .mbox is read on its own, not inside a zip; {unsupported('.mbox')}"
 
 
@@ -154,7 +144,7 @@ def test_thousands_of_unsupported_members_make_one_item_naming_the_first() -> No
     members |= {f"site/s{i}.css": b"p{}" for i in range(150)}
     members |= {f"bin/t{i}.exe": b"MZ" for i in range(20)}
     members |= {f"x.{suffix}": b"x" for suffix in ("a1", "a2", "a3", "a4")}
-    specs = file_specs("site.zip", zipped(members))
+    specs = file_specs("site.zip", make_zip(members))
     assert len(specs) == 2 and specs[0].label == "a.txt" and specs[0].error is None
     refused = specs[1]
     named = ", ".join(f"site/img{i}.png" for i in range(NAMED_UNSUPPORTED))
@@ -175,7 +165,7 @@ def test_unsupported_members_are_failed_items_of_the_job_and_the_rest_goes_in(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = add_zip(
-            client_for(pi), project, "archive.zip", zipped(MIXED), urls="https://a.example/1"
+            client_for(pi), project, "archive.zip", make_zip(MIXED), urls="https://a.example/1"
         )
     job = IngestJob.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
@@ -209,7 +199,7 @@ def test_the_job_finishes_exactly_once(project, pi, sent):
     """The pending member ends the job; a second delivery and a sweep change nothing."""
     client = APIClient()
     client.force_authenticate(pi)
-    data = zipped({"a.txt": TEXT, "photos/map.png": b"png", "notes.docx": b"docx"})
+    data = make_zip({"a.txt": TEXT, "photos/map.png": b"png", "notes.docx": b"docx"})
     answer = client.post(
         f"/api/projects/{project.slug}/ingest-jobs/",
         {"files": [SimpleUploadedFile("archive.zip", data)]},
@@ -241,7 +231,7 @@ def test_the_job_finishes_exactly_once(project, pi, sent):
 def test_a_zip_of_only_unsupported_members_is_a_job_of_failed_items(client_for, project, sent):
     uploader = UserFactory(username="uploader")  # any PI of the project
     MembershipFactory(project=project, user=uploader, role=Role.PI)
-    data = zipped({"photos/map.png": b"png", "notes.docx": b"docx", "photos/": b""})
+    data = make_zip({"photos/map.png": b"png", "notes.docx": b"docx", "photos/": b""})
     response = add_zip(client_for(uploader), project, "archive.zip", data)
     assert response.status_code == 302
     job = IngestJob.objects.get()
@@ -261,7 +251,7 @@ def test_a_zip_of_only_unsupported_members_is_a_job_of_failed_items(client_for, 
 @pytest.mark.django_db
 def test_thousands_of_unsupported_members_make_a_bounded_job(client_for, project, pi, sent):
     members = {"a.txt": TEXT} | {f"img/{i}.png": b"png" for i in range(3000)}
-    response = add_zip(client_for(pi), project, "site.zip", zipped(members))
+    response = add_zip(client_for(pi), project, "site.zip", make_zip(members))
     assert response.status_code == 302
     job = IngestJob.objects.get()
     assert (job.total, job.failed) == (2, 1)
@@ -273,7 +263,7 @@ def test_thousands_of_unsupported_members_make_a_bounded_job(client_for, project
 
 @pytest.mark.django_db
 def test_a_zip_of_only_noise_is_still_a_form_error_not_a_500(client_for, project, pi, sent):
-    data = zipped({"dir/": b"", "__MACOSX/._a.txt": b"x", ".DS_Store": b"x"})
+    data = make_zip({"dir/": b"", "__MACOSX/._a.txt": b"x", ".DS_Store": b"x"})
     response = add_zip(client_for(pi), project, "noise.zip", data)
     assert response.status_code == 200
     assert "noise.zip: zip has no .html" in response.content.decode()

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -16,6 +13,7 @@ from sources.jobs import ingest
 from sources.jobs.ingest import ingest_item
 from sources.models import IngestJob, ItemKind, ItemStatus, JobStatus
 from tests.sources.httpserver import PAGES
+from tests.sources.zips import make_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +23,6 @@ def sent(monkeypatch):
     sent: list[int] = []
     monkeypatch.setattr(ingest, "enqueue", lambda name, *args: sent.append(args[0]))
     return sent
-
-
-def zipped(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def items_of(job: IngestJob) -> list[tuple[str, str, str]]:
@@ -108,7 +98,7 @@ def test_only_empty_files_make_a_job_of_failed_items(client_for, project, pi, se
 
 
 def test_empty_files_in_a_zip_and_an_mbox(sent):
-    specs = file_specs("batch.zip", zipped({"a.txt": b"A note.", "b.html": b""}))
+    specs = file_specs("batch.zip", make_zip({"a.txt": b"A note.", "b.html": b""}))
     assert [(s.kind, s.label, s.error) for s in specs] == [
         (ItemKind.TEXT, "a.txt", None),
         (ItemKind.HTML, "b.html", "empty file"),

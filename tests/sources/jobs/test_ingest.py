@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterator
 
 import pytest
@@ -24,6 +22,7 @@ from sources.models import (
 from tests.factories import SourceFactory
 from tests.sources.extraction.pdfs import two_column_report
 from tests.sources.httpserver import PAGES, Server, running_server
+from tests.sources.zips import make_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -319,14 +318,6 @@ def test_url_lines_and_csv():
     assert [s.label for s in csv_url_specs(data)] == ["https://a.example/1", "https://c.example/"]
     with pytest.raises(InputError, match="url"):
         csv_url_specs(b"title,link\nx,https://a.example/\n")
-
-
-def make_zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def test_zip_members_become_items(project, pi):
