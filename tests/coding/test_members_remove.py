@@ -145,9 +145,8 @@ def test_usernames_are_escaped_on_the_confirmation_page(client_for, project, pi)
 
 
 def test_the_project_pages_remove_button_asks_first(client_for, project, pi, dan):
-    """The button is a GET to the confirmation page, never the removing POST."""
+    """The button is a link to the confirmation page, never the removing POST."""
     html = client_for(pi).get(project.get_absolute_url()).content.decode()
-    form = html.split(f'action="{confirm_url(project, dan)}"')
-    assert len(form) == 2
-    assert form[0].rsplit("<form", 1)[1].strip().startswith('method="get"')
-    assert "csrfmiddlewaretoken" not in form[1].split("</form>")[0]
+    assert html.count(confirm_url(project, dan)) == 1
+    assert f'<a class="button small danger" href="{confirm_url(project, dan)}"' in html
+    assert f'action="{confirm_url(project, dan)}"' not in html
