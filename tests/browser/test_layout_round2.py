@@ -105,7 +105,7 @@ def test_members_keep_their_controls_on_a_phone(page, live_server, login, pi_pro
                 row.locator("select[name=role]"),
                 row.locator("input[name=can_ingest]"),
                 row.get_by_role("button", name="Save"),
-                row.get_by_role("button", name="Remove"),
+                row.get_by_role("link", name="Remove"),
             ]
             for control in controls:
                 assert control.evaluate(REACHABLE), (tag, name, control)
