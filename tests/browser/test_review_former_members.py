@@ -58,3 +58,23 @@ def test_the_review_page_marks_a_former_member(page, live_server, login, screens
     )
     path = screenshot("review-former-member")
     assert path.stat().st_size > 0
+
+
+def test_the_mark_does_not_widen_the_comparison_tables(page, live_server, login, screenshot):
+    """With "coder2 (former member)" on one line the demo's groups of four columns that differ
+    grew wider than their cards at 1280 px, and Accept was cut off."""
+    from coding.demo import seed_demo
+
+    project = seed_demo()
+    remove_member(project, Membership.objects.get(project=project, user__username="coder2"))
+    source = project.sources.get(title__startswith="Russian defence minister in Pyongyang")
+    login("pi", "pi-demo-2024")
+    page.goto(f"{live_server.url}/projects/{project.slug}/review/sources/{source.pk}/")
+    expect(page.locator("td.coder", has_text="(former member)").first).to_be_visible()
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll(".group, .group *")]
+             .filter((el) => el.checkVisibility() && el.scrollWidth > el.clientWidth + 1)
+             .map((el) => `${el.closest(".group").id} ${el.tagName}.${el.className}`)"""
+    )
+    screenshot("review-former-member-demo")
+    assert wide == [], wide
