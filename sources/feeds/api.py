@@ -22,6 +22,7 @@ from sources.feeds.subscriptions import (
     pause,
     poll_soon,
     resume,
+    save_settings,
     subscribe,
 )
 from sources.models import Feed
@@ -143,8 +144,13 @@ class FeedViewSet(
     def perform_update(self, serializer):
         feed = serializer.instance
         was_paused = feed.paused
-        paused = serializer.validated_data.pop("paused", was_paused)
-        serializer.save()
+        data = serializer.validated_data
+        paused = data.pop("paused", was_paused)
+        coders = data.pop("coders", None)
+        data.pop("url", None)  # the same feed's URL (check_feed_url refuses another)
+        for name, value in data.items():
+            setattr(feed, name, value)
+        save_settings(feed, coders)
         if was_paused and not paused:
             resume(feed)
         elif paused and not was_paused:

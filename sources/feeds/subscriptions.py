@@ -102,6 +102,19 @@ def subscribe(feed: Feed, project, user) -> Feed:
     return feed
 
 
+# what a PI may change (the URL is set once)
+SETTINGS = ("title", "interval_minutes", "reliability_share")
+
+
+def save_settings(feed: Feed, coders=None) -> None:
+    """Store the settings a PI changed (`SETTINGS`, and the coders if given) and no other
+    column: a poll may be recording its outcome in the same row meanwhile (last poll, failures,
+    items added), which a save of the whole row would overwrite with what was read before."""
+    feed.save(update_fields=SETTINGS)
+    if coders is not None:
+        feed.coders.set(coders)
+
+
 def poll_soon(feed: Feed) -> None:
     """Make the feed due: the next beat (within FEED_BEAT_SECONDS) polls it."""
     feed.next_poll_at = timezone.now()

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from coding import access
 from config.methods import post_only
 from sources.feeds.forms import FeedForm
-from sources.feeds.subscriptions import pause, poll_soon, resume, subscribe
+from sources.feeds.subscriptions import pause, poll_soon, resume, save_settings, subscribe
 
 
 @login_required
@@ -46,9 +46,7 @@ def feed_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = FeedForm(request.POST or None, instance=feed, project=project)
     if request.method == "POST" and form.is_valid():
         changed = form.save(commit=False)
-        # only what the form changes: a poll may be recording its outcome meanwhile
-        changed.save(update_fields=["title", "interval_minutes", "reliability_share"])
-        form.save_m2m()
+        save_settings(changed, form.cleaned_data["coders"])
         messages.success(request, f"{changed} saved.")
         return redirect("feed-detail", slug=project.slug, pk=feed.pk)
     context = {"project": project, "me": me, "feed": feed, "form": form}

@@ -265,3 +265,23 @@ def test_the_feeds_table_scrolls_in_a_marked_box_and_its_actions_cell_is_a_cell(
     assert box in page
     assert '<td class="actions">' not in page  # display:flex on a cell broke its row
     assert '<td class="feed-actions"><div class="actions">' in page
+
+
+def test_an_api_change_leaves_what_a_poll_recorded_meanwhile(project, pi, coder, feed, monkeypatch):
+    """The page saved only the settings; the API saved the whole row it had read, so a poll's
+    outcome recorded in between (items added, failures) was written back as it was before."""
+    from sources.feeds.api import FeedViewSet
+
+    stale = Feed.objects.get(pk=feed.pk)  # read before the poll ends
+    Feed.objects.filter(pk=feed.pk).update(items_added=7, failures=2)  # the poll's outcome
+    monkeypatch.setattr(FeedViewSet, "get_object", lambda self: stale)
+    response = api(pi).patch(
+        f"/api/projects/{project.slug}/feeds/{feed.pk}/",
+        {"title": "World news", "interval_minutes": 15, "coders": [coder.pk]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    feed.refresh_from_db()
+    assert (feed.title, feed.interval_minutes) == ("World news", 15)
+    assert list(feed.coders.all()) == [coder]
+    assert (feed.items_added, feed.failures) == (7, 2)
